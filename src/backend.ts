@@ -1,0 +1,26 @@
+/**
+ * Building blocks for backend authors: the shared input checks, idempotency
+ * rule, position encoding and row decoding every eventfold store uses, so a
+ * new backend has the same semantics as the built-in ones.
+ *
+ * @module
+ */
+export {
+  prepareAppend,
+  type AppendInputSettings,
+  type PreparedAppend,
+  type PreparedEvent,
+} from './core/append-input.js';
+export { assertExpectedVersion, checkExpectedVersion } from './core/expected-version.js';
+export { resolveStoredIds, type StoredEventRef } from './core/idempotency.js';
+export { decodePosition, encodePosition } from './core/position.js';
+export {
+  normalizeReadAllOptions,
+  normalizeReadOptions,
+  type NormalizedReadAllOptions,
+  type NormalizedReadOptions,
+} from './core/read-options.js';
+export { toRecordedEvents, type StoredEventRow } from './core/recorded.js';
+export { createEventFeed, DEFAULT_BATCH_SIZE } from './core/feed.js';
+export { serializeJson } from './core/serialization.js';
+export { assertStreamId } from './core/stream-id.js';

@@ -1,0 +1,113 @@
+import { v7 as uuidv7 } from 'uuid';
+import { ValidationError } from './errors.js';
+import type { NewEvent } from './events.js';
+import { assertExpectedVersion, type ExpectedVersion } from './expected-version.js';
+import type { EventRegistry } from './registry.js';
+import { serializeJson } from './serialization.js';
+import { assertStreamId } from './stream-id.js';
+
+/** Default limit on one event's serialised data plus metadata: 1 MiB. */
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+/** The longest event type accepted. */
+export const MAX_EVENT_TYPE_LENGTH = 255;
+/** The most events accepted in one append. */
+export const MAX_EVENTS_PER_APPEND = 100_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Options of an append. */
+export interface AppendOptions {
+  /** The condition on the stream's current version (default `ExpectedVersion.Any`). */
+  expectedVersion?: ExpectedVersion;
+}
+
+/** What every backend needs to check an append: limits and the registry. */
+export interface AppendInputSettings {
+  readonly registry?: EventRegistry | undefined;
+  readonly maxEventBytes?: number | undefined;
+}
+
+/** One event, checked and serialised, ready for storage (for backend authors). */
+export interface PreparedEvent {
+  /** A lower-case UUID. */
+  readonly id: string;
+  /** Whether the caller gave the id (only then can it already be stored). */
+  readonly idProvided: boolean;
+  readonly type: string;
+  /** JSON text of the data. */
+  readonly data: string;
+  /** JSON text of the metadata, or `null` when there is none. */
+  readonly metadata: string | null;
+}
+
+/** A whole append, checked and serialised (for backend authors). */
+export interface PreparedAppend {
+  readonly streamId: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly PreparedEvent[];
+  /** Whether any event came with its own id, so stored ids must be looked up first. */
+  readonly hasProvidedIds: boolean;
+}
+
+/**
+ * Checks and serialises an append's arguments before anything touches storage:
+ * stream id, expected version, each event's shape, type, id, data (through the
+ * registry's schema) and size. Throws a {@link ValidationError} or a
+ * {@link SerializationError}; every backend calls it first.
+ */
+export async function prepareAppend(
+  streamId: unknown,
+  events: unknown,
+  options: AppendOptions | undefined,
+  settings: AppendInputSettings,
+): Promise<PreparedAppend> {
+  assertStreamId(streamId);
+  const expectedVersion: unknown = options?.expectedVersion ?? 'any';
+  assertExpectedVersion(expectedVersion);
+  if (!Array.isArray(events)) throw new ValidationError('Invalid events: expected an array of events');
+  if (events.length === 0) throw new ValidationError('Invalid events: the array is empty');
+  if (events.length > MAX_EVENTS_PER_APPEND) {
+    throw new ValidationError(`Too many events in one append: ${events.length} (at most ${MAX_EVENTS_PER_APPEND})`);
+  }
+  const maxBytes = settings.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const registry = settings.registry;
+  const prepared: PreparedEvent[] = new Array<PreparedEvent>(events.length);
+  const seen = new Set<string>();
+  let hasProvidedIds = false;
+  for (let i = 0; i < events.length; i++) {
+    const event: unknown = events[i];
+    const at = `events[${i}]`;
+    if (typeof event !== 'object' || event === null) throw new ValidationError(`Invalid ${at}: expected an object`);
+    const { type, id, metadata } = event as Partial<NewEvent>;
+    let data: unknown = (event as Partial<NewEvent>).data;
+    if (typeof type !== 'string' || type.length === 0 || type.length > MAX_EVENT_TYPE_LENGTH) {
+      throw new ValidationError(`Invalid ${at}.type: expected a non-empty string of at most ${MAX_EVENT_TYPE_LENGTH} characters`);
+    }
+    let eventId: string;
+    if (id === undefined) {
+      eventId = uuidv7();
+    } else {
+      if (typeof id !== 'string' || !UUID.test(id)) throw new ValidationError(`Invalid ${at}.id: expected a UUID`);
+      eventId = id.toLowerCase();
+      hasProvidedIds = true;
+    }
+    if (seen.has(eventId)) throw new ValidationError(`Invalid ${at}.id: ${eventId} appears twice in this append`);
+    seen.add(eventId);
+    if (data === undefined) throw new ValidationError(`Invalid ${at}.data: it is undefined`);
+    if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
+      throw new ValidationError(`Invalid ${at}.metadata: expected a plain object`);
+    }
+    if (registry !== undefined) {
+      const validated = registry.validate(type, data);
+      data = validated instanceof Promise ? await validated : validated;
+    }
+    const dataJson = serializeJson(data, `${at}.data`);
+    const metadataJson = metadata === undefined ? null : serializeJson(metadata, `${at}.metadata`);
+    const size = Buffer.byteLength(dataJson) + (metadataJson === null ? 0 : Buffer.byteLength(metadataJson));
+    if (size > maxBytes) {
+      throw new ValidationError(`Invalid ${at}: ${size} bytes of data and metadata, at most ${maxBytes} allowed`);
+    }
+    prepared[i] = { id: eventId, idProvided: id !== undefined, type, data: dataJson, metadata: metadataJson };
+  }
+  return { streamId, expectedVersion, events: prepared, hasProvidedIds };
+}

@@ -1,0 +1,202 @@
+/**
+ * The error hierarchy of eventfold. Every error thrown by the library is an
+ * {@link EventfoldError} with a stable string `code`; subclasses add the fields
+ * that describe the failure. Use the static `is` guards (for example
+ * `ConcurrencyError.is(err)`) rather than `instanceof` when two copies of the
+ * package may be loaded: the guards recognise errors from either copy.
+ *
+ * @module
+ */
+
+const CODES = Symbol.for('eventfold.error.codes');
+
+/** The string codes carried by eventfold errors. */
+export type EventfoldErrorCode =
+  | 'EVENTFOLD_ERROR'
+  | 'CONCURRENCY'
+  | 'EVENT_ID_CONFLICT'
+  | 'STREAM_NOT_FOUND'
+  | 'SERIALIZATION'
+  | 'VALIDATION'
+  | 'DATABASE'
+  | 'AGGREGATE_NOT_FOUND'
+  | 'STORE_CLOSED'
+  | 'MIGRATION';
+
+interface Tagged {
+  [CODES]?: readonly string[];
+}
+
+/**
+ * Base class of every error thrown by eventfold.
+ *
+ * @example
+ * ```ts
+ * try { await store.append(id, events) } catch (e) {
+ *   if (EventfoldError.is(e)) console.error(e.code, e.message);
+ * }
+ * ```
+ */
+export class EventfoldError extends Error {
+  /** The code of this class; instances carry it as `code`. */
+  static readonly code: EventfoldErrorCode = 'EVENTFOLD_ERROR';
+  /** A stable, machine-readable code (`'CONCURRENCY'`, `'VALIDATION'`, …). */
+  readonly code: EventfoldErrorCode;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    const ctor = new.target as unknown as { code: EventfoldErrorCode; name: string };
+    this.code = ctor.code;
+    this.name = ctor.name;
+    // Record the code of every class in the chain so guards work across package copies.
+    const codes: string[] = [];
+    let proto: unknown = new.target;
+    while (typeof proto === 'function' && 'code' in proto) {
+      codes.push((proto as { code: string }).code);
+      proto = Object.getPrototypeOf(proto);
+    }
+    Object.defineProperty(this, CODES, { value: Object.freeze(codes), enumerable: false });
+  }
+
+  /** True when `value` is an error of this class (or a subclass), from any copy of eventfold. */
+  static is<T extends abstract new (...args: never[]) => EventfoldError>(
+    this: T & { code: string },
+    value: unknown,
+  ): value is InstanceType<T> {
+    if (value instanceof this) return true;
+    if (typeof value !== 'object' || value === null) return false;
+    const codes = (value as Tagged)[CODES];
+    return Array.isArray(codes) && codes.includes(this.code);
+  }
+}
+
+/**
+ * An append's expected version did not match the stream's actual version, read
+ * from storage inside the append's transaction. Exported also as
+ * {@link OptimisticLockError}, the name the source tutorial uses.
+ */
+export class ConcurrencyError extends EventfoldError {
+  static override readonly code: EventfoldErrorCode = 'CONCURRENCY';
+  /** The stream the append targeted. */
+  readonly streamId: string;
+  /** The expected version the caller passed (`'any'`, `'no_stream'`, `'stream_exists'` or a number). */
+  readonly expectedVersion: number | string;
+  /** The stream's version in storage when the append was rejected (0 for a stream with no events). */
+  readonly actualVersion: number;
+
+  constructor(
+    streamId: string,
+    expectedVersion: number | string,
+    actualVersion: number,
+    message?: string,
+  ) {
+    super(
+      message ??
+        `Concurrency conflict on stream "${streamId}": expected version ${String(expectedVersion)}, actual version ${actualVersion}`,
+    );
+    this.streamId = streamId;
+    this.expectedVersion = expectedVersion;
+    this.actualVersion = actualVersion;
+  }
+}
+
+/** The source tutorial's name for {@link ConcurrencyError}; the same class. */
+export const OptimisticLockError = ConcurrencyError;
+/** The source tutorial's name for {@link ConcurrencyError}; the same class. */
+export type OptimisticLockError = ConcurrencyError;
+
+/**
+ * Some of the appended event ids are already stored, but not as the same
+ * events at the same positions of the same stream (a partial or different
+ * overlap), so the append is neither new nor an idempotent retry.
+ */
+export class EventIdConflictError extends ConcurrencyError {
+  static override readonly code: EventfoldErrorCode = 'EVENT_ID_CONFLICT';
+  /** The ids that are already stored. */
+  readonly conflictingIds: readonly string[];
+
+  constructor(
+    streamId: string,
+    expectedVersion: number | string,
+    actualVersion: number,
+    conflictingIds: readonly string[],
+  ) {
+    super(
+      streamId,
+      expectedVersion,
+      actualVersion,
+      `Event id conflict on stream "${streamId}": ${conflictingIds.length} event id(s) already stored elsewhere or at other positions (${conflictingIds.slice(0, 3).join(', ')}${conflictingIds.length > 3 ? ', …' : ''})`,
+    );
+    this.conflictingIds = conflictingIds;
+  }
+}
+
+/** A stream that had to exist does not. */
+export class StreamNotFoundError extends EventfoldError {
+  static override readonly code: EventfoldErrorCode = 'STREAM_NOT_FOUND';
+  /** The missing stream. */
+  readonly streamId: string;
+  constructor(streamId: string) {
+    super(`Stream "${streamId}" not found`);
+    this.streamId = streamId;
+  }
+}
+
+/** Event data or metadata cannot be stored as JSON without loss, or stored JSON cannot be read. */
+export class SerializationError extends EventfoldError {
+  static override readonly code: EventfoldErrorCode = 'SERIALIZATION';
+  /** Where in the value the problem is, as a path like `data.items[2].price`. */
+  readonly path: string;
+  constructor(message: string, path: string, options?: { cause?: unknown }) {
+    super(`${message} at ${path}`, options);
+    this.path = path;
+  }
+}
+
+/** One problem found by validation. */
+export interface ValidationIssue {
+  /** What is wrong. */
+  readonly message: string;
+  /** Where, as a list of keys from the validated value's root. */
+  readonly path?: readonly (string | number)[];
+}
+
+/** Input was rejected before anything was written: a bad argument, or event data failing its schema. */
+export class ValidationError extends EventfoldError {
+  static override readonly code: EventfoldErrorCode = 'VALIDATION';
+  /** The individual problems (one for argument errors; the schema's issues for data). */
+  readonly issues: readonly ValidationIssue[];
+  constructor(message: string, issues?: readonly ValidationIssue[]) {
+    super(message);
+    this.issues = issues ?? [{ message }];
+  }
+}
+
+/** The database failed: connection lost, disk full, a driver error. The message never contains a password. */
+export class DatabaseError extends EventfoldError {
+  static override readonly code: EventfoldErrorCode = 'DATABASE';
+}
+
+/** A store's schema cannot be brought to the version this eventfold needs. */
+export class MigrationError extends DatabaseError {
+  static override readonly code: EventfoldErrorCode = 'MIGRATION';
+}
+
+/** An aggregate that had to exist has no events. */
+export class AggregateNotFoundError extends EventfoldError {
+  static override readonly code: EventfoldErrorCode = 'AGGREGATE_NOT_FOUND';
+  /** The aggregate's stream id. */
+  readonly aggregateId: string;
+  constructor(aggregateId: string, aggregateType?: string) {
+    super(`Aggregate ${aggregateType === undefined ? '' : `${aggregateType} `}"${aggregateId}" not found`);
+    this.aggregateId = aggregateId;
+  }
+}
+
+/** The store was used after `close()`. */
+export class StoreClosedError extends EventfoldError {
+  static override readonly code: EventfoldErrorCode = 'STORE_CLOSED';
+  constructor() {
+    super('The event store is closed');
+  }
+}

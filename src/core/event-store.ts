@@ -1,0 +1,96 @@
+import type { AppendOptions } from './append-input.js';
+import type { NewEvent, Recorded, RecordedEvent } from './events.js';
+import type { EventFeed } from './feed.js';
+import type { Position } from './position.js';
+import type { EventRegistry } from './registry.js';
+
+/** The outcome of an append. */
+export interface AppendResult {
+  readonly streamId: string;
+  /** The stream's version after the append: the version of its last event. */
+  readonly version: number;
+  /** The global position of the append's last event. */
+  readonly position: Position;
+}
+
+/** Options of {@link EventStore.read}. */
+export interface ReadOptions {
+  /** The first version to read (inclusive). Forward: default 1. Backward: default the last version. */
+  from?: number;
+  /** `'forward'` (default, oldest first) or `'backward'` (newest first). */
+  direction?: 'forward' | 'backward';
+  /** The most events to return. */
+  limit?: number;
+  /** Throw a {@link StreamNotFoundError} for a stream with no events (default: return it empty at version 0). */
+  mustExist?: boolean;
+}
+
+/** A stream read back. */
+export interface ReadResult<E extends NewEvent = NewEvent> {
+  readonly streamId: string;
+  /** The stream's current version (of its last event; 0 when it has none), whatever part was read. */
+  readonly version: number;
+  readonly events: Recorded<E>[];
+}
+
+/** Options of {@link EventStore.readAll} and {@link EventStore.readAllPage}. */
+export interface ReadAllOptions {
+  /** Read events after this position (exclusive); from the start when absent. */
+  after?: Position | undefined;
+  /** The most events to return in all. */
+  limit?: number;
+  /** Only events of these types. */
+  types?: readonly string[];
+  /** Only events of streams in these categories (`Task-123` is in `Task`). Combined with `types` by AND. */
+  categories?: readonly string[];
+  /** How many events {@link EventStore.readAll} fetches per round trip (default 500). */
+  batchSize?: number;
+}
+
+/** One page of the global feed. */
+export interface ReadAllPage<E extends NewEvent = NewEvent> {
+  readonly events: Recorded<E>[];
+  /** Pass as `after` to read on: the last position read, or the `after` given when nothing was read. */
+  readonly next: Position | undefined;
+  /** True when the page was not full, so the feed has nothing more now. */
+  readonly isEnd: boolean;
+}
+
+/**
+ * An event store: append with optimistic concurrency, read streams, and read
+ * the global feed. Every backend (memory, SQLite, PostgreSQL) implements it
+ * with the same semantics, checked by the conformance suite of `eventfold/testing`.
+ *
+ * @example
+ * ```ts
+ * const store = await createEventStore('sqlite://events.db');
+ * await store.append('Task-1', [TaskCreated({ title: 'Try eventfold' })], { expectedVersion: 0 });
+ * const { version, events } = await store.read('Task-1');
+ * ```
+ */
+export interface EventStore {
+  /** The event registry used to validate and revive events, if any. */
+  readonly registry: EventRegistry | undefined;
+  /**
+   * Appends events to a stream atomically (all or none), if its current version
+   * satisfies `expectedVersion`; otherwise throws a {@link ConcurrencyError}
+   * with the actual version. Re-appending events with the same ids returns the
+   * original result and writes nothing.
+   */
+  append<E extends NewEvent>(streamId: string, events: readonly E[], options?: AppendOptions): Promise<AppendResult>;
+  /** Reads a stream's events, forward or backward, from a version, up to a limit. */
+  read<E extends NewEvent = NewEvent>(streamId: string, options?: ReadOptions): Promise<ReadResult<E>>;
+  /** Iterates the global feed in commit order, paging under the hood. Never skips an event. */
+  readAll<E extends NewEvent = NewEvent>(options?: ReadAllOptions): EventFeed<Recorded<E>>;
+  /** Reads one page of the global feed. */
+  readAllPage<E extends NewEvent = NewEvent>(options?: ReadAllOptions): Promise<ReadAllPage<E>>;
+  /** Whether the stream has at least one event. */
+  exists(streamId: string): Promise<boolean>;
+  /** The stream's current version (0 when it has no events). */
+  getVersion(streamId: string): Promise<number>;
+  /** Releases the store's resources. Idempotent; later calls throw {@link StoreClosedError}. */
+  close(): Promise<void>;
+}
+
+/** A recorded event of any type. */
+export type AnyRecordedEvent = RecordedEvent<string, unknown>;

@@ -1,0 +1,39 @@
+import { ValidationError } from './core/errors.js';
+import type { EventStore } from './core/event-store.js';
+import type { EventRegistry } from './core/registry.js';
+import { InMemoryEventStore } from './stores/memory/in-memory-event-store.js';
+
+/** Options every backend accepts through {@link createEventStore}. */
+export interface CreateEventStoreOptions {
+  /** Validates events on append and revives them on read. */
+  registry?: EventRegistry;
+  /** The largest serialised data plus metadata of one event, in bytes (default 1 MiB). */
+  maxEventBytes?: number;
+}
+
+/**
+ * Creates an event store from a URL. The driver of a database backend is
+ * loaded only when its scheme is used.
+ *
+ * - `memory:`: an {@link InMemoryEventStore}
+ *
+ * @example
+ * ```ts
+ * const store = await createEventStore('memory:');
+ * ```
+ */
+export async function createEventStore(url: string, options: CreateEventStoreOptions = {}): Promise<EventStore> {
+  if (typeof url !== 'string') throw new ValidationError('createEventStore: the URL must be a string');
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case 'memory':
+      if (url.toLowerCase() !== 'memory:' && url.toLowerCase() !== 'memory://') {
+        throw new ValidationError(`createEventStore: "memory:" takes nothing after the scheme, got "${url}"`);
+      }
+      return Promise.resolve(new InMemoryEventStore(options));
+    default:
+      throw new ValidationError(
+        `createEventStore: unsupported URL scheme ${scheme === undefined ? '(none)' : `"${scheme}:"`}; use memory:`,
+      );
+  }
+}
