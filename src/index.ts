@@ -27,6 +27,7 @@ export {
   type EventDefinition,
   type EventMetadata,
   type EventOf,
+  type EventType,
   type NewEvent,
   type Recorded,
   type RecordedEvent,

@@ -62,7 +62,7 @@ export async function prepareAppend(
   settings: AppendInputSettings,
 ): Promise<PreparedAppend> {
   assertStreamId(streamId);
-  const expectedVersion: unknown = options?.expectedVersion ?? 'any';
+  const expectedVersion: unknown = options?.expectedVersion === undefined ? 'any' : options.expectedVersion;
   assertExpectedVersion(expectedVersion);
   if (!Array.isArray(events)) throw new ValidationError('Invalid events: expected an array of events');
   if (events.length === 0) throw new ValidationError('Invalid events: the array is empty');

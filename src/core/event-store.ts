@@ -77,7 +77,7 @@ export interface EventStore {
    * with the actual version. Re-appending events with the same ids returns the
    * original result and writes nothing.
    */
-  append<E extends NewEvent>(streamId: string, events: readonly E[], options?: AppendOptions): Promise<AppendResult>;
+  append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Reads a stream's events, forward or backward, from a version, up to a limit. */
   read<E extends NewEvent = NewEvent>(streamId: string, options?: ReadOptions): Promise<ReadResult<E>>;
   /** Iterates the global feed in commit order, paging under the hood. Never skips an event. */
@@ -93,4 +93,4 @@ export interface EventStore {
 }
 
 /** A recorded event of any type. */
-export type AnyRecordedEvent = RecordedEvent<string, unknown>;
+export type AnyRecordedEvent = RecordedEvent;

@@ -67,6 +67,12 @@ export interface EventDefinition<TType extends string = string, TData = unknown>
   is<E extends { readonly type: string }>(event: E): event is Extract<E, { readonly type: TType }>;
 }
 
+/** What a registry needs of an event definition: its type and optional schema. */
+export interface EventType {
+  readonly type: string;
+  readonly schema: StandardSchemaV1<unknown, unknown> | undefined;
+}
+
 /** The event type produced by an event definition. */
 export type EventOf<D> = D extends EventDefinition<infer T, infer Data> ? NewEvent<T, Data> : never;
 
@@ -129,5 +135,5 @@ export function defineEvent<TType extends string, TData = Record<string, never>>
     schema,
     is: <E extends { readonly type: string }>(event: E): event is Extract<E, { readonly type: TType }> =>
       event.type === type,
-  }) as unknown as EventDefinition<TType, TData>;
+  });
 }

@@ -1,8 +1,6 @@
 import type { ReadAllOptions, ReadAllPage } from './event-store.js';
 import type { NewEvent, Recorded } from './events.js';
-
-/** The default number of events fetched per page by `readAll`. */
-export const DEFAULT_BATCH_SIZE = 500;
+import { DEFAULT_BATCH_SIZE, normalizeReadAllOptions } from './read-options.js';
 
 /**
  * The global feed as an async iterable (`for await (const e of store.readAll())`)
@@ -22,6 +20,7 @@ export function createEventFeed<E extends NewEvent>(
   options: ReadAllOptions = {},
 ): EventFeed<Recorded<E>> {
   async function* iterate(): AsyncGenerator<Recorded<E>> {
+    normalizeReadAllOptions(options); // reject bad options even when no page would be read
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     let remaining = options.limit ?? Number.POSITIVE_INFINITY;
     let after = options.after;

@@ -1,6 +1,8 @@
 import { ValidationError } from './errors.js';
 import type { ReadAllOptions, ReadOptions } from './event-store.js';
-import { DEFAULT_BATCH_SIZE } from './feed.js';
+
+/** The default number of events fetched per page by `readAll`, and the default page size of `readAllPage`. */
+export const DEFAULT_BATCH_SIZE = 500;
 
 /** {@link ReadOptions}, checked, with defaults filled in (for backend authors). */
 export interface NormalizedReadOptions {
@@ -50,7 +52,7 @@ export function normalizeReadAllOptions(options: ReadAllOptions | undefined): No
 
 function checkLimit(limit: unknown): void {
   if (limit !== undefined && !(typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0)) {
-    throw new ValidationError(`Invalid limit=${String(limit)}: expected a positive integer`);
+    throw new ValidationError(`Invalid limit=${typeof limit === 'number' ? limit : typeof limit}: expected a positive integer`);
   }
 }
 

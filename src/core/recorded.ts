@@ -15,7 +15,7 @@ export interface StoredEventRow {
   readonly recordedAt: Date;
 }
 
-const EMPTY_METADATA: EventMetadata = Object.freeze({}) as EventMetadata;
+const EMPTY_METADATA: EventMetadata = Object.freeze({});
 
 /**
  * Turns stored rows into {@link RecordedEvent}s: parses the JSON and, when a
@@ -45,7 +45,11 @@ export function toRecordedEvents(
     if (revive !== undefined) {
       const revived = revive.revive(row.type, data);
       if (revived instanceof Promise) {
-        (pending ??= []).push(revived.then((value) => (event.data = value)));
+        (pending ??= []).push(
+          (revived as Promise<unknown>).then((value) => {
+            event.data = value;
+          }),
+        );
       } else {
         event.data = revived;
       }
@@ -56,7 +60,7 @@ export function toRecordedEvents(
 
 function parse(json: string, row: StoredEventRow, field: string): unknown {
   try {
-    return JSON.parse(json);
+    return JSON.parse(json) as unknown;
   } catch (cause) {
     throw new SerializationError(`Stored ${field} of event ${row.id} is not valid JSON`, `${row.streamId}@${row.version}.${field}`, {
       cause,

@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { SerializationError, ValidationError } from './errors.js';
-import { isPayloadOnly, type EventDefinition } from './events.js';
+import { isPayloadOnly, type EventType } from './events.js';
 
 /** Options of an {@link EventRegistry}. */
 export interface EventRegistryOptions {
@@ -21,21 +21,21 @@ export interface EventRegistryOptions {
 export class EventRegistry {
   /** Whether unknown event types are rejected. */
   readonly strict: boolean;
-  readonly #definitions = new Map<string, EventDefinition>();
+  readonly #definitions = new Map<string, EventType>();
 
-  constructor(definitions: readonly EventDefinition<string, never>[] = [], options: EventRegistryOptions = {}) {
+  constructor(definitions: readonly EventType[] = [], options: EventRegistryOptions = {}) {
     this.strict = options.strict ?? false;
     this.register(...definitions);
   }
 
   /** Adds event definitions. Registering a different definition under a type already taken throws. */
-  register(...definitions: readonly EventDefinition<string, never>[]): this {
+  register(...definitions: readonly EventType[]): this {
     for (const definition of definitions) {
       const existing = this.#definitions.get(definition.type);
-      if (existing !== undefined && existing !== (definition as unknown)) {
+      if (existing !== undefined && existing !== definition) {
         throw new ValidationError(`Event type "${definition.type}" is already registered with another definition`);
       }
-      this.#definitions.set(definition.type, definition as unknown as EventDefinition);
+      this.#definitions.set(definition.type, definition);
     }
     return this;
   }
@@ -46,12 +46,12 @@ export class EventRegistry {
   }
 
   /** The registered definitions, in registration order. */
-  list(): EventDefinition[] {
+  list(): EventType[] {
     return [...this.#definitions.values()];
   }
 
   /** The definition of `type`, if registered. */
-  get(type: string): EventDefinition | undefined {
+  get(type: string): EventType | undefined {
     return this.#definitions.get(type);
   }
 

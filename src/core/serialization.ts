@@ -20,7 +20,8 @@ export function serializeJson(value: unknown, root: string): string {
   return json;
 }
 
-const PROBLEM = Symbol('problem');
+/** Thrown inside JSON.stringify to stop at the first problem; `explain` then finds it. */
+const PROBLEM = new Error('not serialisable');
 
 function checkValue(this: unknown, _key: string, value: unknown): unknown {
   switch (typeof value) {

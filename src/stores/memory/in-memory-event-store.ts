@@ -52,7 +52,7 @@ export class InMemoryEventStore implements EventStore {
     this.#maxEventBytes = options.maxEventBytes;
   }
 
-  async append<E extends NewEvent>(streamId: string, events: readonly E[], options?: AppendOptions): Promise<AppendResult> {
+  async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     this.#open();
     const append = await prepareAppend(streamId, events, options, {
       registry: this.registry,
