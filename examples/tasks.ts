@@ -1,0 +1,75 @@
+/**
+ * The source tutorial's complete example ("Event Stores - Persisting Events"),
+ * in eventfold: append, read back, a provoked optimistic-lock conflict, read all.
+ *
+ * Run: `npm start` (or `npx tsx examples/tasks.ts [store-url]`).
+ */
+import { pathToFileURL } from 'node:url';
+import {
+  createEventStore,
+  defineEvent,
+  EventRegistry,
+  ExpectedVersion,
+  OptimisticLockError,
+  payload,
+  type EventOf,
+} from '../src/index.js';
+
+export const TaskCreated = defineEvent('TaskCreated', payload<{ title: string }>());
+export const TaskCompleted = defineEvent('TaskCompleted');
+export type TaskEvent = EventOf<typeof TaskCreated> | EventOf<typeof TaskCompleted>;
+
+/** The default store of the demo. */
+export const DEFAULT_URL = 'memory:';
+
+/** Runs the tutorial against the store at `url`, printing through `print`. */
+export async function main(url = DEFAULT_URL, print: (line: string) => void = console.log): Promise<void> {
+  const store = await createEventStore(url, { registry: new EventRegistry([TaskCreated, TaskCompleted]) });
+  try {
+    const taskId = `Task-${crypto.randomUUID()}`;
+    print(`Store: ${url}`);
+
+    // Append events
+    await store.append(taskId, [TaskCreated({ title: 'Learn event stores' })], { expectedVersion: ExpectedVersion.NoStream });
+    print('Appended TaskCreated');
+
+    // Read back
+    let stream = await store.read<TaskEvent>(taskId);
+    print(`\nVersion: ${stream.version}`);
+    print(`Events: ${stream.events.length}`);
+
+    // Append another
+    await store.append(taskId, [TaskCompleted()], { expectedVersion: 1 });
+    print('\nAppended TaskCompleted');
+
+    // Read again
+    stream = await store.read<TaskEvent>(taskId);
+    print(`Version: ${stream.version}`);
+    for (const event of stream.events) {
+      print(`  - ${event.type} (v${event.version})${event.type === 'TaskCreated' ? `: ${event.data.title}` : ''}`);
+    }
+
+    // Demonstrate optimistic locking
+    print('\n=== Optimistic Locking Demo ===');
+    try {
+      await store.append(taskId, [TaskCompleted()], { expectedVersion: 1 });
+    } catch (error) {
+      if (!OptimisticLockError.is(error)) throw error;
+      print('Conflict detected!');
+      print(`  Expected: v${String(error.expectedVersion)}`);
+      print(`  Actual: v${error.actualVersion}`);
+    }
+
+    // Read all events
+    print('\n=== All Events ===');
+    const all = await store.readAll().toArray();
+    print(`Total events: ${all.length}`);
+    for (const event of all.slice(-4)) print(`  ${event.streamId}: ${event.type}`);
+  } finally {
+    await store.close();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main(process.argv[2]);
+}
