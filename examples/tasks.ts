@@ -23,14 +23,21 @@ export type TaskEvent = EventOf<typeof TaskCreated> | EventOf<typeof TaskComplet
 export const DEFAULT_URL = 'memory:';
 
 /** Runs the tutorial against the store at `url`, printing through `print`. */
-export async function main(url = DEFAULT_URL, print: (line: string) => void = console.log): Promise<void> {
-  const store = await createEventStore(url, { registry: new EventRegistry([TaskCreated, TaskCompleted]) });
+export async function main(
+  url = DEFAULT_URL,
+  print: (line: string) => void = console.log,
+): Promise<void> {
+  const store = await createEventStore(url, {
+    registry: new EventRegistry([TaskCreated, TaskCompleted]),
+  });
   try {
     const taskId = `Task-${crypto.randomUUID()}`;
     print(`Store: ${url}`);
 
     // Append events
-    await store.append(taskId, [TaskCreated({ title: 'Learn event stores' })], { expectedVersion: ExpectedVersion.NoStream });
+    await store.append(taskId, [TaskCreated({ title: 'Learn event stores' })], {
+      expectedVersion: ExpectedVersion.NoStream,
+    });
     print('Appended TaskCreated');
 
     // Read back
@@ -46,7 +53,9 @@ export async function main(url = DEFAULT_URL, print: (line: string) => void = co
     stream = await store.read<TaskEvent>(taskId);
     print(`Version: ${stream.version}`);
     for (const event of stream.events) {
-      print(`  - ${event.type} (v${event.version})${event.type === 'TaskCreated' ? `: ${event.data.title}` : ''}`);
+      print(
+        `  - ${event.type} (v${event.version})${event.type === 'TaskCreated' ? `: ${event.data.title}` : ''}`,
+      );
     }
 
     // Demonstrate optimistic locking

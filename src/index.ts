@@ -36,7 +36,11 @@ export { EventRegistry, type EventRegistryOptions } from './core/registry.js';
 export { ExpectedVersion } from './core/expected-version.js';
 export { comparePositions, type Position } from './core/position.js';
 export { categoryOf, MAX_STREAM_ID_LENGTH } from './core/stream-id.js';
-export { DEFAULT_MAX_EVENT_BYTES, MAX_EVENTS_PER_APPEND, type AppendOptions } from './core/append-input.js';
+export {
+  DEFAULT_MAX_EVENT_BYTES,
+  MAX_EVENTS_PER_APPEND,
+  type AppendOptions,
+} from './core/append-input.js';
 export type {
   AppendResult,
   EventStore,

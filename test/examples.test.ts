@@ -15,11 +15,15 @@ let workDir: string;
 
 /** Runs an example as a user would, in its own process, from a scratch working directory. */
 async function runExample(file: string, args: string[] = []): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', tsx, join(root, 'examples', file), ...args], {
-    cwd: workDir,
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 60_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', tsx, join(root, 'examples', file), ...args],
+    {
+      cwd: workDir,
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 60_000,
+    },
+  );
   return stdout;
 }
 
@@ -34,7 +38,9 @@ describe('examples', () => {
   it('tasks.ts prints the tutorial demo with the conflict versions', async () => {
     const out = await runExample('tasks.ts', ['memory:']);
     expect(out).toContain('Appended TaskCreated');
-    expect(out).toMatch(/Version: 2\n {2}- TaskCreated \(v1\): Learn event stores\n {2}- TaskCompleted \(v2\)/);
+    expect(out).toMatch(
+      /Version: 2\n {2}- TaskCreated \(v1\): Learn event stores\n {2}- TaskCompleted \(v2\)/,
+    );
     expect(out).toMatch(/Conflict detected!\n {2}Expected: v1\n {2}Actual: v2/);
     expect(out).toContain('Total events: 2');
   });

@@ -21,7 +21,11 @@ export interface Workload<S> {
 }
 
 /** Runs a workload `warmup` times untimed, then `runs` times timed, and reports the median rate. */
-export async function measure<S>(workload: Workload<S>, runs = 5, warmup = 1): Promise<Measurement> {
+export async function measure<S>(
+  workload: Workload<S>,
+  runs = 5,
+  warmup = 1,
+): Promise<Measurement> {
   const rates: number[] = [];
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -40,7 +44,10 @@ export async function measure<S>(workload: Workload<S>, runs = 5, warmup = 1): P
   }
   rates.sort((a, b) => a - b);
   const mid = rates.length >> 1;
-  const median = rates.length % 2 === 1 ? (rates[mid] as number) : ((rates[mid - 1] as number) + (rates[mid] as number)) / 2;
+  const median =
+    rates.length % 2 === 1
+      ? (rates[mid] as number)
+      : ((rates[mid - 1] as number) + (rates[mid] as number)) / 2;
   return {
     name: workload.name,
     count: workload.count,
@@ -52,14 +59,22 @@ export async function measure<S>(workload: Workload<S>, runs = 5, warmup = 1): P
 }
 
 /** A 200-byte JSON payload, as the workloads of DESIGN §7 use. */
-export function payload200(i: number): { index: number; title: string; tags: string[]; note: string } {
+export function payload200(i: number): {
+  index: number;
+  title: string;
+  tags: string[];
+  note: string;
+} {
   const base = { index: i, title: `Task number ${i}`, tags: ['alpha', 'beta', 'gamma'], note: '' };
   const size = JSON.stringify(base).length;
   return { ...base, note: 'x'.repeat(Math.max(0, 200 - size)) };
 }
 
 /** Formats measurements as an aligned text table, with each one's ratio to `baseline` when given. */
-export function formatTable(rows: readonly Measurement[], baseline?: (row: Measurement) => Measurement | undefined): string {
+export function formatTable(
+  rows: readonly Measurement[],
+  baseline?: (row: Measurement) => Measurement | undefined,
+): string {
   const lines = [['workload', 'events/s (median)', 'min–max', 'vs floor', 'peak RSS MiB']];
   for (const r of rows) {
     const base = baseline?.(r);

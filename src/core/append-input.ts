@@ -62,12 +62,16 @@ export async function prepareAppend(
   settings: AppendInputSettings,
 ): Promise<PreparedAppend> {
   assertStreamId(streamId);
-  const expectedVersion: unknown = options?.expectedVersion === undefined ? 'any' : options.expectedVersion;
+  const expectedVersion: unknown =
+    options?.expectedVersion === undefined ? 'any' : options.expectedVersion;
   assertExpectedVersion(expectedVersion);
-  if (!Array.isArray(events)) throw new ValidationError('Invalid events: expected an array of events');
+  if (!Array.isArray(events))
+    throw new ValidationError('Invalid events: expected an array of events');
   if (events.length === 0) throw new ValidationError('Invalid events: the array is empty');
   if (events.length > MAX_EVENTS_PER_APPEND) {
-    throw new ValidationError(`Too many events in one append: ${events.length} (at most ${MAX_EVENTS_PER_APPEND})`);
+    throw new ValidationError(
+      `Too many events in one append: ${events.length} (at most ${MAX_EVENTS_PER_APPEND})`,
+    );
   }
   const maxBytes = settings.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const registry = settings.registry;
@@ -77,24 +81,32 @@ export async function prepareAppend(
   for (let i = 0; i < events.length; i++) {
     const event: unknown = events[i];
     const at = `events[${i}]`;
-    if (typeof event !== 'object' || event === null) throw new ValidationError(`Invalid ${at}: expected an object`);
+    if (typeof event !== 'object' || event === null)
+      throw new ValidationError(`Invalid ${at}: expected an object`);
     const { type, id, metadata } = event as Partial<NewEvent>;
     let data: unknown = (event as Partial<NewEvent>).data;
     if (typeof type !== 'string' || type.length === 0 || type.length > MAX_EVENT_TYPE_LENGTH) {
-      throw new ValidationError(`Invalid ${at}.type: expected a non-empty string of at most ${MAX_EVENT_TYPE_LENGTH} characters`);
+      throw new ValidationError(
+        `Invalid ${at}.type: expected a non-empty string of at most ${MAX_EVENT_TYPE_LENGTH} characters`,
+      );
     }
     let eventId: string;
     if (id === undefined) {
       eventId = uuidv7();
     } else {
-      if (typeof id !== 'string' || !UUID.test(id)) throw new ValidationError(`Invalid ${at}.id: expected a UUID`);
+      if (typeof id !== 'string' || !UUID.test(id))
+        throw new ValidationError(`Invalid ${at}.id: expected a UUID`);
       eventId = id.toLowerCase();
       hasProvidedIds = true;
     }
-    if (seen.has(eventId)) throw new ValidationError(`Invalid ${at}.id: ${eventId} appears twice in this append`);
+    if (seen.has(eventId))
+      throw new ValidationError(`Invalid ${at}.id: ${eventId} appears twice in this append`);
     seen.add(eventId);
     if (data === undefined) throw new ValidationError(`Invalid ${at}.data: it is undefined`);
-    if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
+    if (
+      metadata !== undefined &&
+      (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+    ) {
       throw new ValidationError(`Invalid ${at}.metadata: expected a plain object`);
     }
     if (registry !== undefined) {
@@ -103,11 +115,20 @@ export async function prepareAppend(
     }
     const dataJson = serializeJson(data, `${at}.data`);
     const metadataJson = metadata === undefined ? null : serializeJson(metadata, `${at}.metadata`);
-    const size = Buffer.byteLength(dataJson) + (metadataJson === null ? 0 : Buffer.byteLength(metadataJson));
+    const size =
+      Buffer.byteLength(dataJson) + (metadataJson === null ? 0 : Buffer.byteLength(metadataJson));
     if (size > maxBytes) {
-      throw new ValidationError(`Invalid ${at}: ${size} bytes of data and metadata, at most ${maxBytes} allowed`);
+      throw new ValidationError(
+        `Invalid ${at}: ${size} bytes of data and metadata, at most ${maxBytes} allowed`,
+      );
     }
-    prepared[i] = { id: eventId, idProvided: id !== undefined, type, data: dataJson, metadata: metadataJson };
+    prepared[i] = {
+      id: eventId,
+      idProvided: id !== undefined,
+      type,
+      data: dataJson,
+      metadata: metadataJson,
+    };
   }
   return { streamId, expectedVersion, events: prepared, hasProvidedIds };
 }

@@ -188,7 +188,9 @@ export class AggregateNotFoundError extends EventfoldError {
   /** The aggregate's stream id. */
   readonly aggregateId: string;
   constructor(aggregateId: string, aggregateType?: string) {
-    super(`Aggregate ${aggregateType === undefined ? '' : `${aggregateType} `}"${aggregateId}" not found`);
+    super(
+      `Aggregate ${aggregateType === undefined ? '' : `${aggregateType} `}"${aggregateId}" not found`,
+    );
     this.aggregateId = aggregateId;
   }
 }

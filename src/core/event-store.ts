@@ -77,9 +77,16 @@ export interface EventStore {
    * with the actual version. Re-appending events with the same ids returns the
    * original result and writes nothing.
    */
-  append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /** Reads a stream's events, forward or backward, from a version, up to a limit. */
-  read<E extends NewEvent = NewEvent>(streamId: string, options?: ReadOptions): Promise<ReadResult<E>>;
+  read<E extends NewEvent = NewEvent>(
+    streamId: string,
+    options?: ReadOptions,
+  ): Promise<ReadResult<E>>;
   /** Iterates the global feed in commit order, paging under the hood. Never skips an event. */
   readAll<E extends NewEvent = NewEvent>(options?: ReadAllOptions): EventFeed<Recorded<E>>;
   /** Reads one page of the global feed. */

@@ -40,7 +40,8 @@ export interface RecordedEvent<TType extends string = string, TData = unknown> {
 }
 
 /** The recorded form of each member of a union of new events, so `switch (e.type)` narrows `e.data`. */
-export type Recorded<E extends NewEvent> = E extends NewEvent<infer T, infer D> ? RecordedEvent<T, D> : never;
+export type Recorded<E extends NewEvent> =
+  E extends NewEvent<infer T, infer D> ? RecordedEvent<T, D> : never;
 
 /** Options of an event creator call. */
 export interface CreateEventOptions {
@@ -133,7 +134,8 @@ export function defineEvent<TType extends string, TData = Record<string, never>>
   return Object.assign(create, {
     type,
     schema,
-    is: <E extends { readonly type: string }>(event: E): event is Extract<E, { readonly type: TType }> =>
-      event.type === type,
+    is: <E extends { readonly type: string }>(
+      event: E,
+    ): event is Extract<E, { readonly type: TType }> => event.type === type,
   });
 }

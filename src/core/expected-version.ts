@@ -41,7 +41,13 @@ export function checkExpectedVersion(
   actual: number,
 ): void {
   if (expected === 'any') return;
-  if (expected === 'no_stream' ? actual === 0 : expected === 'stream_exists' ? actual > 0 : actual === expected) {
+  if (
+    expected === 'no_stream'
+      ? actual === 0
+      : expected === 'stream_exists'
+        ? actual > 0
+        : actual === expected
+  ) {
     return;
   }
   throw new ConcurrencyError(streamId, expected, actual);

@@ -28,7 +28,12 @@ export function resolveStoredIds(
 ): AppendResult | undefined {
   if (existing.length === 0) return undefined;
   const conflict = () =>
-    new EventIdConflictError(append.streamId, append.expectedVersion, actualVersion, existing.map((e) => e.id));
+    new EventIdConflictError(
+      append.streamId,
+      append.expectedVersion,
+      actualVersion,
+      existing.map((e) => e.id),
+    );
   if (existing.length !== append.events.length) throw conflict();
   const byId = new Map(existing.map((e) => [e.id, e]));
   const first = byId.get(append.events[0]?.id ?? '');

@@ -18,13 +18,22 @@ export interface NormalizedReadOptions {
 export function normalizeReadOptions(options: ReadOptions | undefined): NormalizedReadOptions {
   const { from, direction = 'forward', limit, mustExist = false } = options ?? {};
   if (from !== undefined && !(Number.isSafeInteger(from) && from >= 0)) {
-    throw new ValidationError(`Invalid read option from=${String(from)}: expected a non-negative integer`);
+    throw new ValidationError(
+      `Invalid read option from=${String(from)}: expected a non-negative integer`,
+    );
   }
   if (direction !== 'forward' && direction !== 'backward') {
-    throw new ValidationError(`Invalid read option direction=${String(direction)}: expected 'forward' or 'backward'`);
+    throw new ValidationError(
+      `Invalid read option direction=${String(direction)}: expected 'forward' or 'backward'`,
+    );
   }
   checkLimit(limit);
-  return { from, backward: direction === 'backward', limit: limit ?? Number.POSITIVE_INFINITY, mustExist };
+  return {
+    from,
+    backward: direction === 'backward',
+    limit: limit ?? Number.POSITIVE_INFINITY,
+    mustExist,
+  };
 }
 
 /** {@link ReadAllOptions}, checked (for backend authors). */
@@ -37,11 +46,15 @@ export interface NormalizedReadAllOptions {
 }
 
 /** Checks {@link ReadAllOptions} except `after` (the backend decodes it); throws a {@link ValidationError}. */
-export function normalizeReadAllOptions(options: ReadAllOptions | undefined): NormalizedReadAllOptions {
+export function normalizeReadAllOptions(
+  options: ReadAllOptions | undefined,
+): NormalizedReadAllOptions {
   const { limit, types, categories, batchSize } = options ?? {};
   checkLimit(limit);
   if (batchSize !== undefined && !(Number.isSafeInteger(batchSize) && batchSize > 0)) {
-    throw new ValidationError(`Invalid batchSize=${String(batchSize)}: expected a positive integer`);
+    throw new ValidationError(
+      `Invalid batchSize=${String(batchSize)}: expected a positive integer`,
+    );
   }
   return {
     limit: limit ?? DEFAULT_BATCH_SIZE,
@@ -51,8 +64,13 @@ export function normalizeReadAllOptions(options: ReadAllOptions | undefined): No
 }
 
 function checkLimit(limit: unknown): void {
-  if (limit !== undefined && !(typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0)) {
-    throw new ValidationError(`Invalid limit=${typeof limit === 'number' ? limit : typeof limit}: expected a positive integer`);
+  if (
+    limit !== undefined &&
+    !(typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0)
+  ) {
+    throw new ValidationError(
+      `Invalid limit=${typeof limit === 'number' ? limit : typeof limit}: expected a positive integer`,
+    );
   }
 }
 

@@ -38,7 +38,10 @@ export function toRecordedEvents(
       id: row.id,
       type: row.type,
       data,
-      metadata: row.metadata === null ? { ...EMPTY_METADATA } : (parse(row.metadata, row, 'metadata') as EventMetadata),
+      metadata:
+        row.metadata === null
+          ? { ...EMPTY_METADATA }
+          : (parse(row.metadata, row, 'metadata') as EventMetadata),
       recordedAt: row.recordedAt,
     };
     out[i] = event;
@@ -62,8 +65,12 @@ function parse(json: string, row: StoredEventRow, field: string): unknown {
   try {
     return JSON.parse(json) as unknown;
   } catch (cause) {
-    throw new SerializationError(`Stored ${field} of event ${row.id} is not valid JSON`, `${row.streamId}@${row.version}.${field}`, {
-      cause,
-    });
+    throw new SerializationError(
+      `Stored ${field} of event ${row.id} is not valid JSON`,
+      `${row.streamId}@${row.version}.${field}`,
+      {
+        cause,
+      },
+    );
   }
 }

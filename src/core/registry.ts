@@ -33,7 +33,9 @@ export class EventRegistry {
     for (const definition of definitions) {
       const existing = this.#definitions.get(definition.type);
       if (existing !== undefined && existing !== definition) {
-        throw new ValidationError(`Event type "${definition.type}" is already registered with another definition`);
+        throw new ValidationError(
+          `Event type "${definition.type}" is already registered with another definition`,
+        );
       }
       this.#definitions.set(definition.type, definition);
     }
@@ -65,11 +67,17 @@ export class EventRegistry {
    * store (a schema may transform it). Throws a {@link ValidationError}.
    */
   validate(type: string, data: unknown): unknown {
-    const schema = this.#schemaFor(type, () => new ValidationError(`Unknown event type "${type}" (the registry is strict)`));
+    const schema = this.#schemaFor(
+      type,
+      () => new ValidationError(`Unknown event type "${type}" (the registry is strict)`),
+    );
     if (schema === undefined) return data;
     return settle(schema['~standard'].validate(data), (result) => {
       if (result.issues === undefined) return result.value;
-      throw new ValidationError(`Invalid data for event "${type}": ${summarise(result.issues)}`, issuesOf(result.issues));
+      throw new ValidationError(
+        `Invalid data for event "${type}": ${summarise(result.issues)}`,
+        issuesOf(result.issues),
+      );
     });
   }
 
@@ -78,11 +86,21 @@ export class EventRegistry {
    * {@link SerializationError} when stored data no longer matches.
    */
   revive(type: string, data: unknown): unknown {
-    const schema = this.#schemaFor(type, () => new SerializationError(`Stored event has unknown type "${type}" (the registry is strict)`, 'type'));
+    const schema = this.#schemaFor(
+      type,
+      () =>
+        new SerializationError(
+          `Stored event has unknown type "${type}" (the registry is strict)`,
+          'type',
+        ),
+    );
     if (schema === undefined) return data;
     return settle(schema['~standard'].validate(data), (result) => {
       if (result.issues === undefined) return result.value;
-      throw new SerializationError(`Stored event "${type}" does not match its schema: ${summarise(result.issues)}`, 'data');
+      throw new SerializationError(
+        `Stored event "${type}" does not match its schema: ${summarise(result.issues)}`,
+        'data',
+      );
     });
   }
 
@@ -109,9 +127,9 @@ function settle<T, R>(value: T | Promise<T>, then: (value: T) => R): R | Promise
 function issuesOf(issues: readonly StandardSchemaV1.Issue[]) {
   return issues.map((issue) => ({
     message: issue.message,
-    path: (issue.path ?? []).map((p) => (typeof p === 'object' ? p.key : p)).filter(
-      (k): k is string | number => typeof k === 'string' || typeof k === 'number',
-    ),
+    path: (issue.path ?? [])
+      .map((p) => (typeof p === 'object' ? p.key : p))
+      .filter((k): k is string | number => typeof k === 'string' || typeof k === 'number'),
   }));
 }
 

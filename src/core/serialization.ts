@@ -59,27 +59,40 @@ function explain(value: unknown, root: string): SerializationError {
     }
     switch (typeof v) {
       case 'bigint':
-        return new SerializationError('BigInt is not JSON-serialisable (convert it to a string)', path);
+        return new SerializationError(
+          'BigInt is not JSON-serialisable (convert it to a string)',
+          path,
+        );
       case 'function':
         return new SerializationError('A function is not JSON-serialisable', path);
       case 'symbol':
         return new SerializationError('A symbol is not JSON-serialisable', path);
       case 'number':
-        return Number.isFinite(v) ? undefined : new SerializationError(`${v} is not JSON-serialisable`, path);
+        return Number.isFinite(v)
+          ? undefined
+          : new SerializationError(`${v} is not JSON-serialisable`, path);
       case 'undefined':
-        return inArray ? new SerializationError('undefined inside an array is not JSON-serialisable', path) : undefined;
+        return inArray
+          ? new SerializationError('undefined inside an array is not JSON-serialisable', path)
+          : undefined;
       case 'object': {
         if (v === null) return undefined;
         if (seen.has(v)) return new SerializationError('Circular reference', path);
         const proto: unknown = Object.getPrototypeOf(v);
         if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {
           const name = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-          return new SerializationError(`A ${name} is not JSON-serialisable (use a plain object or array)`, path);
+          return new SerializationError(
+            `A ${name} is not JSON-serialisable (use a plain object or array)`,
+            path,
+          );
         }
         seen.add(v);
         const entries: [string, unknown][] = Array.isArray(v)
           ? v.map((item, i) => [`[${i}]`, item])
-          : Object.entries(v).map(([k, item]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`, item]);
+          : Object.entries(v).map(([k, item]) => [
+              /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`,
+              item,
+            ]);
         for (const [suffix, item] of entries) {
           const problem = walk(item, path + suffix, Array.isArray(v));
           if (problem !== undefined) return problem;

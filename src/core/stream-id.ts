@@ -6,13 +6,18 @@ export const MAX_STREAM_ID_LENGTH = 255;
 /** Throws a {@link ValidationError} unless `streamId` is a non-empty string of at most 255 characters without NUL. */
 export function assertStreamId(streamId: unknown): asserts streamId is string {
   if (typeof streamId !== 'string') {
-    throw new ValidationError(`Invalid stream id: expected a string, got ${streamId === null ? 'null' : typeof streamId}`);
+    throw new ValidationError(
+      `Invalid stream id: expected a string, got ${streamId === null ? 'null' : typeof streamId}`,
+    );
   }
   if (streamId.length === 0) throw new ValidationError('Invalid stream id: it is empty');
   if (streamId.length > MAX_STREAM_ID_LENGTH) {
-    throw new ValidationError(`Invalid stream id: ${streamId.length} characters, at most ${MAX_STREAM_ID_LENGTH} allowed`);
+    throw new ValidationError(
+      `Invalid stream id: ${streamId.length} characters, at most ${MAX_STREAM_ID_LENGTH} allowed`,
+    );
   }
-  if (streamId.includes('\u0000')) throw new ValidationError('Invalid stream id: it contains a NUL character');
+  if (streamId.includes('\u0000'))
+    throw new ValidationError('Invalid stream id: it contains a NUL character');
 }
 
 /**

@@ -18,7 +18,9 @@ describe('errors', () => {
     const error = new ConcurrencyError('Task-1', 1, 2);
     expect(error.code).toBe('CONCURRENCY');
     expect(error.name).toBe('ConcurrencyError');
-    expect(error.message).toBe('Concurrency conflict on stream "Task-1": expected version 1, actual version 2');
+    expect(error.message).toBe(
+      'Concurrency conflict on stream "Task-1": expected version 1, actual version 2',
+    );
     expect([error.streamId, error.expectedVersion, error.actualVersion]).toEqual(['Task-1', 1, 2]);
     expect(error).toBeInstanceOf(EventfoldError);
     expect(error).toBeInstanceOf(Error);

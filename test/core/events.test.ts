@@ -11,10 +11,14 @@ import {
   type Recorded,
 } from '../../src/index.js';
 
-const TaskCreated = defineEvent('TaskCreated', z.object({ title: z.string().min(1), due: z.coerce.date().optional() }));
+const TaskCreated = defineEvent(
+  'TaskCreated',
+  z.object({ title: z.string().min(1), due: z.coerce.date().optional() }),
+);
 const TaskCompleted = defineEvent('TaskCompleted');
 const TaskRenamed = defineEvent('TaskRenamed', payload<{ title: string }>());
-type TaskEvent = EventOf<typeof TaskCreated> | EventOf<typeof TaskCompleted> | EventOf<typeof TaskRenamed>;
+type TaskEvent =
+  EventOf<typeof TaskCreated> | EventOf<typeof TaskCompleted> | EventOf<typeof TaskRenamed>;
 
 describe('defineEvent', () => {
   it('creates plain event objects', () => {
@@ -46,9 +50,13 @@ describe('defineEvent', () => {
           return 'completed';
       }
     };
-    expectTypeOf(TaskCreated).parameter(0).toEqualTypeOf<{ title: string; due?: Date | undefined }>();
+    expectTypeOf(TaskCreated)
+      .parameter(0)
+      .toEqualTypeOf<{ title: string; due?: Date | undefined }>();
     expectTypeOf(TaskCreated({ title: 'x' }).type).toEqualTypeOf<'TaskCreated'>();
-    expect(describeEvent({ type: 'TaskCompleted', data: {} } as Recorded<TaskEvent>)).toBe('completed');
+    expect(describeEvent({ type: 'TaskCompleted', data: {} } as Recorded<TaskEvent>)).toBe(
+      'completed',
+    );
   });
 
   it('rejects an empty type', () => {
@@ -60,7 +68,11 @@ describe('EventRegistry', () => {
   it('registers, lists, gets and unregisters definitions', () => {
     const registry = new EventRegistry([TaskCreated]);
     registry.register(TaskCompleted, TaskRenamed);
-    expect(registry.list().map((d) => d.type)).toEqual(['TaskCreated', 'TaskCompleted', 'TaskRenamed']);
+    expect(registry.list().map((d) => d.type)).toEqual([
+      'TaskCreated',
+      'TaskCompleted',
+      'TaskRenamed',
+    ]);
     expect(registry.get('TaskCreated')).toBe(TaskCreated);
     expect(registry.has('TaskCompleted')).toBe(true);
     expect(registry.unregister('TaskCompleted')).toBe(true);
@@ -71,15 +83,22 @@ describe('EventRegistry', () => {
   });
 
   it('validates with zod (Standard Schema) before anything is stored, and revives on read', async () => {
-    const store = new InMemoryEventStore({ registry: new EventRegistry([TaskCreated, TaskCompleted, TaskRenamed]) });
-    const error = await store.append('Task-1', [{ type: 'TaskCreated', data: { title: '' } }]).catch((e: unknown) => e);
+    const store = new InMemoryEventStore({
+      registry: new EventRegistry([TaskCreated, TaskCompleted, TaskRenamed]),
+    });
+    const error = await store
+      .append('Task-1', [{ type: 'TaskCreated', data: { title: '' } }])
+      .catch((e: unknown) => e);
     expect(ValidationError.is(error)).toBe(true);
     expect((error as ValidationError).issues[0]?.path).toEqual(['title']);
     expect(await store.getVersion('Task-1')).toBe(0);
-    await store.append('Task-1', [TaskCreated({ title: 'Ship', due: new Date('2031-01-01T00:00:00Z') })]);
+    await store.append('Task-1', [
+      TaskCreated({ title: 'Ship', due: new Date('2031-01-01T00:00:00Z') }),
+    ]);
     const [event] = (await store.read<TaskEvent>('Task-1')).events;
     expect(event?.type).toBe('TaskCreated');
-    if (event?.type === 'TaskCreated') expect(event.data.due).toEqual(new Date('2031-01-01T00:00:00Z'));
+    if (event?.type === 'TaskCreated')
+      expect(event.data.due).toEqual(new Date('2031-01-01T00:00:00Z'));
   });
 
   it('strict registries reject unknown types on read as a SerializationError', async () => {

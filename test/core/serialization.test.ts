@@ -26,7 +26,9 @@ describe('serializeJson', () => {
     expect(problem({ list: [1, { f: () => 0 }] }).path).toBe('data.list[1].f');
     expect(problem({ 'odd key': Symbol('s') }).path).toBe('data["odd key"]');
     expect(problem([1, undefined]).path).toBe('data[1]');
-    expect(problem({ n: -Infinity }).message).toMatch(/-Infinity is not JSON-serialisable at data\.n/);
+    expect(problem({ n: -Infinity }).message).toMatch(
+      /-Infinity is not JSON-serialisable at data\.n/,
+    );
     expect(problem({ m: new Map() }).message).toMatch(/A Map is not JSON-serialisable/);
     expect(problem(undefined).path).toBe('data');
     const cyclic: { self?: unknown } = {};
@@ -35,7 +37,11 @@ describe('serializeJson', () => {
   });
 
   it('reports a throwing toJSON', () => {
-    const bad = { toJSON: () => { throw new Error('boom'); } };
+    const bad = {
+      toJSON: () => {
+        throw new Error('boom');
+      },
+    };
     expect(problem({ x: bad }).message).toMatch(/toJSON\(\) threw at data\.x/);
   });
 });

@@ -9,7 +9,10 @@ describe('in-memory store at scale', () => {
       const category = b % 100 === 0 ? 'Rare' : 'Common';
       await store.append(
         `${category}-${b}`,
-        Array.from({ length: batch }, (_, i) => ({ type: i % 500 === 0 ? 'Marker' : 'Tick', data: { b, i } })),
+        Array.from({ length: batch }, (_, i) => ({
+          type: i % 500 === 0 ? 'Marker' : 'Tick',
+          data: { b, i },
+        })),
       );
     }
     expect(await store.getVersion('Common-999')).toBe(1_000);
@@ -19,7 +22,11 @@ describe('in-memory store at scale', () => {
     expect(markers.map((e) => e.streamId)).toEqual(
       Array.from({ length: 10 }, (_, k) => [`Rare-${k * 100}`, `Rare-${k * 100}`]).flat(),
     );
-    const tail = await store.readAllPage({ after: rare.at(-1)?.position, types: ['Marker'], limit: 3 });
+    const tail = await store.readAllPage({
+      after: rare.at(-1)?.position,
+      types: ['Marker'],
+      limit: 3,
+    });
     expect(tail.events.map((e) => e.streamId)).toEqual(['Common-901', 'Common-901', 'Common-902']);
     let count = 0;
     for await (const _ of store.readAll({ batchSize: 10_000 })) count++;

@@ -1,6 +1,13 @@
 import { prepareAppend, type AppendOptions } from '../../core/append-input.js';
 import { StoreClosedError, StreamNotFoundError } from '../../core/errors.js';
-import type { AppendResult, EventStore, ReadAllOptions, ReadAllPage, ReadResult, ReadOptions } from '../../core/event-store.js';
+import type {
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadResult,
+  ReadOptions,
+} from '../../core/event-store.js';
 import type { NewEvent, Recorded } from '../../core/events.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
 import { createEventFeed, type EventFeed } from '../../core/feed.js';
@@ -52,7 +59,11 @@ export class InMemoryEventStore implements EventStore {
     this.#maxEventBytes = options.maxEventBytes;
   }
 
-  async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
     this.#open();
     const append = await prepareAppend(streamId, events, options, {
       registry: this.registry,
@@ -101,7 +112,10 @@ export class InMemoryEventStore implements EventStore {
     return { streamId: append.streamId, version: end.version, position: end.position };
   }
 
-  async read<E extends NewEvent = NewEvent>(streamId: string, options?: ReadOptions): Promise<ReadResult<E>> {
+  async read<E extends NewEvent = NewEvent>(
+    streamId: string,
+    options?: ReadOptions,
+  ): Promise<ReadResult<E>> {
     this.#open();
     assertStreamId(streamId);
     const { from, backward, limit, mustExist } = normalizeReadOptions(options);
@@ -124,7 +138,9 @@ export class InMemoryEventStore implements EventStore {
     return createEventFeed((page) => this.readAllPage<E>(page), options);
   }
 
-  async readAllPage<E extends NewEvent = NewEvent>(options?: ReadAllOptions): Promise<ReadAllPage<E>> {
+  async readAllPage<E extends NewEvent = NewEvent>(
+    options?: ReadAllOptions,
+  ): Promise<ReadAllPage<E>> {
     this.#open();
     const { limit, types, categories } = normalizeReadAllOptions(options);
     const after = options?.after;
@@ -133,8 +149,12 @@ export class InMemoryEventStore implements EventStore {
     if (types === undefined && categories === undefined) {
       selected.push(...this.#rows.slice(afterSeq, afterSeq + limit));
     } else {
-      const wanted = types !== undefined && categories !== undefined ? new Set(categories) : undefined;
-      const seqs = types !== undefined ? this.#byType.after(types, afterSeq) : this.#byCategory.after(categories ?? [], afterSeq);
+      const wanted =
+        types !== undefined && categories !== undefined ? new Set(categories) : undefined;
+      const seqs =
+        types !== undefined
+          ? this.#byType.after(types, afterSeq)
+          : this.#byCategory.after(categories ?? [], afterSeq);
       for (const seq of seqs) {
         const row = this.#rows[seq - 1] as Row;
         if (wanted !== undefined && !wanted.has(row.category)) continue;

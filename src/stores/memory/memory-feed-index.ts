@@ -26,7 +26,10 @@ export class MemoryFeedIndex {
     for (;;) {
       let best: { list: number[]; i: number } | undefined;
       for (const c of cursors) {
-        if (c.i < c.list.length && (best === undefined || (c.list[c.i] as number) < (best.list[best.i] as number))) {
+        if (
+          c.i < c.list.length &&
+          (best === undefined || (c.list[c.i] as number) < (best.list[best.i] as number))
+        ) {
           best = c;
         }
       }

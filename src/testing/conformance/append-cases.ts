@@ -12,7 +12,11 @@ export function appendCases({ describe, it, withStore }: CaseContext): void {
       withStore(async (store) => {
         const before = Date.now();
         const result = await store.append('Task-1', [
-          { type: 'TaskCreated', data: { title: 'Learn event stores' }, metadata: { correlationId: 'c-1', user: 'ann' } },
+          {
+            type: 'TaskCreated',
+            data: { title: 'Learn event stores' },
+            metadata: { correlationId: 'c-1', user: 'ann' },
+          },
           { type: 'TaskCompleted', data: {} },
         ]);
         assert.equal(result.streamId, 'Task-1');
@@ -35,7 +39,10 @@ export function appendCases({ describe, it, withStore }: CaseContext): void {
         assert.ok(comparePositions(created.position, completed.position) < 0);
         assert.equal(completed.position, result.position);
         assert.ok(created.recordedAt instanceof Date);
-        assert.ok(created.recordedAt.getTime() >= before - 5_000 && created.recordedAt.getTime() <= Date.now() + 5_000);
+        assert.ok(
+          created.recordedAt.getTime() >= before - 5_000 &&
+            created.recordedAt.getTime() <= Date.now() + 5_000,
+        );
       }));
 
     it('keeps a caller-given event id, lower-cased', () =>
@@ -59,7 +66,10 @@ export function appendCases({ describe, it, withStore }: CaseContext): void {
           null,
           { date: new Date('2024-01-02T03:04:05.678Z') },
         ];
-        await store.append('data-1', samples.map((data) => ({ type: 'Sample', data })));
+        await store.append(
+          'data-1',
+          samples.map((data) => ({ type: 'Sample', data })),
+        );
         const { events: read } = await store.read('data-1');
         assert.deepEqual(
           read.map((e) => e.data),
@@ -78,7 +88,10 @@ export function appendCases({ describe, it, withStore }: CaseContext): void {
         const stream = await store.read('nobody-here');
         assert.equal(stream.version, 0);
         assert.deepEqual(stream.events, []);
-        const error = await rejectsWith<StreamNotFoundError>(store.read('nobody-here', { mustExist: true }), 'STREAM_NOT_FOUND');
+        const error = await rejectsWith<StreamNotFoundError>(
+          store.read('nobody-here', { mustExist: true }),
+          'STREAM_NOT_FOUND',
+        );
         assert.equal(error.streamId, 'nobody-here');
         assert.equal(await store.exists('nobody-here'), false);
         assert.equal(await store.getVersion('nobody-here'), 0);
@@ -113,12 +126,18 @@ export function appendCases({ describe, it, withStore }: CaseContext): void {
         await store.append('other-1', events(1));
         const read = await store.read('batch-1');
         assert.equal(result.version, 50);
-        assert.deepEqual(read.events.map((e) => e.version), Array.from({ length: 50 }, (_, i) => i + 1));
+        assert.deepEqual(
+          read.events.map((e) => e.version),
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        );
         const positions = read.events.map((e) => e.position);
         assert.deepEqual([...positions].sort(comparePositions), positions);
         assert.equal(new Set(positions).size, positions.length);
         const all = await feed(store);
-        assert.deepEqual(all.map((e) => e.streamId), ['other-1', ...Array<string>(50).fill('batch-1'), 'other-1']);
+        assert.deepEqual(
+          all.map((e) => e.streamId),
+          ['other-1', ...Array<string>(50).fill('batch-1'), 'other-1'],
+        );
       }));
 
     it('appends a batch of 10,000 events in one call', () =>

@@ -19,7 +19,11 @@ export function expectedVersionCases({ describe, it, withStore }: CaseContext): 
         assert.equal(await store.getVersion('Task-1'), at + 1);
         return;
       }
-      const error = await rejectsWith<ConcurrencyError>(attempt, 'CONCURRENCY', `expected ${String(expected)} at ${at}`);
+      const error = await rejectsWith<ConcurrencyError>(
+        attempt,
+        'CONCURRENCY',
+        `expected ${String(expected)} at ${at}`,
+      );
       assert.ok(error instanceof ConcurrencyError);
       assert.ok(error instanceof OptimisticLockError);
       assert.ok(error instanceof EventfoldError);
@@ -47,7 +51,8 @@ export function expectedVersionCases({ describe, it, withStore }: CaseContext): 
       ['a version on a new stream', 0, 1, false],
     ];
     for (const [name, at, expected, ok] of cases) {
-      it(`${name} ${ok ? 'succeeds' : 'conflicts with the actual version'}`, () => check(at, expected, ok));
+      it(`${name} ${ok ? 'succeeds' : 'conflicts with the actual version'}`, () =>
+        check(at, expected, ok));
     }
 
     it('defaults to Any', () =>
@@ -58,7 +63,9 @@ export function expectedVersionCases({ describe, it, withStore }: CaseContext): 
 
     it('runs the tutorial sequence: 0, then 1, then a stale 1 conflicts with actual 2', () =>
       withStore(async (store) => {
-        await store.append('Task-9', [{ type: 'TaskCreated', data: { title: 'x' } }], { expectedVersion: 0 });
+        await store.append('Task-9', [{ type: 'TaskCreated', data: { title: 'x' } }], {
+          expectedVersion: 0,
+        });
         await store.append('Task-9', [{ type: 'TaskCompleted', data: {} }], { expectedVersion: 1 });
         const error = await rejectsWith<ConcurrencyError>(
           store.append('Task-9', [{ type: 'TaskCompleted', data: {} }], { expectedVersion: 1 }),

@@ -24,7 +24,8 @@ async function populate(store: EventStore): Promise<[string, string][]> {
   return order;
 }
 
-const pairs = (list: readonly RecordedEvent[]) => list.map((e): [string, string] => [e.streamId, e.type]);
+const pairs = (list: readonly RecordedEvent[]) =>
+  list.map((e): [string, string] => [e.streamId, e.type]);
 
 /** The global feed: order, positions, filters, paging. */
 export function feedCases({ describe, it, withStore }: CaseContext): void {
@@ -56,18 +57,33 @@ export function feedCases({ describe, it, withStore }: CaseContext): void {
         const order = await populate(store);
         const all = await feed(store);
         const third = all[2] as RecordedEvent;
-        assert.deepEqual(pairs(await store.readAll({ after: third.position }).toArray()), order.slice(3));
-        assert.deepEqual(pairs(await store.readAll({ after: third.position, limit: 2 }).toArray()), order.slice(3, 5));
-        assert.deepEqual(await store.readAll({ after: (all.at(-1) as RecordedEvent).position }).toArray(), []);
+        assert.deepEqual(
+          pairs(await store.readAll({ after: third.position }).toArray()),
+          order.slice(3),
+        );
+        assert.deepEqual(
+          pairs(await store.readAll({ after: third.position, limit: 2 }).toArray()),
+          order.slice(3, 5),
+        );
+        assert.deepEqual(
+          await store.readAll({ after: (all.at(-1) as RecordedEvent).position }).toArray(),
+          [],
+        );
       }));
 
     it('filters by event type', () =>
       withStore(async (store) => {
         const order = await populate(store);
         const created = await store.readAll({ types: ['TaskCreated'] }).toArray();
-        assert.deepEqual(pairs(created), order.filter(([, t]) => t === 'TaskCreated'));
+        assert.deepEqual(
+          pairs(created),
+          order.filter(([, t]) => t === 'TaskCreated'),
+        );
         const two = await store.readAll({ types: ['UserRegistered', 'TaskCompleted'] }).toArray();
-        assert.deepEqual(pairs(two), order.filter(([, t]) => t === 'UserRegistered' || t === 'TaskCompleted'));
+        assert.deepEqual(
+          pairs(two),
+          order.filter(([, t]) => t === 'UserRegistered' || t === 'TaskCompleted'),
+        );
         assert.deepEqual(await store.readAll({ types: ['Nothing'] }).toArray(), []);
         assert.deepEqual(await store.readAll({ types: [] }).toArray(), []);
       }));
@@ -76,19 +92,30 @@ export function feedCases({ describe, it, withStore }: CaseContext): void {
       withStore(async (store) => {
         const order = await populate(store);
         const tasks = await store.readAll({ categories: ['Task'] }).toArray();
-        assert.deepEqual(pairs(tasks), order.filter(([s]) => s === 'Task-1' || s === 'Task-2' || s === 'Task-a-b'));
+        assert.deepEqual(
+          pairs(tasks),
+          order.filter(([s]) => s === 'Task-1' || s === 'Task-2' || s === 'Task-a-b'),
+        );
         const noDash = await store.readAll({ categories: ['Tasks'] }).toArray();
         assert.deepEqual(pairs(noDash), [['Tasks', 'Summary']]);
         const two = await store.readAll({ categories: ['Ta', 'User'] }).toArray();
-        assert.deepEqual(pairs(two), order.filter(([s]) => s.startsWith('User-') || s === 'Ta-1'));
+        assert.deepEqual(
+          pairs(two),
+          order.filter(([s]) => s.startsWith('User-') || s === 'Ta-1'),
+        );
         assert.deepEqual(await store.readAll({ categories: [] }).toArray(), []);
       }));
 
     it('combines type and category filters with AND', () =>
       withStore(async (store) => {
         const order = await populate(store);
-        const both = await store.readAll({ types: ['TaskCreated'], categories: ['Task'] }).toArray();
-        assert.deepEqual(pairs(both), order.filter(([s, t]) => t === 'TaskCreated' && s.startsWith('Task-')));
+        const both = await store
+          .readAll({ types: ['TaskCreated'], categories: ['Task'] })
+          .toArray();
+        assert.deepEqual(
+          pairs(both),
+          order.filter(([s, t]) => t === 'TaskCreated' && s.startsWith('Task-')),
+        );
       }));
 
     it('pages with readAllPage: next continues, isEnd marks the end', () =>
@@ -121,17 +148,28 @@ export function feedCases({ describe, it, withStore }: CaseContext): void {
       withStore(async (store) => {
         const order = await populate(store);
         const small = await store.readAll({ categories: ['Task', 'User'], batchSize: 2 }).toArray();
-        assert.deepEqual(pairs(small), order.filter(([s]) => s.startsWith('Task-') || s.startsWith('User-')));
+        assert.deepEqual(
+          pairs(small),
+          order.filter(([s]) => s.startsWith('Task-') || s.startsWith('User-')),
+        );
         const first = await store.readAllPage({ types: ['TaskCreated'], limit: 2 });
-        const rest = await store.readAllPage({ types: ['TaskCreated'], after: first.next, limit: 10 });
-        assert.deepEqual([...pairs(first.events), ...pairs(rest.events)], order.filter(([, t]) => t === 'TaskCreated'));
+        const rest = await store.readAllPage({
+          types: ['TaskCreated'],
+          after: first.next,
+          limit: 10,
+        });
+        assert.deepEqual(
+          [...pairs(first.events), ...pairs(rest.events)],
+          order.filter(([, t]) => t === 'TaskCreated'),
+        );
         assert.equal(first.isEnd, false);
         assert.equal(rest.isEnd, true);
       }));
 
     it('iterates a long feed across many pages', () =>
       withStore(async (store) => {
-        for (let i = 0; i < 12; i++) await store.append(`long-${i % 4}`, events(100, 'Tick', i * 100));
+        for (let i = 0; i < 12; i++)
+          await store.append(`long-${i % 4}`, events(100, 'Tick', i * 100));
         let count = 0;
         let last: string | undefined;
         for await (const event of store.readAll({ batchSize: 64 })) {

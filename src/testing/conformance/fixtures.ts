@@ -9,7 +9,10 @@ export interface CaseContext {
   readonly it: SuiteOptions['it'];
   readonly describe: SuiteOptions['describe'];
   /** Runs `body` with a fresh store and closes it afterwards. */
-  readonly withStore: (body: (store: EventStore) => Promise<void>, options?: StoreFactoryOptions) => Promise<void>;
+  readonly withStore: (
+    body: (store: EventStore) => Promise<void>,
+    options?: StoreFactoryOptions,
+  ) => Promise<void>;
   readonly options: SuiteOptions;
 }
 
@@ -53,7 +56,10 @@ export async function rejectsWith<T extends EventfoldError = EventfoldError>(
     caught = error;
   }
   assert.ok(caught !== undefined, `${label}: expected a ${code} error, but it resolved`);
-  assert.ok(EventfoldError.is(caught), `${label}: expected an EventfoldError, got ${caught instanceof Error ? caught.stack ?? caught.message : JSON.stringify(caught)}`);
+  assert.ok(
+    EventfoldError.is(caught),
+    `${label}: expected an EventfoldError, got ${caught instanceof Error ? (caught.stack ?? caught.message) : JSON.stringify(caught)}`,
+  );
   assert.equal(caught.code, code, `${label}: ${caught.message}`);
   return caught as T;
 }
@@ -64,7 +70,11 @@ export function feed(store: EventStore): Promise<RecordedEvent[]> {
 }
 
 /** Asserts that the store holds exactly `count` events in all. */
-export async function assertFeedLength(store: EventStore, count: number, label = ''): Promise<void> {
+export async function assertFeedLength(
+  store: EventStore,
+  count: number,
+  label = '',
+): Promise<void> {
   assert.equal((await feed(store)).length, count, `${label}: events in the feed`);
 }
 

@@ -28,7 +28,10 @@ export function idempotencyCases({ describe, it, withStore, options }: CaseConte
         const first = await store.append('Pay-2', batch, { expectedVersion: 0 });
         await store.append('Pay-2', withIds(4), { expectedVersion: 2 });
         assert.deepEqual(await store.append('Pay-2', batch, { expectedVersion: 0 }), first);
-        assert.deepEqual(await store.append('Pay-2', batch, { expectedVersion: 'no_stream' }), first);
+        assert.deepEqual(
+          await store.append('Pay-2', batch, { expectedVersion: 'no_stream' }),
+          first,
+        );
         assert.equal(await store.getVersion('Pay-2'), 6);
       }));
 
@@ -39,7 +42,10 @@ export function idempotencyCases({ describe, it, withStore, options }: CaseConte
         const first = await store.append('Pay-3', one, { expectedVersion: 2 });
         await store.append('Pay-3', withIds(1));
         assert.deepEqual(await store.append('Pay-3', one, { expectedVersion: 2 }), first);
-        assert.deepEqual(await store.append('Pay-3', one, { expectedVersion: 'stream_exists' }), first);
+        assert.deepEqual(
+          await store.append('Pay-3', one, { expectedVersion: 'stream_exists' }),
+          first,
+        );
       }));
 
     it('rejects a partial overlap (some ids stored, some new) and writes nothing', () =>
@@ -47,7 +53,10 @@ export function idempotencyCases({ describe, it, withStore, options }: CaseConte
         const batch = withIds(2);
         await store.append('Pay-4', batch);
         const mixed = [batch[0] as NewEvent, ...withIds(1)];
-        const error = await rejectsWith<EventIdConflictError>(store.append('Pay-4', mixed), 'EVENT_ID_CONFLICT');
+        const error = await rejectsWith<EventIdConflictError>(
+          store.append('Pay-4', mixed),
+          'EVENT_ID_CONFLICT',
+        );
         assert.deepEqual(error.conflictingIds, [batch[0]?.id]);
         assert.equal(error.actualVersion, 2);
         assert.equal(error.streamId, 'Pay-4');
@@ -58,9 +67,10 @@ export function idempotencyCases({ describe, it, withStore, options }: CaseConte
       withStore(async (store) => {
         const batch = withIds(1);
         await store.append('Pay-5', batch);
-        await rejectsWith(store.append('Pay-5', [...batch, ...withIds(1)]), 'EVENT_ID_CONFLICT').then((error) =>
-          assert.ok(error.name === 'EventIdConflictError'),
-        );
+        await rejectsWith(
+          store.append('Pay-5', [...batch, ...withIds(1)]),
+          'EVENT_ID_CONFLICT',
+        ).then((error) => assert.ok(error.name === 'EventIdConflictError'));
       }));
 
     it('rejects the same ids in another stream', () =>
@@ -84,11 +94,17 @@ export function idempotencyCases({ describe, it, withStore, options }: CaseConte
       withStore(async (store) => {
         const batch = withIds(2);
         await store.append('Pay-9', batch, { expectedVersion: 0 });
-        await rejectsWith(store.append('Pay-9', batch, { expectedVersion: 1 }), 'EVENT_ID_CONFLICT');
+        await rejectsWith(
+          store.append('Pay-9', batch, { expectedVersion: 1 }),
+          'EVENT_ID_CONFLICT',
+        );
         await store.append('Pay-10', withIds(1));
         const later = withIds(1);
         await store.append('Pay-10', later, { expectedVersion: 1 });
-        await rejectsWith(store.append('Pay-10', later, { expectedVersion: 'no_stream' }), 'EVENT_ID_CONFLICT');
+        await rejectsWith(
+          store.append('Pay-10', later, { expectedVersion: 'no_stream' }),
+          'EVENT_ID_CONFLICT',
+        );
       }));
 
     it('rejects two events with one id in the same append, writing nothing', () =>

@@ -5,7 +5,8 @@ import { type CaseContext, events, ns } from './fixtures.js';
 /** Stream reads: direction, start version, limit, paging. */
 export function readCases({ describe, it, withStore }: CaseContext): void {
   describe('stream reads', () => {
-    const range = (a: number, b: number) => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
+    const range = (a: number, b: number) =>
+      Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
     const withTen = (body: (read: (o: ReadOptions) => Promise<number[]>) => Promise<void>) =>
       withStore(async (store) => {
         await store.append('r-1', events(10));
@@ -17,17 +18,23 @@ export function readCases({ describe, it, withStore }: CaseContext): void {
         });
       });
 
-    it('reads forward from the start by default', () => withTen(async (read) => assert.deepEqual(await read({}), range(1, 10))));
-    it('reads forward from a version (inclusive)', () => withTen(async (read) => assert.deepEqual(await read({ from: 4 }), range(4, 10))));
-    it('treats from 0 as from the start', () => withTen(async (read) => assert.deepEqual(await read({ from: 0 }), range(1, 10))));
+    it('reads forward from the start by default', () =>
+      withTen(async (read) => assert.deepEqual(await read({}), range(1, 10))));
+    it('reads forward from a version (inclusive)', () =>
+      withTen(async (read) => assert.deepEqual(await read({ from: 4 }), range(4, 10))));
+    it('treats from 0 as from the start', () =>
+      withTen(async (read) => assert.deepEqual(await read({ from: 0 }), range(1, 10))));
     it('reads forward with a limit', () =>
       withTen(async (read) => {
         assert.deepEqual(await read({ limit: 3 }), [1, 2, 3]);
         assert.deepEqual(await read({ from: 9, limit: 5 }), [9, 10]);
       }));
-    it('reads nothing past the end', () => withTen(async (read) => assert.deepEqual(await read({ from: 11 }), [])));
+    it('reads nothing past the end', () =>
+      withTen(async (read) => assert.deepEqual(await read({ from: 11 }), [])));
     it('reads backward from the end', () =>
-      withTen(async (read) => assert.deepEqual(await read({ direction: 'backward' }), range(1, 10).reverse())));
+      withTen(async (read) =>
+        assert.deepEqual(await read({ direction: 'backward' }), range(1, 10).reverse()),
+      ));
     it('reads backward from a version with a limit', () =>
       withTen(async (read) => {
         assert.deepEqual(await read({ direction: 'backward', from: 5, limit: 2 }), [5, 4]);
@@ -53,7 +60,10 @@ export function readCases({ describe, it, withStore }: CaseContext): void {
           await store.append('y-1', events(1, 'Y', i));
         }
         const x = await store.read('x-1');
-        assert.deepEqual(x.events.map((e) => [e.streamId, e.version, e.type]), range(1, 5).map((v) => ['x-1', v, 'X']));
+        assert.deepEqual(
+          x.events.map((e) => [e.streamId, e.version, e.type]),
+          range(1, 5).map((v) => ['x-1', v, 'X']),
+        );
       }));
   });
 }

@@ -11,12 +11,15 @@ const taskSchema: StandardSchemaV1<unknown, { title: string; due?: Date }> = {
     version: 1,
     vendor: 'conformance',
     validate(value) {
-      if (typeof value !== 'object' || value === null) return { issues: [{ message: 'expected an object' }] };
+      if (typeof value !== 'object' || value === null)
+        return { issues: [{ message: 'expected an object' }] };
       const { title, due } = value as { title?: unknown; due?: unknown };
-      if (typeof title !== 'string') return { issues: [{ message: 'expected a string', path: ['title'] }] };
+      if (typeof title !== 'string')
+        return { issues: [{ message: 'expected a string', path: ['title'] }] };
       if (due === undefined) return { value: { title } };
       const date = due instanceof Date ? due : typeof due === 'string' ? new Date(due) : undefined;
-      if (date === undefined || Number.isNaN(date.getTime())) return { issues: [{ message: 'expected a date', path: ['due'] }] };
+      if (date === undefined || Number.isNaN(date.getTime()))
+        return { issues: [{ message: 'expected a date', path: ['due'] }] };
       return { value: { title, due: date } };
     },
   },
@@ -29,7 +32,8 @@ const amountSchema: StandardSchemaV1<unknown, { amount: number }> = {
     vendor: 'conformance',
     validate: (value) =>
       Promise.resolve(
-        typeof (value as { amount?: unknown }).amount === 'number' && (value as { amount: number }).amount > 0
+        typeof (value as { amount?: unknown }).amount === 'number' &&
+          (value as { amount: number }).amount > 0
           ? { value: value as { amount: number } }
           : { issues: [{ message: 'must be positive', path: ['amount'] }] },
       ),
@@ -49,11 +53,17 @@ export function registryCases({ describe, it, withStore }: CaseContext): void {
       withStore(
         async (store) => {
           const error = await rejectsWith<ValidationError>(
-            store.append('Task-1', [TaskCreated({ title: 'ok' }), { type: 'TaskCreated', data: { title: 3 } }]),
+            store.append('Task-1', [
+              TaskCreated({ title: 'ok' }),
+              { type: 'TaskCreated', data: { title: 3 } },
+            ]),
             'VALIDATION',
           );
           assert.deepEqual(error.issues, [{ message: 'expected a string', path: ['title'] }]);
-          await rejectsWith(store.append('Pay-1', [{ type: 'Paid', data: { amount: -1 } }]), 'VALIDATION');
+          await rejectsWith(
+            store.append('Pay-1', [{ type: 'Paid', data: { amount: -1 } }]),
+            'VALIDATION',
+          );
           await assertFeedLength(store, 0);
           await store.append('Pay-1', [Paid({ amount: 5 })]);
           assert.deepEqual((await store.read('Pay-1')).events[0]?.data, { amount: 5 });
@@ -65,7 +75,10 @@ export function registryCases({ describe, it, withStore }: CaseContext): void {
       withStore(
         async (store) => {
           const due = new Date('2030-05-06T07:08:09.000Z');
-          await store.append('Task-2', [TaskCreated({ title: 'revive', due }), Noted({ text: 'kept' })]);
+          await store.append('Task-2', [
+            TaskCreated({ title: 'revive', due }),
+            Noted({ text: 'kept' }),
+          ]);
           const [created, noted] = (await store.read('Task-2')).events;
           assert.ok((created?.data as { due: unknown }).due instanceof Date);
           assert.equal((created?.data as { due: Date }).due.toISOString(), due.toISOString());

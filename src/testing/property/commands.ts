@@ -11,9 +11,15 @@ const STREAMS = ['Task-1', 'Task-2', 'User-1', 'Audit'] as const;
 const TYPES = ['Created', 'Updated', 'Closed'] as const;
 const CATEGORIES = ['Task', 'User', 'Audit', 'None'] as const;
 
-const summary = (e: RecordedEvent) => ({ streamId: e.streamId, version: e.version, type: e.type, n: (e.data as { n: number }).n });
+const summary = (e: RecordedEvent) => ({
+  streamId: e.streamId,
+  version: e.version,
+  type: e.type,
+  n: (e.data as { n: number }).n,
+});
 
-type ExpectedChoice = { kind: 'any' | 'no_stream' | 'stream_exists' | 'current' } | { kind: 'offset'; offset: number };
+type ExpectedChoice =
+  { kind: 'any' | 'no_stream' | 'stream_exists' | 'current' } | { kind: 'offset'; offset: number };
 
 class AppendCommand implements Cmd {
   constructor(
@@ -27,12 +33,27 @@ class AppendCommand implements Cmd {
     const current = model.version(this.stream);
     const e = this.expected;
     const expectedVersion: ExpectedVersion =
-      e.kind === 'current' ? current : e.kind === 'offset' ? Math.max(0, current + e.offset) : e.kind;
-    const planned = this.types.map((type) => ({ type, n: model.counter++, id: this.withIds ? crypto.randomUUID() : undefined }));
-    const events = planned.map((p) => (p.id === undefined ? { type: p.type, data: { n: p.n } } : { type: p.type, data: { n: p.n }, id: p.id }));
+      e.kind === 'current'
+        ? current
+        : e.kind === 'offset'
+          ? Math.max(0, current + e.offset)
+          : e.kind;
+    const planned = this.types.map((type) => ({
+      type,
+      n: model.counter++,
+      id: this.withIds ? crypto.randomUUID() : undefined,
+    }));
+    const events = planned.map((p) =>
+      p.id === undefined
+        ? { type: p.type, data: { n: p.n } }
+        : { type: p.type, data: { n: p.n }, id: p.id },
+    );
     if (!model.accepts(this.stream, expectedVersion)) {
       const error = await real.store.append(this.stream, events, { expectedVersion }).then(
-        () => assert.fail(`append to ${this.stream} with ${String(expectedVersion)} at ${current} should conflict`),
+        () =>
+          assert.fail(
+            `append to ${this.stream} with ${String(expectedVersion)} at ${current} should conflict`,
+          ),
         (err: unknown) => err,
       );
       assert.ok(ConcurrencyError.is(error), String(error));
@@ -48,9 +69,11 @@ class AppendCommand implements Cmd {
     const written = await real.store.read(this.stream, { from: current + 1 });
     real.positions.push(...written.events.map((w) => w.position));
     assert.equal(written.events.at(-1)?.position, result.position);
-    if (this.withIds) model.lastWithIds = { streamId: this.stream, events, expectedVersion, result };
+    if (this.withIds)
+      model.lastWithIds = { streamId: this.stream, events, expectedVersion, result };
   }
-  toString = () => `append(${this.stream}, [${this.types.join()}], ${JSON.stringify(this.expected)}${this.withIds ? ', ids' : ''})`;
+  toString = () =>
+    `append(${this.stream}, [${this.types.join()}], ${JSON.stringify(this.expected)}${this.withIds ? ', ids' : ''})`;
 }
 
 class RetryCommand implements Cmd {
@@ -58,7 +81,9 @@ class RetryCommand implements Cmd {
   async run(model: StoreModel, real: RealSystem): Promise<void> {
     const last = model.lastWithIds;
     assert.ok(last !== undefined);
-    const again = await real.store.append(last.streamId, last.events, { expectedVersion: last.expectedVersion });
+    const again = await real.store.append(last.streamId, last.events, {
+      expectedVersion: last.expectedVersion,
+    });
     assert.deepEqual(again, last.result, 'an idempotent retry returns the original result');
   }
   toString = () => 'retryLastAppendWithIds()';
@@ -87,11 +112,15 @@ class ReadCommand implements Cmd {
     };
     const result = await real.store.read(this.stream, options);
     assert.equal(result.version, list.length);
-    assert.deepEqual(result.events.map(summary), expected.map(({ streamId, version, type, n }) => ({ streamId, version, type, n })));
+    assert.deepEqual(
+      result.events.map(summary),
+      expected.map(({ streamId, version, type, n }) => ({ streamId, version, type, n })),
+    );
     assert.equal(await real.store.getVersion(this.stream), list.length);
     assert.equal(await real.store.exists(this.stream), list.length > 0);
   }
-  toString = () => `read(${this.stream}, ${this.backward ? 'backward' : 'forward'}, from=${this.from}, limit=${this.limit})`;
+  toString = () =>
+    `read(${this.stream}, ${this.backward ? 'backward' : 'forward'}, from=${this.from}, limit=${this.limit})`;
 }
 
 class ReadAllCommand implements Cmd {
@@ -104,9 +133,14 @@ class ReadAllCommand implements Cmd {
   ) {}
   check = () => true;
   async run(model: StoreModel, real: RealSystem): Promise<void> {
-    const afterIndex = this.afterFraction === undefined || model.all.length === 0 ? -1 : Math.floor(this.afterFraction * model.all.length) - 1;
+    const afterIndex =
+      this.afterFraction === undefined || model.all.length === 0
+        ? -1
+        : Math.floor(this.afterFraction * model.all.length) - 1;
     const after = afterIndex < 0 ? undefined : real.positions[afterIndex];
-    let expected = model.matching(this.types, this.categories).filter((e) => model.all.indexOf(e) > afterIndex);
+    let expected = model
+      .matching(this.types, this.categories)
+      .filter((e) => model.all.indexOf(e) > afterIndex);
     if (this.limit !== undefined) expected = expected.slice(0, this.limit);
     const events = await real.store
       .readAll({
@@ -117,7 +151,10 @@ class ReadAllCommand implements Cmd {
         ...(this.categories === undefined ? {} : { categories: this.categories }),
       })
       .toArray();
-    assert.deepEqual(events.map(summary), expected.map(({ streamId, version, type, n }) => ({ streamId, version, type, n })));
+    assert.deepEqual(
+      events.map(summary),
+      expected.map(({ streamId, version, type, n }) => ({ streamId, version, type, n })),
+    );
     assert.deepEqual(
       events.map((e) => e.position),
       expected.map((e) => real.positions[model.all.indexOf(e)]),
@@ -127,17 +164,29 @@ class ReadAllCommand implements Cmd {
     `readAll(after=${this.afterFraction}, limit=${this.limit}, types=${this.types?.join('|')}, categories=${this.categories?.join('|')}, batch=${this.batchSize})`;
 }
 
-const optionalSubset = <T>(values: readonly T[]) => fc.option(fc.subarray([...values], { minLength: 1 }), { nil: undefined });
+const optionalSubset = <T>(values: readonly T[]) =>
+  fc.option(fc.subarray([...values], { minLength: 1 }), { nil: undefined });
 
 /** The arbitrary commands of the property test. */
 export function commandArbitraries(): fc.Arbitrary<Cmd>[] {
   const expected: fc.Arbitrary<ExpectedChoice> = fc.oneof(
-    fc.constantFrom<ExpectedChoice>({ kind: 'any' }, { kind: 'no_stream' }, { kind: 'stream_exists' }, { kind: 'current' }, { kind: 'current' }),
+    fc.constantFrom<ExpectedChoice>(
+      { kind: 'any' },
+      { kind: 'no_stream' },
+      { kind: 'stream_exists' },
+      { kind: 'current' },
+      { kind: 'current' },
+    ),
     fc.integer({ min: -2, max: 2 }).map((offset): ExpectedChoice => ({ kind: 'offset', offset })),
   );
   return [
     fc
-      .tuple(fc.constantFrom(...STREAMS), fc.array(fc.constantFrom(...TYPES), { minLength: 1, maxLength: 4 }), expected, fc.boolean())
+      .tuple(
+        fc.constantFrom(...STREAMS),
+        fc.array(fc.constantFrom(...TYPES), { minLength: 1, maxLength: 4 }),
+        expected,
+        fc.boolean(),
+      )
       .map(([s, t, e, ids]) => new AppendCommand(s, t, e, ids)),
     fc.constant(new RetryCommand()),
     fc

@@ -35,15 +35,27 @@ export function runPropertySuite(name: string, options: PropertySuiteOptions): v
   options.describe(`eventfold property: ${name}`, () => {
     options.it('matches the model on random operation sequences', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.commands(commandArbitraries(), { maxCommands: options.maxCommands ?? 40, size: 'max' }), async (commands) => {
-          const store = await options.createStore({});
-          try {
-            await fc.asyncModelRun(() => ({ model: new StoreModel(), real: { store, positions: [] } }), commands);
-          } finally {
-            await store.close();
-          }
-        }),
-        { numRuns: options.numRuns ?? 100, ...(options.seed === undefined ? {} : { seed: options.seed }) },
+        fc.asyncProperty(
+          fc.commands(commandArbitraries(), {
+            maxCommands: options.maxCommands ?? 40,
+            size: 'max',
+          }),
+          async (commands) => {
+            const store = await options.createStore({});
+            try {
+              await fc.asyncModelRun(
+                () => ({ model: new StoreModel(), real: { store, positions: [] } }),
+                commands,
+              );
+            } finally {
+              await store.close();
+            }
+          },
+        ),
+        {
+          numRuns: options.numRuns ?? 100,
+          ...(options.seed === undefined ? {} : { seed: options.seed }),
+        },
       );
     });
   });

@@ -42,7 +42,10 @@ export class StoreModel {
     return actual === expected;
   }
 
-  append(streamId: string, events: readonly { type: string; n: number; id: string | undefined }[]): void {
+  append(
+    streamId: string,
+    events: readonly { type: string; n: number; id: string | undefined }[],
+  ): void {
     const list = this.streams.get(streamId) ?? [];
     this.streams.set(streamId, list);
     for (const e of events) {
@@ -53,9 +56,14 @@ export class StoreModel {
   }
 
   /** Events matching feed filters (AND of types and categories). */
-  matching(types: readonly string[] | undefined, categories: readonly string[] | undefined): ModelEvent[] {
+  matching(
+    types: readonly string[] | undefined,
+    categories: readonly string[] | undefined,
+  ): ModelEvent[] {
     return this.all.filter(
-      (e) => (types === undefined || types.includes(e.type)) && (categories === undefined || categories.includes(categoryOf(e.streamId))),
+      (e) =>
+        (types === undefined || types.includes(e.type)) &&
+        (categories === undefined || categories.includes(categoryOf(e.streamId))),
     );
   }
 }
