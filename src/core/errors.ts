@@ -20,6 +20,7 @@ export type EventfoldErrorCode =
   | 'VALIDATION'
   | 'DATABASE'
   | 'AGGREGATE_NOT_FOUND'
+  | 'UNHANDLED_EVENT'
   | 'STORE_CLOSED'
   | 'MIGRATION';
 

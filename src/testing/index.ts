@@ -8,3 +8,16 @@
  */
 export { runConformanceSuite } from './conformance/index.js';
 export type { DescribeFn, ItFn, StoreFactoryOptions, SuiteOptions } from './suite-options.js';
+export { runSnapshotStoreSuite, type SnapshotSuiteOptions } from './snapshot-store-suite.js';
+export {
+  aggregateSpec,
+  deciderSpec,
+  type AggregateAction,
+  type AggregateSpec,
+  type AggregateThen,
+  type AggregateWhen,
+  type DeciderSpec,
+  type DeciderThen,
+  type DeciderWhen,
+  type ErrorMatcher,
+} from './given-when-then.js';

@@ -1,0 +1,209 @@
+import { v7 as uuidv7 } from 'uuid';
+import { ConcurrencyError, EventIdConflictError } from '../core/errors.js';
+import type { NewEvent } from '../core/events.js';
+import type { Position } from '../core/position.js';
+import type { AggregateRoot } from './aggregate-root.js';
+import type { AggregateRepository } from './aggregate-repository.js';
+import type { AggregateEventOf, AggregateStateOf } from './aggregate-type.js';
+import type { CommandContext } from './command-context.js';
+import type { DeciderAggregate } from './decider-aggregate.js';
+import type { EventContext } from './event-context.js';
+import {
+  backoffDelay,
+  resolveRetry,
+  type ResolvedRetry,
+  type RetryOptions,
+} from './retry-options.js';
+
+/**
+ * Runs a command against an aggregate: call its command methods (or
+ * `execute` for a decider) so it raises events; throw to reject the command.
+ *
+ * @example
+ * ```ts
+ * const decide: Decide<Task, TaskCommand> = (task, command) => {
+ *   if (command.type === 'CompleteTask') task.complete();
+ * };
+ * ```
+ */
+export type Decide<A, C> = (
+  aggregate: A,
+  command: C,
+  context: ResolvedCommandContext,
+) => void | Promise<void>;
+
+/**
+ * The context a command runs in, with every default filled in; `decide` receives it.
+ *
+ * @example
+ * ```ts
+ * const decide: Decide<Task, TaskCommand> = (task, command, { correlationId }) => task.complete();
+ * ```
+ */
+export interface ResolvedCommandContext extends EventContext {
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+}
+
+/**
+ * What happens on a retry (for logs and metrics).
+ *
+ * @example
+ * ```ts
+ * new CommandHandler(tasks, decide, { onRetry: ({ id, retry, delayMs }) => log.warn({ id, retry, delayMs }) });
+ * ```
+ */
+export interface RetryInfo {
+  /** The aggregate id. */
+  readonly id: string;
+  /** The retry number, from 1. */
+  readonly retry: number;
+  /** How long the handler waits before it. */
+  readonly delayMs: number;
+  /** The conflict that caused it. */
+  readonly error: ConcurrencyError;
+}
+
+/**
+ * Options of a {@link CommandHandler}.
+ *
+ * @example
+ * ```ts
+ * const options: CommandHandlerOptions = { retry: { maxRetries: 10 }, onRetry: (info) => metrics.conflicts.inc() };
+ * ```
+ */
+export interface CommandHandlerOptions {
+  /** Retries after a concurrency conflict (default 5, with exponential backoff and jitter). */
+  retry?: RetryOptions;
+  /** Called before each retry. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+/**
+ * The outcome of a handled command.
+ *
+ * @example
+ * ```ts
+ * const { state, newEvents, version } = await handler.handle('42', { type: 'CompleteTask' });
+ * ```
+ */
+export interface CommandResult<A extends AggregateRoot> {
+  /** The aggregate after the command, saved. */
+  readonly aggregate: A;
+  /** Its state after the command. */
+  readonly state: AggregateStateOf<A>;
+  /** The events the command produced, as appended (with their metadata); empty when it changed nothing. */
+  readonly newEvents: readonly AggregateEventOf<A>[];
+  /** The stream version after the command. */
+  readonly version: number;
+  /** The global position of the last new event, or `undefined` when there was none. */
+  readonly position: Position | undefined;
+  /** How many times the command was decided (1 without conflicts). */
+  readonly attempts: number;
+}
+
+/**
+ * Handles commands: load the aggregate (or a new one), decide, append with
+ * the loaded version as the expected version. On a concurrency conflict it
+ * reloads and decides again, with exponential backoff and jitter, up to
+ * `retry.maxRetries` times, then rethrows the `ConcurrencyError`. Every event
+ * carries the command's correlation and causation ids.
+ *
+ * @example
+ * ```ts
+ * const tasks = new AggregateRepository(store, Task);
+ * const handler = new CommandHandler(tasks, (task, command: TaskCommand) => {
+ *   if (command.type === 'CreateTask') task.create(command.title);
+ *   else task.complete();
+ * });
+ * const { state, newEvents, version } = await handler.handle('42', { type: 'CreateTask', title: 'Docs' });
+ * ```
+ */
+export class CommandHandler<A extends AggregateRoot, C> {
+  /** The repository the handler loads and saves through. */
+  readonly repository: AggregateRepository<A>;
+  readonly #decide: Decide<A, C>;
+  readonly #retry: ResolvedRetry;
+  readonly #onRetry: ((info: RetryInfo) => void) | undefined;
+
+  constructor(
+    repository: AggregateRepository<A>,
+    decide: Decide<A, C>,
+    options: CommandHandlerOptions = {},
+  ) {
+    this.repository = repository;
+    this.#decide = decide;
+    this.#retry = resolveRetry(options.retry);
+    this.#onRetry = options.onRetry;
+  }
+
+  /**
+   * A handler for a decider's aggregates: each command goes to `decide`.
+   *
+   * @example
+   * ```ts
+   * const handler = CommandHandler.forDecider(new AggregateRepository(store, fromDecider('Task', taskDecider)));
+   * await handler.handle('42', { type: 'CreateTask', title: 'Docs' });
+   * ```
+   */
+  static forDecider<C, E extends NewEvent, S>(
+    repository: AggregateRepository<DeciderAggregate<C, E, S>>,
+    options: CommandHandlerOptions = {},
+  ): CommandHandler<DeciderAggregate<C, E, S>, C> {
+    return new CommandHandler(
+      repository,
+      (aggregate, command: C) => void aggregate.execute(command),
+      options,
+    );
+  }
+
+  /** Handles `command` for the aggregate `id`; see the class description. */
+  async handle(id: string, command: C, context: CommandContext = {}): Promise<CommandResult<A>> {
+    const resolved = resolveContext(command, context);
+    for (let attempt = 1; ; attempt++) {
+      const aggregate = await this.repository.loadOrCreate(id);
+      await this.#decide(aggregate, command, resolved);
+      try {
+        const saved = await this.repository.save(aggregate, resolved);
+        return {
+          aggregate,
+          state: aggregate.state as AggregateStateOf<A>,
+          newEvents: saved.events,
+          version: saved.version,
+          position: saved.position,
+          attempts: attempt,
+        };
+      } catch (error) {
+        if (!ConcurrencyError.is(error) || EventIdConflictError.is(error)) throw error;
+        if (attempt > this.#retry.maxRetries) throw error;
+        const delayMs = backoffDelay(attempt, this.#retry);
+        this.#onRetry?.({ id, retry: attempt, delayMs, error });
+        await sleep(delayMs);
+      }
+    }
+  }
+}
+
+function resolveContext(command: unknown, context: CommandContext): ResolvedCommandContext {
+  const ownId =
+    typeof command === 'object' &&
+    command !== null &&
+    'id' in command &&
+    typeof command.id === 'string'
+      ? command.id
+      : undefined;
+  const commandId = context.commandId ?? ownId ?? uuidv7();
+  const causationId = context.causationId ?? commandId;
+  const correlationId = context.correlationId ?? context.causationId ?? commandId;
+  return {
+    ...context,
+    commandId,
+    causationId,
+    correlationId,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,137 @@
+import type { EventStore } from '../core/event-store.js';
+import { ExpectedVersion } from '../core/expected-version.js';
+import type { Position } from '../core/position.js';
+import type { AggregateRoot } from './aggregate-root.js';
+import type { AggregateEventOf } from './aggregate-type.js';
+import { withEventContext, type EventContext } from './event-context.js';
+import { DEFAULT_SNAPSHOT_POLICY, type SnapshotOptions } from './snapshot-options.js';
+import { wantsSnapshot } from './snapshot-policy.js';
+import type { NewSnapshot } from './snapshot-store.js';
+import { snapshotInfoOf, trackSnapshot } from './snapshot-tracking.js';
+
+/**
+ * Options of {@link saveAggregate}: the event context, and snapshots.
+ *
+ * @example
+ * ```ts
+ * await saveAggregate(store, task, { correlationId: 'req-1', snapshots: { store: snapshots, policy: 50 } });
+ * ```
+ */
+export interface SaveAggregateOptions extends EventContext {
+  /** Take a snapshot after the save when the policy says so. */
+  snapshots?: SnapshotOptions;
+}
+
+/**
+ * The outcome of a save.
+ *
+ * @example
+ * ```ts
+ * const { version, events, snapshotted } = await tasks.save(task);
+ * ```
+ */
+export interface SaveResult<E> {
+  /** The aggregate's stream. */
+  readonly streamId: string;
+  /** The stream version after the save (the aggregate's version). */
+  readonly version: number;
+  /** The global position of the last event saved; `undefined` when there was nothing to save. */
+  readonly position: Position | undefined;
+  /** The events appended, with the context's metadata. */
+  readonly events: readonly E[];
+  /** Whether a snapshot was written. */
+  readonly snapshotted: boolean;
+}
+
+/**
+ * Appends an aggregate's uncommitted events to its stream with its persisted
+ * version as the expected version (`ExpectedVersion.NoStream` for a new one),
+ * then marks them committed. Throws a `ConcurrencyError` when the stream moved
+ * on since the aggregate was loaded. Sugar for `repository.save(aggregate)`.
+ *
+ * @example
+ * ```ts
+ * const task = new Task('42');
+ * task.create('Write docs');
+ * await saveAggregate(store, task);
+ * ```
+ */
+export async function saveAggregate<A extends AggregateRoot>(
+  store: EventStore,
+  aggregate: A,
+  options: SaveAggregateOptions = {},
+): Promise<SaveResult<AggregateEventOf<A>>> {
+  const streamId = aggregate.streamId;
+  const pending = [...(aggregate.uncommittedEvents as readonly AggregateEventOf<A>[])];
+  if (pending.length === 0) {
+    return {
+      streamId,
+      version: aggregate.version,
+      position: undefined,
+      events: [],
+      snapshotted: false,
+    };
+  }
+  const { snapshots, ...context } = options;
+  const events = withEventContext(pending, context);
+  const previousVersion = aggregate.persistedVersion;
+  const result = await store.append(streamId, events, {
+    expectedVersion: previousVersion === 0 ? ExpectedVersion.NoStream : previousVersion,
+  });
+  aggregate.markCommitted(pending.length);
+  const snapshotted =
+    snapshots !== undefined && result.version === aggregate.version
+      ? await snapshotAfterSave(aggregate, previousVersion, snapshots)
+      : false;
+  return { streamId, version: result.version, position: result.position, events, snapshotted };
+}
+
+/** Writes a snapshot if the policy (or a stale snapshot) asks for one; reports failures to `onError` (internal). */
+async function snapshotAfterSave(
+  aggregate: AggregateRoot,
+  previousVersion: number,
+  options: SnapshotOptions,
+): Promise<boolean> {
+  const info = snapshotInfoOf(aggregate);
+  const snapshot: NewSnapshot = {
+    streamId: aggregate.streamId,
+    version: aggregate.version,
+    schemaVersion: aggregate.schemaVersion,
+    state: aggregate.state,
+  };
+  try {
+    const wanted =
+      info.stale ||
+      wantsSnapshot(options.policy ?? DEFAULT_SNAPSHOT_POLICY, {
+        streamId: snapshot.streamId,
+        version: snapshot.version,
+        previousVersion,
+        lastSnapshotVersion: info.version,
+        state: snapshot.state,
+      });
+    if (!wanted) return false;
+    await writeSnapshot(aggregate, options, snapshot);
+    return true;
+  } catch (error) {
+    (options.onError ?? warn)(error, snapshot);
+    return false;
+  }
+}
+
+/** Saves a snapshot of an aggregate and remembers its version for the policy (internal). */
+export async function writeSnapshot(
+  aggregate: AggregateRoot,
+  options: SnapshotOptions,
+  snapshot: NewSnapshot,
+): Promise<boolean> {
+  const written = await options.store.save(snapshot);
+  trackSnapshot(aggregate, { version: snapshot.version, stale: false });
+  return written;
+}
+
+function warn(error: unknown, snapshot: NewSnapshot): void {
+  process.emitWarning(
+    `eventfold: the snapshot of ${snapshot.streamId} at version ${snapshot.version} was not saved: ${error instanceof Error ? error.message : String(error)}`,
+    { code: 'EVENTFOLD_SNAPSHOT' },
+  );
+}

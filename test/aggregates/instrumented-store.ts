@@ -1,0 +1,78 @@
+import type {
+  AppendOptions,
+  AppendResult,
+  EventFeed,
+  EventRegistry,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadOptions,
+  ReadResult,
+  Recorded,
+} from '../../src/index.js';
+
+/**
+ * An event store that delegates to another and records what it is asked:
+ * stream reads (with their options) and appends; `beforeAppend` runs before
+ * each append, to make a competitor write first.
+ */
+export class InstrumentedStore implements EventStore {
+  readonly reads: { streamId: string; options: ReadOptions | undefined }[] = [];
+  appends = 0;
+  beforeAppend: ((streamId: string) => Promise<void>) | undefined;
+
+  constructor(readonly inner: EventStore) {}
+
+  get registry(): EventRegistry | undefined {
+    return this.inner.registry;
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    this.appends += 1;
+    await this.beforeAppend?.(streamId);
+    return this.inner.append(streamId, events, options);
+  }
+
+  read<E extends NewEvent = NewEvent>(
+    streamId: string,
+    options?: ReadOptions,
+  ): Promise<ReadResult<E>> {
+    this.reads.push({ streamId, options });
+    return this.inner.read<E>(streamId, options);
+  }
+
+  readAll<E extends NewEvent = NewEvent>(options?: ReadAllOptions): EventFeed<Recorded<E>> {
+    return this.inner.readAll<E>(options);
+  }
+
+  readAllPage<E extends NewEvent = NewEvent>(options?: ReadAllOptions): Promise<ReadAllPage<E>> {
+    return this.inner.readAllPage<E>(options);
+  }
+
+  exists(streamId: string): Promise<boolean> {
+    return this.inner.exists(streamId);
+  }
+
+  getVersion(streamId: string): Promise<number> {
+    return this.inner.getVersion(streamId);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/** Resolves `promise`'s rejection reason; fails when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
