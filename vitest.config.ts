@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Chooses the PostgreSQL server of the PostgreSQL tests (DATABASE_URL, the CI service, or an embedded one).
+    globalSetup: ['test/support/postgres-global-setup.ts'],
   },
 });

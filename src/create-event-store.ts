@@ -16,24 +16,46 @@ export interface CreateEventStoreOptions {
  * loaded only when its scheme is used.
  *
  * - `memory:`: an {@link InMemoryEventStore}
+ * - `sqlite://relative/path.db`, `sqlite:///absolute/path.db`, `sqlite://:memory:`:
+ *   a `SqliteEventStore` (needs `better-sqlite3`; the query may set
+ *   `synchronous=normal|full` and `busyTimeout=<ms>`)
+ * - `postgresql://user:password@host:5432/db` or `postgres://…`: a
+ *   `PostgresEventStore` (needs `pg`), its schema migrated before this
+ *   resolves; `?schema=name` chooses the schema (default `eventfold`)
  *
  * @example
  * ```ts
  * const store = await createEventStore('memory:');
  * ```
  */
-export async function createEventStore(url: string, options: CreateEventStoreOptions = {}): Promise<EventStore> {
-  if (typeof url !== 'string') throw new ValidationError('createEventStore: the URL must be a string');
+export async function createEventStore(
+  url: string,
+  options: CreateEventStoreOptions = {},
+): Promise<EventStore> {
+  if (typeof url !== 'string')
+    throw new ValidationError('createEventStore: the URL must be a string');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'memory':
       if (url.toLowerCase() !== 'memory:' && url.toLowerCase() !== 'memory://') {
-        throw new ValidationError(`createEventStore: "memory:" takes nothing after the scheme, got "${url}"`);
+        throw new ValidationError(
+          `createEventStore: "memory:" takes nothing after the scheme, got "${url}"`,
+        );
       }
       return Promise.resolve(new InMemoryEventStore(options));
+    case 'sqlite': {
+      const sqlite = await import('./stores/sqlite/index.js');
+      const parsed = sqlite.parseSqliteUrl(url);
+      return sqlite.openSqliteEventStore(parsed.filename, { ...parsed.options, ...options });
+    }
+    case 'postgres':
+    case 'postgresql': {
+      const { PostgresEventStore } = await import('./stores/postgres/index.js');
+      return PostgresEventStore.connect({ ...options, connectionString: url });
+    }
     default:
       throw new ValidationError(
-        `createEventStore: unsupported URL scheme ${scheme === undefined ? '(none)' : `"${scheme}:"`}; use memory:`,
+        `createEventStore: unsupported URL scheme ${scheme === undefined ? '(none)' : `"${scheme}:"`}; use memory:, sqlite://file.db or postgresql://user@host/db`,
       );
   }
 }
