@@ -1,0 +1,16 @@
+/**
+ * The SQLite event store of eventfold, on the optional peer dependency
+ * better-sqlite3: `import { openSqliteEventStore } from 'eventfold/sqlite'`, or
+ * `createEventStore('sqlite://events.db')` from the core.
+ *
+ * @module
+ */
+export { SqliteEventStore } from './sqlite-event-store.js';
+export { openSqliteEventStore } from './open-sqlite-event-store.js';
+export {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  type SqliteEventStoreOptions,
+  type SqliteSynchronous,
+} from './sqlite-event-store-options.js';
+export { parseSqliteUrl, type ParsedSqliteUrl } from './sqlite-url.js';
+export { SQLITE_SCHEMA_VERSION } from './migrations/index.js';

@@ -1,0 +1,95 @@
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { DatabaseError, ValidationError } from '../../core/errors.js';
+import {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  type SqliteEventStoreOptions,
+} from './sqlite-event-store-options.js';
+import { toDatabaseError } from './to-database-error.js';
+
+/** A database the store uses, and whether the store opened it (and so closes it). */
+export interface OpenedDatabase {
+  readonly db: BetterSqlite3.Database;
+  readonly owned: boolean;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Loads the optional peer dependency, with an install hint when it is missing. */
+function loadDriver(): typeof BetterSqlite3 {
+  try {
+    return require('better-sqlite3') as typeof BetterSqlite3;
+  } catch (cause) {
+    throw new DatabaseError(
+      'The SQLite event store needs the optional peer dependency better-sqlite3: run `npm install better-sqlite3`',
+      { cause },
+    );
+  }
+}
+
+function isDatabase(value: unknown): value is BetterSqlite3.Database {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as BetterSqlite3.Database).prepare === 'function' &&
+    typeof (value as BetterSqlite3.Database).transaction === 'function'
+  );
+}
+
+/**
+ * Opens `database` (a file name, `':memory:'`, or an open better-sqlite3 handle)
+ * and applies the connection settings: for a file the store opens, WAL mode,
+ * `synchronous` (default NORMAL) and `busy_timeout` (default 5 s); for a handle
+ * passed in, only the settings given explicitly.
+ */
+export function openDatabase(
+  database: string | BetterSqlite3.Database,
+  options: SqliteEventStoreOptions,
+): OpenedDatabase {
+  if (typeof database === 'string') {
+    if (database.length === 0)
+      throw new ValidationError('SqliteEventStore: the file name is empty');
+    const Driver = loadDriver();
+    const busyTimeout = options.busyTimeout ?? DEFAULT_BUSY_TIMEOUT_MS;
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Driver(database, { timeout: busyTimeout });
+    } catch (error) {
+      throw toDatabaseError(error, `opening "${database}"`);
+    }
+    try {
+      configure(
+        db,
+        { ...options, busyTimeout, synchronous: options.synchronous ?? 'NORMAL' },
+        true,
+      );
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return { db, owned: true };
+  }
+  if (!isDatabase(database)) {
+    throw new ValidationError(
+      'SqliteEventStore: expected a file name or an open better-sqlite3 Database',
+    );
+  }
+  if (!database.open)
+    throw new DatabaseError(`SqliteEventStore: the database handle "${database.name}" is closed`);
+  configure(database, options, false);
+  return { db: database, owned: false };
+}
+
+function configure(
+  db: BetterSqlite3.Database,
+  options: SqliteEventStoreOptions,
+  wal: boolean,
+): void {
+  try {
+    if (options.busyTimeout !== undefined) db.pragma(`busy_timeout = ${options.busyTimeout}`);
+    if (wal && !db.memory && !db.readonly) db.pragma('journal_mode = WAL');
+    if (options.synchronous !== undefined) db.pragma(`synchronous = ${options.synchronous}`);
+  } catch (error) {
+    throw toDatabaseError(error, `configuring "${db.name}"`);
+  }
+}

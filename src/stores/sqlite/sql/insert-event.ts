@@ -1,0 +1,18 @@
+import { EVENTS_TABLE } from './tables.js';
+
+/** Parameters of {@link INSERT_EVENT}. */
+export type InsertEventParams = [
+  streamId: string,
+  version: number,
+  eventId: string,
+  type: string,
+  category: string,
+  data: string,
+  metadata: string | null,
+  recordedAt: number,
+];
+
+/** Inserts one event; its global position is the new rowid. */
+export const INSERT_EVENT = `INSERT INTO ${EVENTS_TABLE}
+  (stream_id, version, event_id, type, category, data, metadata, recorded_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;

@@ -1,0 +1,9 @@
+import { STREAM_EVENT_COLUMNS } from './event-columns.js';
+import { EVENTS_TABLE } from './tables.js';
+
+/** Parameters: stream id, first version (inclusive), limit (-1 for none). */
+export type ReadStreamForwardParams = [streamId: string, from: number, limit: number];
+
+/** A stream's events from a version on, oldest first. */
+export const READ_STREAM_FORWARD = `SELECT ${STREAM_EVENT_COLUMNS} FROM ${EVENTS_TABLE}
+  WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?`;

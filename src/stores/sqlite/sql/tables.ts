@@ -1,0 +1,13 @@
+/** The table holding every event; `position` (the rowid) is the global feed order. */
+export const EVENTS_TABLE = 'eventfold_events';
+/** The table recording which schema migrations have been applied. */
+export const MIGRATIONS_TABLE = 'eventfold_migrations';
+
+/** Unique index of `(stream_id, version)`: stream reads and versions. */
+export const STREAM_VERSION_INDEX = `${EVENTS_TABLE}_stream_version`;
+/** Unique index of `event_id`: store-wide unique ids, idempotency lookups. */
+export const EVENT_ID_INDEX = `${EVENTS_TABLE}_event_id`;
+/** Index of `type` (so of `(type, position)`): the feed by event type. */
+export const TYPE_INDEX = `${EVENTS_TABLE}_type`;
+/** Index of `category` (so of `(category, position)`): the feed by category. */
+export const CATEGORY_INDEX = `${EVENTS_TABLE}_category`;

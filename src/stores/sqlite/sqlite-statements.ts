@@ -1,0 +1,76 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
+import { INSERT_EVENT, type InsertEventParams } from './sql/insert-event.js';
+import { READ_ALL, type ReadAllParams } from './sql/read-all.js';
+import {
+  MAX_FEED_ARMS,
+  readAllFilteredSql,
+  type FeedFilterColumn,
+  type ReadAllFilteredParams,
+} from './sql/read-all-filtered.js';
+import { READ_STREAM } from './sql/read-stream.js';
+import { READ_STREAM_BACKWARD, type ReadStreamBackwardParams } from './sql/read-stream-backward.js';
+import { READ_STREAM_FORWARD, type ReadStreamForwardParams } from './sql/read-stream-forward.js';
+import { SELECT_EVENTS_BY_ID, type StoredIdRow } from './sql/select-events-by-id.js';
+import { SELECT_STREAM_VERSION } from './sql/select-stream-version.js';
+
+type Statement<P extends unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
+
+/**
+ * The store's prepared statements, prepared once per connection. Every
+ * statement returns plain numbers (never BigInt), whatever the handle's
+ * `defaultSafeIntegers`, and the event reads return rows as arrays.
+ */
+export class SqliteStatements {
+  readonly insertEvent: Statement<InsertEventParams>;
+  readonly streamVersion: Statement<[streamId: string], number | null>;
+  readonly eventsById: Statement<[idsJson: string], StoredIdRow>;
+  readonly readStream: Statement<[streamId: string], StreamEventRow>;
+  readonly readStreamForward: Statement<ReadStreamForwardParams, StreamEventRow>;
+  readonly readStreamBackward: Statement<ReadStreamBackwardParams, StreamEventRow>;
+  readonly readAll: Statement<ReadAllParams, FeedEventRow>;
+  readonly #db: BetterSqlite3.Database;
+  readonly #filtered = new Map<string, Statement<[ReadAllFilteredParams], FeedEventRow>>();
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#db = db;
+    this.insertEvent = db.prepare<InsertEventParams>(INSERT_EVENT).safeIntegers(false);
+    this.streamVersion = db
+      .prepare<[string], number | null>(SELECT_STREAM_VERSION)
+      .pluck()
+      .safeIntegers(false);
+    this.eventsById = db.prepare<[string], StoredIdRow>(SELECT_EVENTS_BY_ID).safeIntegers(false);
+    this.readStream = db.prepare<[string], StreamEventRow>(READ_STREAM).raw().safeIntegers(false);
+    this.readStreamForward = db
+      .prepare<ReadStreamForwardParams, StreamEventRow>(READ_STREAM_FORWARD)
+      .raw()
+      .safeIntegers(false);
+    this.readStreamBackward = db
+      .prepare<ReadStreamBackwardParams, StreamEventRow>(READ_STREAM_BACKWARD)
+      .raw()
+      .safeIntegers(false);
+    this.readAll = db.prepare<ReadAllParams, FeedEventRow>(READ_ALL).raw().safeIntegers(false);
+  }
+
+  /**
+   * The statement reading a feed page restricted to `keyCount` values of
+   * `column`, and optionally on the other column (built on first use, then cached).
+   */
+  readAllFiltered(
+    column: FeedFilterColumn,
+    keyCount: number,
+    filtered: boolean,
+  ): Statement<[ReadAllFilteredParams], FeedEventRow> {
+    const arms = Math.min(keyCount, MAX_FEED_ARMS + 1);
+    const key = `${column}:${arms}:${filtered}`;
+    let statement = this.#filtered.get(key);
+    if (statement === undefined) {
+      statement = this.#db
+        .prepare<[ReadAllFilteredParams], FeedEventRow>(readAllFilteredSql(column, arms, filtered))
+        .raw()
+        .safeIntegers(false);
+      this.#filtered.set(key, statement);
+    }
+    return statement;
+  }
+}

@@ -1,0 +1,32 @@
+import { afterAll, describe, it } from 'vitest';
+import type { EventStore } from '../../src/index.js';
+import { SqliteEventStore } from '../../src/stores/sqlite/index.js';
+import { runConformanceSuite } from '../../src/testing/index.js';
+import { runPropertySuite } from '../../src/testing/property/index.js';
+import type { StoreFactoryOptions, SuiteOptions } from '../../src/testing/index.js';
+import { asSqlite } from './support/as-sqlite.js';
+import { createTempDir } from './support/temp-dir.js';
+
+const dir = createTempDir();
+afterAll(() => dir.remove());
+
+/** A fresh file per store; reopening closes the store and opens the same file again. */
+const onFile: Omit<SuiteOptions, 'describe' | 'it'> = {
+  createStore: (options: StoreFactoryOptions) =>
+    Promise.resolve(new SqliteEventStore(dir.file(), options)),
+  reopenStore: async (store: EventStore, options: StoreFactoryOptions) => {
+    const filename = asSqlite(store).database.name;
+    await store.close();
+    return new SqliteEventStore(filename, options);
+  },
+};
+
+const inMemory: Omit<SuiteOptions, 'describe' | 'it'> = {
+  createStore: (options: StoreFactoryOptions) =>
+    Promise.resolve(new SqliteEventStore(':memory:', options)),
+};
+
+runConformanceSuite('sqlite (file)', { describe, it, ...onFile });
+runConformanceSuite('sqlite (:memory:)', { describe, it, ...inMemory });
+runPropertySuite('sqlite (file)', { describe, it, numRuns: 100, ...onFile });
+runPropertySuite('sqlite (:memory:)', { describe, it, numRuns: 200, ...inMemory });
