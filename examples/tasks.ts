@@ -2,8 +2,11 @@
  * The source tutorial's complete example ("Event Stores - Persisting Events"),
  * in eventfold: append, read back, a provoked optimistic-lock conflict, read all.
  *
- * Run: `npm start` (or `npx tsx examples/tasks.ts [store-url]`).
+ * Run: `npm start` (or `npx tsx examples/tasks.ts [store-url]`). By default the events go to
+ * the SQLite file `.eventfold/tasks.db`, which keeps them across runs; pass `memory:` or a
+ * `postgresql://…` URL to use another store.
  */
+import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
   createEventStore,
@@ -19,14 +22,15 @@ export const TaskCreated = defineEvent('TaskCreated', payload<{ title: string }>
 export const TaskCompleted = defineEvent('TaskCompleted');
 export type TaskEvent = EventOf<typeof TaskCreated> | EventOf<typeof TaskCompleted>;
 
-/** The default store of the demo. */
-export const DEFAULT_URL = 'memory:';
+/** The default store of the demo: a SQLite file (the embedded default), created on first run. */
+export const DEFAULT_URL = 'sqlite://.eventfold/tasks.db';
 
 /** Runs the tutorial against the store at `url`, printing through `print`. */
 export async function main(
   url = DEFAULT_URL,
   print: (line: string) => void = console.log,
 ): Promise<void> {
+  if (url === DEFAULT_URL) mkdirSync('.eventfold', { recursive: true });
   const store = await createEventStore(url, {
     registry: new EventRegistry([TaskCreated, TaskCompleted]),
   });
@@ -72,7 +76,9 @@ export async function main(
     // Read all events
     print('\n=== All Events ===');
     const all = await store.readAll().toArray();
-    print(`Total events: ${all.length}`);
+    print(
+      `Total events: ${all.length}${url === DEFAULT_URL ? ' (in the file, across every run so far)' : ''}`,
+    );
     for (const event of all.slice(-4)) print(`  ${event.streamId}: ${event.type}`);
   } finally {
     await store.close();

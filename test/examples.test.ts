@@ -45,6 +45,15 @@ describe('examples', () => {
     expect(out).toContain('Total events: 2');
   });
 
+  it('tasks.ts runs on a SQLite file by default, creating it, and again on a second run', async () => {
+    const first = await runExample('tasks.ts');
+    expect(first).toContain('Store: sqlite://.eventfold/tasks.db');
+    expect(first).toMatch(/Conflict detected!\n {2}Expected: v1\n {2}Actual: v2/);
+    expect(first).toMatch(/Total events: 2 /);
+    const second = await runExample('tasks.ts');
+    expect(second).toMatch(/Total events: 4 /);
+  });
+
   it('every example runs to completion', async () => {
     const files = (await readdir(join(root, 'examples'))).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(0);
