@@ -25,3 +25,4 @@ export { createEventFeed } from './core/feed.js';
 export { DEFAULT_BATCH_SIZE } from './core/read-options.js';
 export { serializeJson } from './core/serialization.js';
 export { assertStreamId } from './core/stream-id.js';
+export { AppendSignal, type AppendSubscription } from './core/append-signal.js';

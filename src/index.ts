@@ -50,6 +50,7 @@ export type {
   ReadResult,
 } from './core/event-store.js';
 export type { EventFeed } from './core/feed.js';
+export type { AppendSubscription } from './core/append-signal.js';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './stores/memory/index.js';
 export { createEventStore, type CreateEventStoreOptions } from './create-event-store.js';
 export {

@@ -1,4 +1,5 @@
 import type { AppendOptions } from './append-input.js';
+import type { AppendSubscription } from './append-signal.js';
 import type { NewEvent, Recorded, RecordedEvent } from './events.js';
 import type { EventFeed } from './feed.js';
 import type { Position } from './position.js';
@@ -97,6 +98,14 @@ export interface EventStore {
   getVersion(streamId: string): Promise<number>;
   /** Releases the store's resources. Idempotent; later calls throw {@link StoreClosedError}. */
   close(): Promise<void>;
+  /**
+   * Calls `listener` soon after events are appended (coalesced; a hint only: read
+   * the feed to learn what changed, and keep polling for writers the store cannot
+   * hear). Every built-in store has it: in-process for memory and SQLite (other
+   * processes on the same SQLite file are seen only by polling), `LISTEN/NOTIFY`
+   * for PostgreSQL. Returns a function that stops listening.
+   */
+  onAppended?(listener: () => void): AppendSubscription;
 }
 
 /** A recorded event of any type. */

@@ -1,4 +1,5 @@
 import { prepareAppend, type AppendOptions } from '../../core/append-input.js';
+import { AppendSignal, type AppendSubscription } from '../../core/append-signal.js';
 import { StoreClosedError, StreamNotFoundError } from '../../core/errors.js';
 import type {
   AppendResult,
@@ -52,6 +53,7 @@ export class InMemoryEventStore implements EventStore {
   readonly #ids = new Map<string, Row>();
   readonly #byType = new MemoryFeedIndex();
   readonly #byCategory = new MemoryFeedIndex();
+  readonly #signal = new AppendSignal();
   #closed = false;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
@@ -109,6 +111,7 @@ export class InMemoryEventStore implements EventStore {
       this.#byCategory.add(category, seq);
     }
     const end = last as Row;
+    this.#signal.notify();
     return { streamId: append.streamId, version: end.version, position: end.position };
   }
 
@@ -178,8 +181,15 @@ export class InMemoryEventStore implements EventStore {
     return this.#streams.get(streamId)?.length ?? 0;
   }
 
+  /** Calls `listener` on the next turn of the event loop after appends (coalesced). */
+  onAppended(listener: () => void): AppendSubscription {
+    this.#open();
+    return this.#signal.add(listener);
+  }
+
   close(): Promise<void> {
     this.#closed = true;
+    this.#signal.clear();
     return Promise.resolve();
   }
 

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { prepareAppend, type AppendOptions, type PreparedAppend } from '../../core/append-input.js';
+import { AppendSignal, type AppendSubscription } from '../../core/append-signal.js';
 import { StoreClosedError, StreamNotFoundError } from '../../core/errors.js';
 import type {
   AppendResult,
@@ -49,6 +50,7 @@ export class SqliteEventStore implements EventStore {
   readonly #maxEventBytes: number | undefined;
   readonly #statements: SqliteStatements;
   readonly #appendTransaction: (append: PreparedAppend, recordedAt: number) => AppendResult;
+  readonly #signal = new AppendSignal();
   #closed = false;
 
   /** Opens (creating or migrating as needed) a file, `':memory:'`, or an open better-sqlite3 handle. */
@@ -83,11 +85,14 @@ export class SqliteEventStore implements EventStore {
       maxEventBytes: this.#maxEventBytes,
     });
     this.#open();
+    let result: AppendResult;
     try {
-      return this.#appendTransaction(append, Date.now());
+      result = this.#appendTransaction(append, Date.now());
     } catch (error) {
       throw toDatabaseError(error, `appending to stream "${append.streamId}"`);
     }
+    this.#signal.notify();
+    return result;
   }
 
   async read<E extends NewEvent = NewEvent>(
@@ -168,9 +173,20 @@ export class SqliteEventStore implements EventStore {
     return settle(() => this.#currentVersion(streamId));
   }
 
+  /**
+   * Calls `listener` on the next turn of the event loop after appends made
+   * through this store (coalesced). Appends by other processes on the same file
+   * are not heard: poll the feed for them.
+   */
+  onAppended(listener: () => void): AppendSubscription {
+    this.#open();
+    return this.#signal.add(listener);
+  }
+
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
+    this.#signal.clear();
     return settle(() => {
       if (this.#owned) {
         try {
