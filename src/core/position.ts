@@ -17,6 +17,7 @@ const PART = /^\d{20}$/;
  * Positions with the same number of parts compare like the tuples of their parts.
  */
 export function encodePosition(...parts: readonly (number | bigint)[]): Position {
+  if (parts.length === 1) return String(parts[0]).padStart(WIDTH, '0') as Position;
   return parts.map((p) => String(p).padStart(WIDTH, '0')).join(':') as Position;
 }
 

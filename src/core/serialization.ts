@@ -10,6 +10,8 @@ import { SerializationError } from './errors.js';
  * naming the path of the first problem.
  */
 export function serializeJson(value: unknown, root: string): string {
+  // Fast path: a plain walk proves the common case safe, then the native stringify runs alone.
+  if (value !== undefined && isPlainJson(value, false, 0)) return JSON.stringify(value);
   let json: string | undefined;
   try {
     json = JSON.stringify(value, checkValue);
@@ -18,6 +20,45 @@ export function serializeJson(value: unknown, root: string): string {
   }
   if (json === undefined) throw new SerializationError('Value is not JSON-serialisable', root);
   return json;
+}
+
+/** Deeper than this, the fast check gives up and the checking stringify (which detects cycles) decides. */
+const MAX_FAST_DEPTH = 64;
+
+/**
+ * True when `value` is made only of strings, booleans, finite numbers, null,
+ * arrays and plain objects (`undefined` allowed as an object property), so that
+ * `JSON.stringify` loses nothing. False means "not proven": objects with
+ * `toJSON` (dates), anything lossy, or very deep values take the slow path.
+ */
+function isPlainJson(value: unknown, inArray: boolean, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'undefined':
+      return !inArray;
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_FAST_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (const item of value as unknown[])
+          if (!isPlainJson(item, true, depth + 1)) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      if ('toJSON' in value) return false;
+      for (const key in value) {
+        if (!isPlainJson((value as Record<string, unknown>)[key], false, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Thrown inside JSON.stringify to stop at the first problem; `explain` then finds it. */

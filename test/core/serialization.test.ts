@@ -36,6 +36,24 @@ describe('serializeJson', () => {
     expect(problem(cyclic).message).toMatch(/Circular reference at data\.self\.again/);
   });
 
+  it('handles values deeper than the fast check goes, and cycles found deep down', () => {
+    let deep: unknown = { leaf: true };
+    for (let i = 0; i < 200; i++) deep = { child: deep, list: [i] };
+    expect(serializeJson(deep, 'data')).toBe(JSON.stringify(deep));
+    const root: Record<string, unknown> = {};
+    let node = root;
+    for (let i = 0; i < 100; i++) {
+      const next: Record<string, unknown> = {};
+      node.next = next;
+      node = next;
+    }
+    node.back = root;
+    expect(problem(root).message).toMatch(/Circular reference/);
+    let withBigInt: unknown = { n: 1n };
+    for (let i = 0; i < 100; i++) withBigInt = [withBigInt];
+    expect(problem(withBigInt).message).toMatch(/BigInt/);
+  });
+
   it('reports a throwing toJSON', () => {
     const bad = {
       toJSON: () => {
