@@ -1,0 +1,19 @@
+/**
+ * The PostgreSQL event store of eventfold, on `pg` (an optional peer
+ * dependency, loaded only by this entry point).
+ *
+ * @example
+ * ```ts
+ * import { PostgresEventStore } from 'eventfold/postgres';
+ * const store = await PostgresEventStore.connect({ connectionString: process.env.DATABASE_URL });
+ * ```
+ *
+ * @module
+ */
+export { PostgresEventStore } from './postgres-event-store.js';
+export type { PostgresEventStoreOptions } from './postgres-event-store-options.js';
+export type { FeedHealth } from './feed-health.js';
+export type { AppendSubscription } from '../../core/append-signal.js';
+export { assertSchemaName, DEFAULT_SCHEMA } from './schema-name.js';
+export { SCHEMA_VERSION } from './migrations/index.js';
+export { PostgresSnapshotStore } from './postgres-snapshot-store.js';

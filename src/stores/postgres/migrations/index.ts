@@ -1,0 +1,10 @@
+import { initialMigration } from './001-initial.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** Every migration of the PostgreSQL store, in order. */
+export const MIGRATIONS: readonly Migration[] = [initialMigration];
+
+/** The schema version this eventfold needs: the number of the last migration. */
+export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,0 +1,49 @@
+import type { Pool, PoolConfig } from 'pg';
+import type { EventRegistry } from '../../core/registry.js';
+
+/**
+ * Options of a {@link PostgresEventStore}. Give a `connectionString` (the store
+ * then owns its pool and ends it on `close()`), or your own `pool` (left open
+ * on `close()`), or neither to use the `PG*` environment variables as `pg` does.
+ *
+ * @example
+ * ```ts
+ * const store = await PostgresEventStore.connect({
+ *   connectionString: 'postgresql://app:secret@localhost:5432/app',
+ *   schema: 'billing_events',
+ * });
+ * ```
+ */
+export interface PostgresEventStoreOptions {
+  /**
+   * A `postgresql://` or `postgres://` URL. A `schema` query parameter
+   * (`?schema=billing_events`) chooses the schema when the `schema` option is absent.
+   */
+  connectionString?: string | undefined;
+  /** Your own pool; the store uses it and leaves it open on `close()`. */
+  pool?: Pool | undefined;
+  /** Extra settings of the pool the store creates from `connectionString` (default `max` 10). */
+  poolConfig?: Omit<PoolConfig, 'connectionString'> | undefined;
+  /** The schema holding the store's tables (default `eventfold`); validated, created when missing. */
+  schema?: string | undefined;
+  /** Validates events on append and revives them on read. */
+  registry?: EventRegistry | undefined;
+  /** The largest serialised data plus metadata of one event, in bytes (default 1 MiB). */
+  maxEventBytes?: number | undefined;
+  /**
+   * Apply missing migrations on first use (default `true`). With `false` the
+   * store only checks the schema version and fails with a `MigrationError`.
+   */
+  migrate?: boolean | undefined;
+  /**
+   * Send a coalesced `NOTIFY` after appends commit, for
+   * {@link PostgresEventStore.onAppended} (default `true`).
+   */
+  notify?: boolean | undefined;
+  /**
+   * The least time between two notifications, in milliseconds (default 10):
+   * a lone append is announced at once, a burst of appends by one store
+   * causes one notification per interval.
+   */
+  notifyIntervalMs?: number | undefined;
+}

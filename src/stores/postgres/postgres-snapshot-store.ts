@@ -1,0 +1,200 @@
+import type { Pool, QueryResult } from 'pg';
+import { prepareSnapshot } from '../../aggregates/prepare-snapshot.js';
+import type { NewSnapshot, Snapshot, SnapshotStore } from '../../aggregates/snapshot-store.js';
+import { StoreClosedError, ValidationError } from '../../core/errors.js';
+import { assertStreamId } from '../../core/stream-id.js';
+import { secretsOf, toDatabaseError, type Secrets } from './database-error.js';
+import { PostgresEventStore } from './postgres-event-store.js';
+import { assertSchemaName, DEFAULT_SCHEMA, quoteSchema } from './schema-name.js';
+import { ensureSnapshotTable } from './snapshot-table.js';
+import { snapshotsSql, type SnapshotsSql } from './sql/snapshots.js';
+
+/** A snapshot row: numbers as `float8` (plain numbers with `pg`'s default parsers; converted in case an application set its own). */
+interface SnapshotRow {
+  readonly version: unknown;
+  readonly schema_version: unknown;
+  readonly state: string;
+  readonly created_ms: unknown;
+}
+
+/** A UTF-16 surrogate that is not part of a pair: PostgreSQL would store another string. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+function assertStorableStreamId(streamId: unknown): asserts streamId is string {
+  assertStreamId(streamId);
+  if (LONE_SURROGATE.test(streamId)) {
+    throw new ValidationError(
+      'Invalid stream id: it contains a lone UTF-16 surrogate, which PostgreSQL cannot store',
+    );
+  }
+}
+
+function isPool(value: unknown): value is Pool {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Pool).connect === 'function' &&
+    typeof (value as Pool).query === 'function' &&
+    typeof (value as Pool).totalCount === 'number'
+  );
+}
+
+/**
+ * Aggregate snapshots in the PostgreSQL schema of the events: one row per
+ * stream in the table `<schema>.snapshots` (`stream_id` key, `version`,
+ * `schema_version`, `state` as JSON text, `created_at`). The table is created
+ * on first use (or by {@link PostgresSnapshotStore.migrate}) with
+ * `CREATE TABLE IF NOT EXISTS` under the schema's advisory migration lock, and
+ * keeps its own schema version in `<schema>.snapshots_schema`, apart from the
+ * event store's migrations. A save is one `INSERT … ON CONFLICT DO UPDATE …
+ * WHERE` that keeps a stored snapshot of the same schema version and a higher
+ * version, as `shouldReplaceSnapshot` says, and is safe under concurrent saves.
+ *
+ * The store queries through the pool it is given and never ends it: `close()`
+ * only stops this snapshot store.
+ *
+ * @example
+ * ```ts
+ * import { PostgresEventStore, PostgresSnapshotStore } from 'eventfold/postgres';
+ *
+ * const store = await PostgresEventStore.connect({ connectionString: process.env.DATABASE_URL });
+ * const snapshots = new PostgresSnapshotStore(store); // or new PostgresSnapshotStore(pool, 'billing_events')
+ * const accounts = new AggregateRepository(store, BankAccount, { snapshots: { store: snapshots, policy: 100 } });
+ * ```
+ */
+export class PostgresSnapshotStore implements SnapshotStore {
+  /** The pool the store queries through (the event store's, or yours). */
+  readonly pool: Pool;
+  /** The schema holding the snapshot table. */
+  readonly schema: string;
+  readonly #sql: SnapshotsSql;
+  readonly #names: { readonly load: string; readonly save: string; readonly delete: string };
+  readonly #secrets: Secrets;
+  #ready: Promise<void> | undefined;
+  #closed = false;
+
+  /** Uses the pool and schema of a {@link PostgresEventStore}. */
+  constructor(store: PostgresEventStore);
+  /** Uses `pool` and `schema` (default `eventfold`, validated as the event store validates it). */
+  constructor(pool: Pool, schema?: string);
+  constructor(source: PostgresEventStore | Pool, schema?: string) {
+    if (source instanceof PostgresEventStore) {
+      if (schema !== undefined && schema !== source.schema) {
+        throw new ValidationError(
+          `PostgresSnapshotStore: the event store uses schema "${source.schema}"; pass its pool to use schema "${schema}"`,
+        );
+      }
+      this.pool = source.pool;
+      this.schema = source.schema;
+    } else if (isPool(source)) {
+      const name = schema ?? DEFAULT_SCHEMA;
+      assertSchemaName(name);
+      this.pool = source;
+      this.schema = name;
+    } else {
+      throw new ValidationError(
+        'PostgresSnapshotStore: expected a PostgresEventStore or a pg Pool (and a schema name)',
+      );
+    }
+    this.#sql = snapshotsSql(quoteSchema(this.schema));
+    // Prepared-statement names: per schema, and under PostgreSQL's 63-byte limit (a schema name has at most 48).
+    this.#names = {
+      load: `evf_snap_load_${this.schema}`,
+      save: `evf_snap_save_${this.schema}`,
+      delete: `evf_snap_del_${this.schema}`,
+    };
+    this.#secrets = secretsOf(this.pool.options);
+  }
+
+  /**
+   * Creates the snapshot table (and the schema) if needed; done on first use
+   * otherwise. Safe to run from several processes at once. Throws a
+   * `MigrationError` when the table cannot be created or was written by a
+   * newer eventfold.
+   *
+   * @example
+   * ```ts
+   * await new PostgresSnapshotStore(store).migrate(); // fail now rather than at the first load
+   * ```
+   */
+  migrate(): Promise<void> {
+    if (this.#closed) return Promise.reject(new StoreClosedError());
+    this.#ready ??= ensureSnapshotTable(this.pool, this.schema, this.#sql, this.#secrets).catch(
+      (error: unknown) => {
+        this.#ready = undefined;
+        throw error;
+      },
+    );
+    return this.#ready;
+  }
+
+  async load(streamId: string): Promise<Snapshot | undefined> {
+    this.#open();
+    assertStorableStreamId(streamId);
+    const { rows } = await this.#query<SnapshotRow>(
+      this.#names.load,
+      this.#sql.load,
+      [streamId],
+      `load of the snapshot of stream "${streamId}"`,
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      streamId,
+      version: Number(row.version),
+      schemaVersion: Number(row.schema_version),
+      state: JSON.parse(row.state) as unknown,
+      createdAt: new Date(Number(row.created_ms)),
+    };
+  }
+
+  async save(snapshot: NewSnapshot): Promise<boolean> {
+    this.#open();
+    const { streamId, version, schemaVersion, state } = prepareSnapshot(snapshot);
+    assertStorableStreamId(streamId);
+    const result = await this.#query(
+      this.#names.save,
+      this.#sql.save,
+      [streamId, version, schemaVersion, state],
+      `save of the snapshot of stream "${streamId}"`,
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async delete(streamId: string): Promise<boolean> {
+    this.#open();
+    assertStorableStreamId(streamId);
+    const result = await this.#query(
+      this.#names.delete,
+      this.#sql.delete,
+      [streamId],
+      `deletion of the snapshot of stream "${streamId}"`,
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Stops this snapshot store; the pool stays open (it belongs to the event store or to you). */
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  async #query<R extends object>(
+    name: string,
+    text: string,
+    values: unknown[],
+    action: string,
+  ): Promise<QueryResult<R>> {
+    await this.migrate();
+    this.#open();
+    try {
+      return await this.pool.query<R>({ name, text, values });
+    } catch (error) {
+      throw toDatabaseError(error, action, this.#secrets);
+    }
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+}

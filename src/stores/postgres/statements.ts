@@ -1,0 +1,52 @@
+import { quoteSchema } from './schema-name.js';
+import { appendEventsSql } from './sql/append-events.js';
+import { feedHealthSql } from './sql/feed-health.js';
+import { readAllSql } from './sql/read-all.js';
+import { getVersionSql, readStreamSql } from './sql/read-stream.js';
+
+/** The SQL of one schema's operations, with the names under which `pg` prepares them. */
+export interface Statements {
+  /** The schema name, quoted. */
+  readonly quotedSchema: string;
+  readonly append: string;
+  readonly appendName: string;
+  readonly readForward: string;
+  readonly readForwardName: string;
+  readonly readBackward: string;
+  readonly readBackwardName: string;
+  readonly readAll: string;
+  readonly readAllName: string;
+  readonly getVersion: string;
+  readonly getVersionName: string;
+  readonly feedHealth: string;
+}
+
+const cache = new Map<string, Statements>();
+
+/**
+ * The statements of a schema, built once. Prepared-statement names include
+ * the schema, so stores of several schemas can share one pool.
+ */
+export function statementsFor(schema: string): Statements {
+  let statements = cache.get(schema);
+  if (statements === undefined) {
+    const s = quoteSchema(schema);
+    const name = (op: string) => `eventfold_${op}_${schema}`;
+    statements = {
+      quotedSchema: s,
+      append: appendEventsSql(s),
+      appendName: name('append'),
+      readForward: readStreamSql(s, false),
+      readForwardName: name('read_fwd'),
+      readBackward: readStreamSql(s, true),
+      readBackwardName: name('read_bwd'),
+      readAll: readAllSql(s),
+      readAllName: name('feed'),
+      getVersion: getVersionSql(s),
+      getVersionName: name('version'),
+      feedHealth: feedHealthSql(s),
+    };
+    cache.set(schema, statements);
+  }
+  return statements;
+}

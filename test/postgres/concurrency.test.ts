@@ -1,0 +1,173 @@
+import type pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConcurrencyError, type Position, type RecordedEvent } from '../../src/index.js';
+import { PostgresEventStore } from '../../src/stores/postgres/index.js';
+import {
+  beforeAllOrFail,
+  createTestDatabase,
+  uniqueName,
+  type TestDatabase,
+} from '../support/postgres-test-database.js';
+import { beginHeldAppend, event, rawClient, sleep } from './helpers.js';
+
+let database: TestDatabase;
+beforeAllOrFail(async () => {
+  database = await createTestDatabase('concurrency');
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function openStore(schema: string, max = 4): Promise<PostgresEventStore> {
+  return PostgresEventStore.connect({
+    connectionString: database.url,
+    schema,
+    poolConfig: { max },
+  });
+}
+
+describe('PostgreSQL concurrency with real connections', () => {
+  it('16 writers racing on one stream: exactly one winner per version, losers see the real version', async () => {
+    const schema = uniqueName('race');
+    const stores = await Promise.all(Array.from({ length: 16 }, () => openStore(schema, 1)));
+    try {
+      const rounds = 8;
+      for (let round = 0; round < rounds; round++) {
+        const outcomes = await Promise.allSettled(
+          stores.map((store, writer) =>
+            store.append('Race-1', [event('Raced', { round, writer })], { expectedVersion: round }),
+          ),
+        );
+        const winners = outcomes.filter((o) => o.status === 'fulfilled');
+        expect(winners).toHaveLength(1);
+        expect(winners[0]?.value.version).toBe(round + 1);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'fulfilled') continue;
+          expect(ConcurrencyError.is(outcome.reason)).toBe(true);
+          const error = outcome.reason as ConcurrencyError;
+          expect(error.expectedVersion).toBe(round);
+          expect(error.actualVersion).toBe(round + 1);
+        }
+      }
+      const stream = await stores[0]?.read('Race-1');
+      expect(stream?.version).toBe(rounds);
+      expect(stream?.events.map((e) => e.version)).toEqual(
+        Array.from({ length: rounds }, (_, i) => i + 1),
+      );
+
+      // Free-for-all: each writer reads and appends until 40 versions exist.
+      const wins = new Map<number, number>();
+      await Promise.all(
+        stores.map(async (store, writer) => {
+          for (;;) {
+            const version = await store.getVersion('Race-2');
+            if (version >= 40) return;
+            try {
+              const result = await store.append('Race-2', [event('Raced', { writer })], {
+                expectedVersion: version,
+              });
+              wins.set(result.version, (wins.get(result.version) ?? 0) + 1);
+            } catch (error) {
+              if (!ConcurrencyError.is(error)) throw error;
+              expect(error.actualVersion).toBeGreaterThan(version);
+            }
+          }
+        }),
+      );
+      expect([...wins.keys()].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
+      expect([...wins.values()].every((count) => count === 1)).toBe(true);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('a feed reader sees every committed event exactly once and each stream in version order', async () => {
+    const schema = uniqueName('feed');
+    const store = await openStore(schema, 12);
+    const readerStore = await openStore(schema, 2);
+    const holders: pg.Client[] = await Promise.all(
+      Array.from({ length: 3 }, () => rawClient(database.url)),
+    );
+    const seen: RecordedEvent[] = [];
+    let writing = true;
+    let rolledBack = 0;
+    try {
+      const reader = (async () => {
+        let after: Position | undefined;
+        let idle = 0;
+        // Read until the writers are done and two consecutive reads find nothing new.
+        while (writing || idle < 2) {
+          const page = await readerStore.readAllPage({ after, limit: 37 });
+          seen.push(...page.events);
+          after = page.next;
+          idle = !writing && page.events.length === 0 ? idle + 1 : 0;
+          if (page.isEnd) await sleep(5);
+        }
+      })();
+
+      const streams = Array.from({ length: 30 }, (_, i) => `Item-${i}`);
+      const writers = Array.from({ length: 8 }, async (_, w) => {
+        for (let n = 0; n < 40; n++) {
+          const stream = streams[(w * 7 + n * 13) % streams.length] as string;
+          const size = 1 + ((w + n) % 4);
+          await store.append(
+            stream,
+            Array.from({ length: size }, (_, i) => event('Written', { w, n, i })),
+          );
+        }
+      });
+      // Transactions held open for a while on writers' streams (writers of those streams wait
+      // behind them) and on streams of their own; one in three is rolled back.
+      const held = holders.map(async (client, h) => {
+        for (let n = 0; n < 6; n++) {
+          const stream =
+            n % 2 === 0 ? (streams[(h * 5 + n) % streams.length] as string) : `Held-${h}-${n}`;
+          await beginHeldAppend(client, schema, stream, [
+            event('Held', { h, n }),
+            event('Held', { h, n, second: true }),
+          ]);
+          await sleep(30 + 20 * h);
+          if ((h + n) % 3 === 0) {
+            await client.query('ROLLBACK');
+            rolledBack += 2;
+          } else {
+            await client.query('COMMIT');
+          }
+        }
+      });
+      await Promise.all([...writers, ...held]);
+      writing = false;
+      await reader;
+
+      const all = await store.readAll().toArray();
+      expect(rolledBack).toBeGreaterThan(0);
+      // Exactly once: the reader saw what is stored, each id once, in the same order.
+      expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
+      expect(seen.map((e) => e.id)).toEqual(all.map((e) => e.id));
+      const stored = await store.pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "${schema}".events`,
+      );
+      expect(seen).toHaveLength(Number(stored.rows[0]?.n));
+      // Positions strictly increase, and each stream appears in version order without gaps.
+      for (let i = 1; i < seen.length; i++) {
+        expect((seen[i - 1] as RecordedEvent).position < (seen[i] as RecordedEvent).position).toBe(
+          true,
+        );
+      }
+      const last = new Map<string, number>();
+      for (const e of seen) {
+        expect(e.version).toBe((last.get(e.streamId) ?? 0) + 1);
+        last.set(e.streamId, e.version);
+      }
+      for (const [streamId, version] of last)
+        expect(await store.getVersion(streamId)).toBe(version);
+    } finally {
+      writing = false;
+      await Promise.all(holders.map((client) => client.end()));
+      await store.close();
+      await readerStore.close();
+    }
+  });
+});

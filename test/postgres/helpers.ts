@@ -1,0 +1,84 @@
+/** Helpers shared by the PostgreSQL tests: raw connections, held-open appends, waiting. */
+import pg from 'pg';
+import { prepareAppend } from '../../src/core/append-input.js';
+import type { NewEvent } from '../../src/index.js';
+import {
+  appendEventsSql,
+  appendEventsValues,
+  type AppendEventsRow,
+} from '../../src/stores/postgres/sql/append-events.js';
+
+/** A connected raw `pg` client (errors after termination are swallowed). */
+export async function rawClient(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: 'eventfold-test-raw' });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+/**
+ * Runs the store's own append function inside a transaction that stays open:
+ * the events are written (with the transaction's xid) but not committed until
+ * the caller sends COMMIT or ROLLBACK on `client`.
+ */
+export async function beginHeldAppend(
+  client: pg.Client,
+  schema: string,
+  streamId: string,
+  events: readonly NewEvent[],
+): Promise<AppendEventsRow> {
+  const append = await prepareAppend(streamId, events, undefined, {});
+  await client.query('BEGIN');
+  const result = await client.query<AppendEventsRow>(
+    appendEventsSql(`"${schema}"`),
+    appendEventsValues(append),
+  );
+  const row = result.rows[0];
+  if (row?.o_status !== 'ok') throw new Error(`held append failed: ${JSON.stringify(row)}`);
+  return row;
+}
+
+/** Polls `check` until it returns a value other than `undefined`/`false` (a liveness wait, not a timing assertion). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The pid of a backend of `database` waiting on a lock while running a query
+ * matching `like`. Query through a connection outside any transaction:
+ * `pg_stat_activity` is a snapshot within one.
+ */
+export async function waitingBackend(
+  admin: pg.Client | pg.Pool,
+  database: string,
+  like: string,
+): Promise<number> {
+  return waitFor(async () => {
+    const { rows } = await admin.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+       WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE $2 AND pid <> pg_backend_pid()`,
+      [database, like],
+    );
+    return rows[0]?.pid;
+  }, `a backend waiting on a lock in ${like}`);
+}
+
+/** A small event. */
+export function event(type: string, data: unknown = {}): NewEvent {
+  return { type, data };
+}

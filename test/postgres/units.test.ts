@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { DatabaseError, ValidationError } from '../../src/index.js';
+import { encodePosition } from '../../src/core/position.js';
+import { splitSchemaParam } from '../../src/stores/postgres/connection.js';
+import { redact, secretsOf, toDatabaseError } from '../../src/stores/postgres/database-error.js';
+import { positionOf, toStoredRows } from '../../src/stores/postgres/event-rows.js';
+import { assertSchemaName } from '../../src/stores/postgres/index.js';
+
+describe('PostgreSQL store helpers (no server)', () => {
+  it('builds positions exactly as the core encodes them', () => {
+    const cases: [string, string][] = [
+      ['0', '0'],
+      ['1', '9'],
+      ['745', '123456789'],
+      ['18446744073709551615', '9223372036854775807'],
+    ];
+    for (const [xid, pos] of cases) {
+      expect(positionOf(xid, pos)).toBe(encodePosition(BigInt(xid), BigInt(pos)));
+    }
+    const date = new Date();
+    const rows = toStoredRows([
+      ['12', '1', 'a-1', '1', 'id1', 'A', '{}', null, date],
+      ['12', '2', 'a-1', '2', 'id2', 'B', '{}', '{"k":1}', date],
+      ['13', '3', 'b-1', '1', 'id3', 'C', '[]', null, date],
+    ]);
+    expect(rows.map((r) => r.position)).toEqual([
+      encodePosition(12n, 1n),
+      encodePosition(12n, 2n),
+      encodePosition(13n, 3n),
+    ]);
+    expect(rows[1]).toMatchObject({
+      streamId: 'a-1',
+      version: 2,
+      id: 'id2',
+      type: 'B',
+      metadata: '{"k":1}',
+    });
+  });
+
+  it('validates schema names strictly', () => {
+    for (const good of ['eventfold', '_x', 'a1_b2', 'x'.repeat(48)])
+      expect(() => assertSchemaName(good)).not.toThrow();
+    for (const bad of ['', 'A', 'a-b', 'a"b', 'pg_x', '9a', 'x'.repeat(49), null, 1]) {
+      expect(() => assertSchemaName(bad)).toThrow(ValidationError);
+    }
+  });
+
+  it('splits the schema parameter off a connection URL', () => {
+    expect(splitSchemaParam('postgresql://h/db?schema=s1')).toEqual({
+      url: 'postgresql://h/db',
+      schema: 's1',
+    });
+    expect(splitSchemaParam('postgresql://h/db?sslmode=require&schema=s1')).toEqual({
+      url: 'postgresql://h/db?sslmode=require',
+      schema: 's1',
+    });
+    expect(splitSchemaParam('postgresql://h/db?schema=s1&sslmode=require')).toEqual({
+      url: 'postgresql://h/db?sslmode=require',
+      schema: 's1',
+    });
+    expect(splitSchemaParam('postgresql://h/db')).toEqual({
+      url: 'postgresql://h/db',
+      schema: undefined,
+    });
+  });
+
+  it('redacts passwords, raw or percent-encoded, and URL credentials', () => {
+    const url = 'postgresql://app:p%40ss%3Aword@db.example:5432/app';
+    const secrets = secretsOf({ connectionString: url });
+    expect(secrets).toContain('p@ss:word');
+    const message = `could not connect to ${url} with p@ss:word or p%40ss%3Aword`;
+    const redacted = redact(message, secrets);
+    expect(redacted).not.toMatch(/p@ss|p%40ss/);
+    expect(redact('see postgres://u:hunter2@h/db', [])).toBe('see postgres://u:***@h/db');
+    const error = toDatabaseError(
+      Object.assign(new Error(`bad ${url}`), { code: '28P01' }),
+      'connection',
+      secrets,
+    );
+    expect(DatabaseError.is(error)).toBe(true);
+    expect(error.message).toMatch(/SQLSTATE 28P01/);
+    expect(error.message).not.toContain('p%40ss');
+    expect(String((error as Error).cause)).not.toContain('p%40ss');
+  });
+});

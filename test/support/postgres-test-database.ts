@@ -1,0 +1,101 @@
+/**
+ * Per-file test databases on the server chosen by the global setup
+ * (test/support/postgres-global-setup.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { beforeAll, beforeEach, inject } from 'vitest';
+
+/** A database of its own for one test file, dropped by `drop()`. */
+export interface TestDatabase {
+  /** The database's name. */
+  readonly name: string;
+  /** A URL of the database (same credentials as the admin URL). */
+  readonly url: string;
+  /** Drops the database, ending any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+/** The admin URL of the test server; throws (so the test fails) when there is none. */
+export function postgresAdminUrl(): string {
+  const unavailable = inject('postgresUnavailable');
+  const url = inject('postgresAdminUrl');
+  if (unavailable !== '' || url === '') {
+    throw new Error(`No PostgreSQL server for the tests: ${unavailable || 'no URL provided'}`);
+  }
+  return url;
+}
+
+/** The same server URL pointing at another database. */
+export function urlOfDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A unique lower-case name with a prefix, usable as a database or schema name. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+/** How long a file's setup may wait for the server (other files hold it one at a time). */
+const SETUP_TIMEOUT_MS = 20 * 60_000;
+
+/** Key of the advisory lock (in the admin database) that runs PostgreSQL test files one at a time. */
+const SERVER_LOCK = 0x45764674;
+
+/**
+ * Creates a fresh database named after `label`, after waiting for the server:
+ * PostgreSQL test files hold it one at a time (an advisory lock in the admin
+ * database, released by `drop()`). They must, because the global feed's
+ * horizon is cluster-wide: any transaction holding an xid, in any database,
+ * hides later commits from readers until it ends, so one file's open
+ * transactions (deliberate in the concurrency tests, or a 10,000-event append)
+ * would make another file's "append, then read the feed" see nothing yet.
+ */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const admin = postgresAdminUrl();
+  const lock = new pg.Client({ connectionString: admin, application_name: 'eventfold-test-lock' });
+  lock.on('error', () => undefined);
+  await lock.connect();
+  const name = uniqueName(`eventfold_test_${label}`);
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [SERVER_LOCK]);
+    await lock.query(`CREATE DATABASE "${name}"`);
+  } catch (error) {
+    await lock.end();
+    throw error;
+  }
+  return {
+    name,
+    url: urlOfDatabase(admin, name),
+    drop: async () => {
+      try {
+        await lock.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await lock.end();
+      }
+    },
+  };
+}
+
+/**
+ * `beforeAll` for a file's database setup that makes every test of the file
+ * fail with the setup's error (a failing `beforeAll` would only skip them):
+ * without a server the PostgreSQL tests fail, they never skip.
+ */
+export function beforeAllOrFail(setup: () => Promise<void>): void {
+  let failure: Error | undefined;
+  // Generous: the setup may wait for other PostgreSQL test files to release the server.
+  beforeAll(async () => {
+    try {
+      await setup();
+    } catch (error) {
+      failure =
+        error instanceof Error ? error : new Error(`the test setup failed: ${String(error)}`);
+    }
+  }, SETUP_TIMEOUT_MS);
+  beforeEach(() => {
+    if (failure !== undefined) throw failure;
+  });
+}
