@@ -1,0 +1,146 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { prepareSnapshot } from '../../aggregates/prepare-snapshot.js';
+import type { NewSnapshot, Snapshot, SnapshotStore } from '../../aggregates/snapshot-store.js';
+import { DatabaseError, StoreClosedError, ValidationError } from '../../core/errors.js';
+import { assertStreamId } from '../../core/stream-id.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
+import { ensureSnapshotTable } from './snapshot-table.js';
+import {
+  DELETE_SNAPSHOT,
+  SELECT_SNAPSHOT,
+  UPSERT_SNAPSHOT,
+  type SnapshotRow,
+  type UpsertSnapshotParams,
+} from './sql/snapshots.js';
+import { toDatabaseError } from './to-database-error.js';
+
+type Statement<P extends unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
+
+function isDatabase(value: unknown): value is BetterSqlite3.Database {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as BetterSqlite3.Database).prepare === 'function' &&
+    typeof (value as BetterSqlite3.Database).transaction === 'function'
+  );
+}
+
+/**
+ * Aggregate snapshots in the SQLite file of the events: one row per stream in
+ * the table `eventfold_snapshots` (`stream_id` key, `version`,
+ * `schema_version`, `state` as JSON text, `created_at` in milliseconds since
+ * the Unix epoch). The constructor creates the table when it is missing (it
+ * keeps its own schema version in `eventfold_snapshots_schema`, apart from the
+ * event store's migrations). A save is one upsert that keeps a stored snapshot
+ * of the same schema version and a higher version, as `shouldReplaceSnapshot`
+ * says; every statement is prepared once.
+ *
+ * The store uses the connection it is given and never closes it: `close()`
+ * only stops this snapshot store. Several processes may share the file.
+ *
+ * @example
+ * ```ts
+ * import { SqliteEventStore, SqliteSnapshotStore } from 'eventfold/sqlite';
+ *
+ * const store = new SqliteEventStore('events.db');
+ * const snapshots = new SqliteSnapshotStore(store); // or new SqliteSnapshotStore(db), a better-sqlite3 Database
+ * const accounts = new AggregateRepository(store, BankAccount, { snapshots: { store: snapshots, policy: 100 } });
+ * ```
+ */
+export class SqliteSnapshotStore implements SnapshotStore {
+  /** The better-sqlite3 connection holding the snapshot table. */
+  readonly database: BetterSqlite3.Database;
+  readonly #select: Statement<[streamId: string], SnapshotRow>;
+  readonly #upsert: Statement<UpsertSnapshotParams>;
+  readonly #delete: Statement<[streamId: string]>;
+  #closed = false;
+
+  /**
+   * Uses the connection of a {@link SqliteEventStore}, or an open better-sqlite3
+   * `Database`, and creates the snapshot table if needed. Throws a
+   * `ValidationError` for anything else, a `DatabaseError` for a closed handle
+   * and a `MigrationError` when the table cannot be created or was written by
+   * a newer eventfold.
+   */
+  constructor(source: SqliteEventStore | BetterSqlite3.Database) {
+    const db = source instanceof SqliteEventStore ? source.database : source;
+    if (!isDatabase(db)) {
+      throw new ValidationError(
+        'SqliteSnapshotStore: expected a SqliteEventStore or an open better-sqlite3 Database',
+      );
+    }
+    if (!db.open) {
+      throw new DatabaseError(`SqliteSnapshotStore: the database handle "${db.name}" is closed`);
+    }
+    ensureSnapshotTable(db);
+    try {
+      this.#select = db.prepare<[string], SnapshotRow>(SELECT_SNAPSHOT).raw().safeIntegers(false);
+      this.#upsert = db.prepare<UpsertSnapshotParams>(UPSERT_SNAPSHOT).safeIntegers(false);
+      this.#delete = db.prepare<[string]>(DELETE_SNAPSHOT).safeIntegers(false);
+    } catch (error) {
+      throw toDatabaseError(error, `preparing the snapshot statements of "${db.name}"`);
+    }
+    this.database = db;
+  }
+
+  load(streamId: string): Promise<Snapshot | undefined> {
+    return settle(() => {
+      this.#open();
+      assertStreamId(streamId);
+      let row: SnapshotRow | undefined;
+      try {
+        row = this.#select.get(streamId);
+      } catch (error) {
+        throw toDatabaseError(error, `loading the snapshot of stream "${streamId}"`);
+      }
+      if (row === undefined) return undefined;
+      const [version, schemaVersion, state, createdAt] = row;
+      return {
+        streamId,
+        version,
+        schemaVersion,
+        state: JSON.parse(state) as unknown,
+        createdAt: new Date(createdAt),
+      };
+    });
+  }
+
+  save(snapshot: NewSnapshot): Promise<boolean> {
+    return settle(() => {
+      this.#open();
+      const { streamId, version, schemaVersion, state } = prepareSnapshot(snapshot);
+      try {
+        return this.#upsert.run(streamId, version, schemaVersion, state, Date.now()).changes > 0;
+      } catch (error) {
+        throw toDatabaseError(error, `saving the snapshot of stream "${streamId}"`);
+      }
+    });
+  }
+
+  delete(streamId: string): Promise<boolean> {
+    return settle(() => {
+      this.#open();
+      assertStreamId(streamId);
+      try {
+        return this.#delete.run(streamId).changes > 0;
+      } catch (error) {
+        throw toDatabaseError(error, `deleting the snapshot of stream "${streamId}"`);
+      }
+    });
+  }
+
+  /** Stops this snapshot store; the connection stays open (it belongs to the event store or to you). */
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+}
+
+/** Runs `fn` now and returns its result as a promise, rejected rather than thrown. */
+function settle<T>(fn: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(fn()));
+}
