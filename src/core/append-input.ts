@@ -85,9 +85,15 @@ export async function prepareAppend(
       throw new ValidationError(`Invalid ${at}: expected an object`);
     const { type, id, metadata } = event as Partial<NewEvent>;
     let data: unknown = (event as Partial<NewEvent>).data;
-    if (typeof type !== 'string' || type.length === 0 || type.length > MAX_EVENT_TYPE_LENGTH) {
+    if (
+      typeof type !== 'string' ||
+      type.length === 0 ||
+      type.length > MAX_EVENT_TYPE_LENGTH ||
+      type.includes('\u0000') ||
+      !type.isWellFormed()
+    ) {
       throw new ValidationError(
-        `Invalid ${at}.type: expected a non-empty string of at most ${MAX_EVENT_TYPE_LENGTH} characters`,
+        `Invalid ${at}.type: expected a non-empty string of at most ${MAX_EVENT_TYPE_LENGTH} characters, valid Unicode, without NUL`,
       );
     }
     let eventId: string;

@@ -22,7 +22,9 @@ export type EventfoldErrorCode =
   | 'AGGREGATE_NOT_FOUND'
   | 'UNHANDLED_EVENT'
   | 'STORE_CLOSED'
-  | 'MIGRATION';
+  | 'MIGRATION'
+  | 'CHECKPOINT_CONFLICT'
+  | 'HANDLER_FAILED';
 
 interface Tagged {
   [CODES]?: readonly string[];

@@ -3,7 +3,7 @@ import { ValidationError } from './errors.js';
 /** The longest stream id accepted, in UTF-16 code units. */
 export const MAX_STREAM_ID_LENGTH = 255;
 
-/** Throws a {@link ValidationError} unless `streamId` is a non-empty string of at most 255 characters without NUL. */
+/** Throws a {@link ValidationError} unless `streamId` is a non-empty string of at most 255 characters, valid Unicode, without NUL. */
 export function assertStreamId(streamId: unknown): asserts streamId is string {
   if (typeof streamId !== 'string') {
     throw new ValidationError(
@@ -18,6 +18,11 @@ export function assertStreamId(streamId: unknown): asserts streamId is string {
   }
   if (streamId.includes('\u0000'))
     throw new ValidationError('Invalid stream id: it contains a NUL character');
+  if (!streamId.isWellFormed()) {
+    throw new ValidationError(
+      'Invalid stream id: it contains a lone UTF-16 surrogate (not valid Unicode)',
+    );
+  }
 }
 
 /**

@@ -53,6 +53,9 @@ export function badInputCases({ describe, it, withStore }: CaseContext): void {
       );
       rejects('an object stream id', 'VALIDATION', (s) => s.append({ id: 1 } as never, events(1)));
       rejects('a stream id with NUL', 'VALIDATION', (s) => s.append('a\u0000b', events(1)));
+      rejects('a stream id with a lone surrogate', 'VALIDATION', (s) =>
+        s.append('a\ud800b', events(1)),
+      );
       rejects('reading an empty stream id', 'VALIDATION', (s) => s.read(''));
       rejects('getVersion of a non-string', 'VALIDATION', (s) => s.getVersion(7 as never));
       rejects('exists of an over-long id', 'VALIDATION', (s) => s.exists('y'.repeat(300)));
@@ -78,6 +81,12 @@ export function badInputCases({ describe, it, withStore }: CaseContext): void {
       );
       rejects('a numeric event type', 'VALIDATION', (s) =>
         s.append('b-1', [{ type: 5, data: {} }] as never),
+      );
+      rejects('an event type with NUL', 'VALIDATION', (s) =>
+        s.append('b-1', [{ type: 'A\u0000', data: {} }]),
+      );
+      rejects('an event type with a lone surrogate', 'VALIDATION', (s) =>
+        s.append('b-1', [{ type: '\udc00A', data: {} }]),
       );
       rejects('an over-long event type', 'VALIDATION', (s) =>
         s.append('b-1', [{ type: 't'.repeat(256), data: {} }]),
