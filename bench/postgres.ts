@@ -57,7 +57,7 @@ interface Ev {
 const big = (i: number): Ev => ({ type: 'TaskUpdated', data: payload200(i) });
 
 /** The floor: raw `pg` on a schema created by the store's migration. */
-class Floor {
+export class Floor {
   readonly #pool: pg.Pool;
   readonly #append: string;
   readonly #read: string;

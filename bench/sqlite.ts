@@ -49,7 +49,7 @@ const READ_PAGE = `SELECT position, stream_id, version, event_id, type, recorded
 type Row = unknown[];
 
 /** The floor: a raw better-sqlite3 connection with the store's schema and settings. */
-class Floor {
+export class Floor {
   readonly db: Database.Database;
   readonly #insert: Database.Statement;
   readonly #readStream: Database.Statement<[string], Row>;
@@ -111,7 +111,8 @@ function parse(row: Row): Row {
   return row;
 }
 
-interface Ev {
+/** An event as the SQLite workloads write it. */
+export interface Ev {
   type: string;
   data: unknown;
 }

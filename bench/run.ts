@@ -1,0 +1,177 @@
+/**
+ * `npm run bench`: workloads W1–W6 of DESIGN §7 (and the source document's own shape) for
+ * eventfold's stores, Emmett's stores and the raw drivers (the floor), in one process run.
+ *
+ *   npm run bench -- [--workloads W1,W2] [--backends memory,sqlite,postgres] [--scale 0.1]
+ *                    [--runs 5] [--warmup 1] [--json]
+ *
+ * PostgreSQL: DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres; every target
+ * gets a throwaway database that is dropped afterwards.
+ */
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { measure, type Measurement } from './lib/measure.js';
+import type { Backend, BenchTarget } from './lib/targets.js';
+import { WORKLOADS } from './lib/workloads.js';
+import { benchTargets } from './targets.js';
+
+interface Row extends Measurement {
+  readonly workload: string;
+  readonly target: string;
+  readonly backend: Backend;
+  readonly kind: BenchTarget['kind'];
+  /** floor rate / this rate: how many times slower than the raw driver (eventfold rows). */
+  readonly vsFloor?: number;
+  /** this rate / Emmett's rate on the same backend (eventfold rows). */
+  readonly vsPeer?: number;
+  readonly error?: string;
+}
+
+const { values } = parseArgs({
+  options: {
+    workloads: { type: 'string' },
+    backends: { type: 'string', default: 'memory,sqlite,postgres' },
+    scale: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const scale = Number(values.scale);
+const runs = Number(values.runs);
+const warmup = Number(values.warmup);
+const wanted = values.workloads?.split(',').map((w) => w.trim().toUpperCase());
+const backends = new Set(values.backends.split(',').map((b) => b.trim()) as Backend[]);
+const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
+
+const { targets, cleanup } = await benchTargets(backends);
+const rows: Row[] = [];
+try {
+  for (const spec of WORKLOADS.filter(
+    (w) => wanted === undefined || wanted.includes(w.id.toUpperCase()),
+  )) {
+    log(`\n${spec.id}: ${spec.title}`);
+    for (const target of targets) {
+      const { workload, done } = spec.build(target, scale);
+      try {
+        const m = await measure(workload, runs, warmup);
+        rows.push({
+          ...m,
+          workload: spec.id,
+          target: target.name,
+          backend: target.backend,
+          kind: target.kind,
+        });
+        log(
+          `  ${target.name.padEnd(34)} ${Math.round(m.median).toLocaleString('en-US').padStart(12)} events/s`,
+        );
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        rows.push({
+          name: spec.id,
+          count: 0,
+          median: 0,
+          min: 0,
+          max: 0,
+          peakRssMiB: 0,
+          workload: spec.id,
+          target: target.name,
+          backend: target.backend,
+          kind: target.kind,
+          error: message,
+        });
+        log(`  ${target.name.padEnd(34)} failed: ${message}`);
+      } finally {
+        await done();
+      }
+    }
+  }
+} finally {
+  await cleanup();
+}
+
+const withRatios: Row[] = rows.map((row) => {
+  if (row.kind !== 'eventfold' || row.error !== undefined) return row;
+  const same = (kind: BenchTarget['kind']) =>
+    rows.find(
+      (r) =>
+        r.workload === row.workload &&
+        r.backend === row.backend &&
+        r.kind === kind &&
+        r.error === undefined,
+    );
+  const floor = same('floor');
+  const peer = same('peer');
+  return {
+    ...row,
+    ...(floor === undefined ? {} : { vsFloor: floor.median / row.median }),
+    ...(peer === undefined ? {} : { vsPeer: row.median / peer.median }),
+  };
+});
+
+if (values.json) {
+  console.log(
+    JSON.stringify({ machine: machine(), scale, runs, warmup, rows: withRatios }, null, 2),
+  );
+} else {
+  console.log(`\n${machine()}; scale ${scale}, median of ${runs} runs after ${warmup} warm-up\n`);
+  console.log(table(withRatios));
+  console.log(`\n${summary(withRatios)}`);
+}
+
+/** Concurrency scaling (W3 ÷ W3-1) and the source document's claims, for each eventfold target. */
+function summary(list: readonly Row[]): string {
+  const lines: string[] = [];
+  const rate = (workload: string, target: string) =>
+    list.find((r) => r.workload === workload && r.target === target && r.error === undefined)
+      ?.median;
+  for (const target of new Set(list.filter((r) => r.kind === 'eventfold').map((r) => r.target))) {
+    const w3 = rate('W3', target);
+    const w31 = rate('W3-1', target);
+    if (w3 !== undefined && w31 !== undefined)
+      lines.push(`${target}: 16 writers ÷ 1 writer = ${(w3 / w31).toFixed(2)}`);
+    const save = rate('S-save', target);
+    const load = rate('S-load', target);
+    if (save !== undefined)
+      lines.push(
+        `${target}: source-shape saves ${Math.round(save).toLocaleString('en-US')}/s = ${(save / 25_000).toFixed(2)} × the claimed 25,000/s`,
+      );
+    if (load !== undefined)
+      lines.push(
+        `${target}: source-shape loads ${Math.round(load).toLocaleString('en-US')}/s = ${(load / 40_000).toFixed(2)} × the claimed 40,000/s`,
+      );
+  }
+  return lines.join('\n');
+}
+
+function machine(): string {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+function table(list: readonly Row[]): string {
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const lines = [
+    [
+      'workload',
+      'target',
+      'events/s',
+      'min–max',
+      'floor ÷ eventfold',
+      'eventfold ÷ Emmett',
+      'peak RSS MiB',
+    ],
+  ];
+  for (const r of list) {
+    lines.push([
+      r.workload,
+      r.target,
+      r.error === undefined ? fmt(r.median) : `n/a: ${r.error.slice(0, 60)}`,
+      r.error === undefined ? `${fmt(r.min)}–${fmt(r.max)}` : '',
+      r.vsFloor === undefined ? '' : r.vsFloor.toFixed(2),
+      r.vsPeer === undefined ? '' : r.vsPeer.toFixed(2),
+      r.error === undefined ? String(r.peakRssMiB) : '',
+    ]);
+  }
+  const widths = lines[0]?.map((_, c) => Math.max(...lines.map((l) => (l[c] ?? '').length))) ?? [];
+  return lines.map((l) => l.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ')).join('\n');
+}
