@@ -3,7 +3,7 @@
  * eventfold's stores, Emmett's stores and the raw drivers (the floor), in one process run.
  *
  *   npm run bench -- [--workloads W1,W2] [--backends memory,sqlite,postgres] [--scale 0.1]
- *                    [--runs 5] [--warmup 1] [--json]
+ *                    [--runs 5] [--warmup 1] [--json | --markdown]
  *
  * PostgreSQL: DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres; every target
  * gets a throwaway database that is dropped afterwards.
@@ -37,6 +37,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
+    markdown: { type: 'boolean', default: false },
   },
 });
 const scale = Number(values.scale);
@@ -149,7 +150,7 @@ if (values.json) {
   );
 } else {
   console.log(`\n${machine()}; scale ${scale}, median of ${runs} runs after ${warmup} warm-up\n`);
-  console.log(table(withRatios));
+  console.log(values.markdown ? markdownTable(withRatios) : table(withRatios));
   console.log(`\n${summary(withRatios)}`);
 }
 
@@ -185,6 +186,22 @@ function summary(list: readonly Row[]): string {
 
 function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/** The rows as a Markdown table (for docs/benchmarks.md). */
+function markdownTable(list: readonly Row[]): string {
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const lines = [
+    '| workload | target | events/s (median) | min–max | floor ÷ eventfold | eventfold ÷ Emmett | peak RSS MiB |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of list) {
+    const ok = r.error === undefined;
+    lines.push(
+      `| ${r.workload} | ${r.target} | ${ok ? fmt(r.median) : `n/a: ${(r.error ?? '').slice(0, 60)}`} | ${ok ? `${fmt(r.min)}–${fmt(r.max)}` : ''} | ${r.vsFloor?.toFixed(2) ?? ''} | ${r.vsPeer?.toFixed(2) ?? ''} | ${ok ? r.peakRssMiB : ''} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function table(list: readonly Row[]): string {
