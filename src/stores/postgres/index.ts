@@ -17,3 +17,7 @@ export type { AppendSubscription } from '../../core/append-signal.js';
 export { assertSchemaName, DEFAULT_SCHEMA } from './schema-name.js';
 export { SCHEMA_VERSION } from './migrations/index.js';
 export { PostgresSnapshotStore } from './postgres-snapshot-store.js';
+export { PostgresSubscriptionStorage } from './subscriptions/postgres-subscription-storage.js';
+export { PostgresCheckpointStore } from './subscriptions/postgres-checkpoint-store.js';
+export { PostgresDeadLetterStore } from './subscriptions/postgres-dead-letter-store.js';
+export { PostgresLeaseStore } from './subscriptions/postgres-lease-store.js';

@@ -11,3 +11,10 @@ export const EVENT_ID_INDEX = `${EVENTS_TABLE}_event_id`;
 export const TYPE_INDEX = `${EVENTS_TABLE}_type`;
 /** Index of `category` (so of `(category, position)`): the feed by category. */
 export const CATEGORY_INDEX = `${EVENTS_TABLE}_category`;
+
+/** Subscription checkpoints: one row per subscription name. */
+export const CHECKPOINTS_TABLE = 'eventfold_checkpoints';
+/** Parked events (dead letters): one row per subscription and event. */
+export const DEAD_LETTERS_TABLE = 'eventfold_dead_letters';
+/** Subscription leases: one row per subscription name, with its holder and expiry. */
+export const LEASES_TABLE = 'eventfold_leases';

@@ -1,0 +1,104 @@
+import type { ClientBase } from 'pg';
+import type { Position } from '../../../core/position.js';
+import { CheckpointConflictError } from '../../../subscriptions/checkpoint-conflict-error.js';
+import type {
+  Checkpoint,
+  CheckpointStore,
+  ExpectedCheckpoint,
+} from '../../../subscriptions/checkpoint-store.js';
+import { assertSubscriptionName } from '../../../subscriptions/subscription-name.js';
+import {
+  checkpointLockKey,
+  withPool,
+  type PostgresSubscriptionContext,
+} from './postgres-subscription-context.js';
+
+interface CheckpointRow {
+  name: string;
+  position: string | null;
+  updated_at: Date;
+}
+
+/**
+ * Checkpoints in the `checkpoints` table of a PostgreSQL store's schema (part
+ * of a {@link PostgresSubscriptionStorage}).
+ */
+export class PostgresCheckpointStore implements CheckpointStore {
+  readonly #context: PostgresSubscriptionContext;
+
+  /** For {@link PostgresSubscriptionStorage}. */
+  constructor(context: PostgresSubscriptionContext) {
+    this.#context = context;
+  }
+
+  async load(name: string): Promise<Checkpoint | undefined> {
+    assertSubscriptionName(name);
+    return withPool(this.#context, 'checkpoint load', async (pool) => {
+      const row = (await pool.query<CheckpointRow>(this.#context.sql.selectCheckpoint, [name]))
+        .rows[0];
+      return row === undefined ? undefined : toCheckpoint(row);
+    });
+  }
+
+  list(): Promise<Checkpoint[]> {
+    return withPool(this.#context, 'checkpoint list', async (pool) =>
+      (await pool.query<CheckpointRow>(this.#context.sql.selectCheckpoints)).rows.map(toCheckpoint),
+    );
+  }
+
+  async save(
+    name: string,
+    position: Position | null,
+    options: { expected?: ExpectedCheckpoint } = {},
+  ): Promise<void> {
+    assertSubscriptionName(name);
+    const { expected } = options;
+    await withPool(this.#context, 'checkpoint save', async (pool) => {
+      if (expected === undefined) {
+        await pool.query(this.#context.sql.upsertCheckpoint, [name, position]);
+        return;
+      }
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        await lockAndCheck(client, this.#context, name, expected);
+        await client.query(this.#context.sql.upsertCheckpoint, [name, position]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  async delete(name: string): Promise<boolean> {
+    assertSubscriptionName(name);
+    return withPool(
+      this.#context,
+      'checkpoint delete',
+      async (pool) =>
+        ((await pool.query(this.#context.sql.deleteCheckpoint, [name])).rowCount ?? 0) > 0,
+    );
+  }
+}
+
+/** Takes the checkpoint's transaction lock, then throws a {@link CheckpointConflictError} unless it is `expected`. */
+export async function lockAndCheck(
+  client: ClientBase,
+  context: PostgresSubscriptionContext,
+  name: string,
+  expected: ExpectedCheckpoint | undefined,
+): Promise<void> {
+  await client.query(context.sql.lockCheckpoint, [checkpointLockKey(context.schema, name)]);
+  if (expected === undefined) return;
+  const row = (await client.query<CheckpointRow>(context.sql.selectCheckpoint, [name])).rows[0];
+  const actual = (row?.position ?? null) as Position | null;
+  if (actual !== expected) throw new CheckpointConflictError(name, expected, actual);
+}
+
+function toCheckpoint(row: CheckpointRow): Checkpoint {
+  return { name: row.name, position: row.position as Position | null, updatedAt: row.updated_at };
+}

@@ -1,0 +1,50 @@
+import type { Lease, LeaseInfo, LeaseStore } from '../../../subscriptions/lease-store.js';
+import { assertSubscriptionName } from '../../../subscriptions/subscription-name.js';
+import { run } from './sqlite-checkpoint-store.js';
+import type { SqliteSubscriptionStatements } from './sqlite-subscription-statements.js';
+
+/**
+ * Leases as rows of `eventfold_leases` in a SQLite store's file, shared by
+ * every process on the file: a lease is free once its expiry (wall-clock
+ * milliseconds) has passed without renewal, so a dead holder's lease is taken
+ * over after at most its time to live.
+ */
+export class SqliteLeaseStore implements LeaseStore {
+  readonly #sql: SqliteSubscriptionStatements;
+
+  /** For {@link SqliteSubscriptionStorage}. */
+  constructor(sql: SqliteSubscriptionStatements) {
+    this.#sql = sql;
+  }
+
+  tryAcquire(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
+    return run('taking a lease', () => {
+      assertSubscriptionName(name);
+      const now = Date.now();
+      if (this.#sql.acquireLease.run(name, holder, now + ttlMs, now).changes === 0)
+        return undefined;
+      return {
+        name,
+        holder,
+        renew: () =>
+          run(
+            'renewing a lease',
+            () => this.#sql.renewLease.run(Date.now() + ttlMs, name, holder).changes > 0,
+          ),
+        release: () =>
+          run('releasing a lease', () => {
+            this.#sql.releaseLease.run(name, holder);
+          }).catch(() => undefined),
+      };
+    });
+  }
+
+  holderOf(name: string): Promise<LeaseInfo | undefined> {
+    return run('reading a lease', () => {
+      const row = this.#sql.lease.get(name, Date.now());
+      return row === undefined
+        ? undefined
+        : { holder: row.holder, expiresAt: new Date(row.expires_at) };
+    });
+  }
+}

@@ -1,0 +1,246 @@
+import { backoffDelay, type ResolvedRetry } from '../aggregates/retry-options.js';
+import type { RecordedEvent } from '../core/events.js';
+import type { Position } from '../core/position.js';
+import { applyEvents, SliceFailure, type ApplyStep } from './apply-events.js';
+import { toDeadLetterError } from './dead-letter-store.js';
+import { HandlerFailedError } from './handler-failed-error.js';
+import type { SubscriptionErrorInfo } from './subscription-options.js';
+import type { SubscriptionStorage, TransactionOutcome } from './subscription-storage.js';
+import { isPromiseLike } from './wake-up.js';
+
+/**
+ * How a subscription applies an event (for the built-in entry points
+ * `subscribe` and `startProjection`): before its checkpoint transaction
+ * (a handler, at-least-once), or inside it (a projection, exactly-once on an
+ * atomic storage).
+ */
+export interface EventApplier<Tx> {
+  readonly inTransaction: boolean;
+  apply(event: RecordedEvent, tx: Tx | undefined): unknown;
+  /** Clears the read model on a rebuild (in the rebuild's transaction). */
+  readonly reset?: ((tx: Tx) => unknown) | undefined;
+}
+
+/** A handler's failure, as opposed to a failure of the storage or the feed. */
+export class HandlerFault {
+  constructor(readonly cause: unknown) {}
+}
+
+/** What a {@link BatchRunner} needs of its subscription. */
+export interface BatchHost<Tx> {
+  readonly name: string;
+  readonly storage: SubscriptionStorage<Tx>;
+  readonly applier: EventApplier<Tx>;
+  /** Apply inside the storage transaction (a projection on an atomic storage). */
+  readonly inTransaction: boolean;
+  readonly retry: ResolvedRetry;
+  readonly onFailure: 'park' | 'stop';
+  isMine(event: RecordedEvent): boolean;
+  /** True when the subscription should stop at the next event (stopping, or lease lost). */
+  pausing(): boolean;
+  /** Sleeps; `false` when interrupted (stopping, or lease lost). */
+  sleep(ms: number): Promise<boolean>;
+  report(error: unknown, info: Omit<SubscriptionErrorInfo, 'subscription'>): void;
+  /** The checkpoint the storage holds, which the next transaction expects. */
+  stored(): Position | null;
+  /** Records a committed checkpoint at `position`, with `handled` more events handled. */
+  advance(position: Position, handled: number): void;
+}
+
+/**
+ * Applies one page of events for a subscription: a projection's in
+ * transactions with its checkpoint (the events before a failing one are
+ * committed first, then the failing one is retried alone), a handler's one by
+ * one with a checkpoint after them; retries with backoff, then parks or stops.
+ */
+export class BatchRunner<Tx> {
+  readonly #host: BatchHost<Tx>;
+  readonly #step: ApplyStep<Tx>;
+
+  constructor(host: BatchHost<Tx>) {
+    this.#host = host;
+    this.#step = {
+      apply: (event, tx) => host.applier.apply(event, tx),
+      isMine: (event) => host.isMine(event),
+      shouldStop: () => host.pausing(),
+    };
+  }
+
+  /** Applies `events` (a page of the feed), stopping early when the host pauses. */
+  run(events: readonly RecordedEvent[]): Promise<void> {
+    return this.#host.inTransaction
+      ? this.#applyInTransactions(events)
+      : this.#applyThenCheckpoint(events);
+  }
+
+  /** Applies a parked event once, writing `outcome` (its unpark) on success; a fault when the handler fails. */
+  async applyOnce(
+    event: RecordedEvent,
+    outcome: TransactionOutcome,
+  ): Promise<HandlerFault | undefined> {
+    const { name, storage, applier } = this.#host;
+    if (!this.#host.inTransaction) {
+      const fault = await this.#handleAlone(event);
+      if (fault === undefined) await storage.transaction({ name }, () => outcome);
+      return fault;
+    }
+    try {
+      await storage.transaction({ name }, (tx) => {
+        let result: unknown;
+        try {
+          result = applier.apply(event, tx);
+        } catch (error) {
+          throw new SliceFailure(0, error);
+        }
+        if (!isPromiseLike(result)) return outcome;
+        return Promise.resolve(result).then(
+          () => outcome,
+          (error: unknown) => {
+            throw new SliceFailure(0, error);
+          },
+        );
+      });
+      return undefined;
+    } catch (error) {
+      if (error instanceof SliceFailure) return new HandlerFault(error.cause);
+      throw error;
+    }
+  }
+
+  async #applyInTransactions(events: readonly RecordedEvent[]): Promise<void> {
+    let start = 0;
+    let end = events.length;
+    while (start < events.length) {
+      if (start > 0 && this.#host.pausing()) return;
+      const slice = events.slice(start, end);
+      let covered: number;
+      try {
+        covered = await this.#commitSlice(slice);
+      } catch (error) {
+        if (!(error instanceof SliceFailure)) throw error;
+        if (error.index > 0) {
+          end = start + error.index; // commit the events before the failing one first
+          continue;
+        }
+        const event = slice[0] as RecordedEvent;
+        const outcome = await this.#withRetries(
+          event,
+          () => this.#commitOne(event),
+          new HandlerFault(error.cause),
+        );
+        if (outcome === 'aborted') return;
+        start += 1;
+        end = events.length;
+        continue;
+      }
+      start += covered;
+      end = events.length;
+      if (covered < slice.length) return; // stopping
+    }
+  }
+
+  async #commitSlice(slice: readonly RecordedEvent[]): Promise<number> {
+    const host = this.#host;
+    const progress = { covered: 0, handled: 0 };
+    await host.storage.transaction({ name: host.name, expected: host.stored() }, (tx) => {
+      progress.covered = 0;
+      progress.handled = 0;
+      return applyEvents(slice, tx, this.#step, progress);
+    });
+    const last = slice[progress.covered - 1];
+    if (last !== undefined) host.advance(last.position, progress.handled);
+    return progress.covered;
+  }
+
+  #commitOne(event: RecordedEvent): Promise<HandlerFault | undefined> {
+    return this.#commitSlice([event]).then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof SliceFailure) return new HandlerFault(error.cause);
+        throw error;
+      },
+    );
+  }
+
+  async #applyThenCheckpoint(events: readonly RecordedEvent[]): Promise<void> {
+    const host = this.#host;
+    let covered = 0;
+    let handled = 0;
+    let failure: { error: unknown } | undefined;
+    try {
+      for (let i = 0; i < events.length; i++) {
+        if (i > 0 && host.pausing()) break;
+        const event = events[i] as RecordedEvent;
+        if (host.isMine(event)) {
+          const outcome = await this.#withRetries(event, () => this.#handleAlone(event));
+          if (outcome === 'aborted') break;
+          if (outcome === 'done') handled++;
+        }
+        covered = i + 1;
+      }
+    } catch (error) {
+      failure = { error }; // still checkpoint the events handled before it
+    }
+    const last = events[covered - 1];
+    if (last !== undefined) {
+      await host.storage.transaction({ name: host.name, expected: host.stored() }, () => ({
+        checkpoint: last.position,
+      }));
+      host.advance(last.position, handled);
+    }
+    if (failure !== undefined) throw failure.error;
+  }
+
+  #handleAlone(event: RecordedEvent): Promise<HandlerFault | undefined> {
+    return Promise.resolve()
+      .then(() => this.#host.applier.apply(event, undefined))
+      .then(
+        () => undefined,
+        (error: unknown) => new HandlerFault(error),
+      );
+  }
+
+  /**
+   * Tries `attempt` until it succeeds, with backoff, then parks the event or
+   * stops. `'aborted'` when stopped (or the lease lost) while waiting to retry.
+   */
+  async #withRetries(
+    event: RecordedEvent,
+    attempt: () => Promise<HandlerFault | undefined>,
+    firstFault?: HandlerFault,
+  ): Promise<'done' | 'parked' | 'aborted'> {
+    const host = this.#host;
+    const { retry } = host;
+    let fault = firstFault ?? (await attempt());
+    if (fault === undefined) return 'done';
+    let tries = 1;
+    host.report(fault.cause, { event, attempt: tries });
+    while (tries <= retry.maxRetries) {
+      if (!(await host.sleep(backoffDelay(tries, retry)))) return 'aborted';
+      fault = await attempt();
+      tries++;
+      if (fault === undefined) return 'done';
+      host.report(fault.cause, { event, attempt: tries });
+    }
+    if (host.onFailure === 'stop') {
+      throw new HandlerFailedError(host.name, event, tries, fault.cause);
+    }
+    const park = {
+      subscription: host.name,
+      event,
+      error: toDeadLetterError(fault.cause),
+      attempts: tries,
+    };
+    if (host.inTransaction) {
+      // Parked together with the checkpoint past it.
+      await host.storage.transaction({ name: host.name, expected: host.stored() }, () => ({
+        park,
+        checkpoint: event.position,
+      }));
+      host.advance(event.position, 0);
+    } else {
+      await host.storage.transaction({ name: host.name }, () => ({ park }));
+    }
+    return 'parked';
+  }
+}

@@ -1,0 +1,44 @@
+import { ValidationError } from '../core/errors.js';
+
+/**
+ * Membership of a consumer group: `members` instances share the work of one
+ * subscription name, each taking the streams whose {@link groupMemberOf} is its
+ * `member` number (0-based), with its own checkpoint and lease
+ * (named by {@link groupMemberName}).
+ *
+ * @example
+ * ```ts
+ * subscribe(store, { name: 'mailer', group: { members: 3, member: 1 }, storage, handler });
+ * ```
+ */
+export interface ConsumerGroupOptions {
+  /** How many members the group has (at least 1). Keep it fixed: changing it reassigns streams. */
+  readonly members: number;
+  /** This member's number, from 0 to `members - 1`. */
+  readonly member: number;
+}
+
+/**
+ * The name a consumer-group member's checkpoint, lease and dead letters are kept under.
+ *
+ * @example
+ * ```ts
+ * groupMemberName('mailer', { members: 3, member: 1 }); // 'mailer[1/3]'
+ * ```
+ */
+export function groupMemberName(name: string, group: ConsumerGroupOptions): string {
+  return `${name}[${group.member}/${group.members}]`;
+}
+
+/** Checks group options; throws a {@link ValidationError}. */
+export function checkGroup(group: ConsumerGroupOptions): void {
+  const { members, member } = group;
+  if (!(Number.isSafeInteger(members) && members >= 1)) {
+    throw new ValidationError(`Invalid group.members=${String(members)}: expected an integer ≥ 1`);
+  }
+  if (!(Number.isSafeInteger(member) && member >= 0 && member < members)) {
+    throw new ValidationError(
+      `Invalid group.member=${String(member)}: expected an integer from 0 to ${members - 1}`,
+    );
+  }
+}

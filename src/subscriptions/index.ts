@@ -1,0 +1,61 @@
+/**
+ * Subscriptions and projections on any eventfold store: catch-up then live
+ * reading of the global feed, checkpoints, exactly-once projections on the SQL
+ * storages, retries and dead letters, leases, consumer groups and status.
+ * The SQLite and PostgreSQL storages live under `eventfold/sqlite` and
+ * `eventfold/postgres`.
+ *
+ * @module
+ */
+export { subscribe, type SubscribeOptions } from './subscribe.js';
+export { Subscription, type EventApplier, type ReplayResult } from './subscription.js';
+export {
+  DEFAULT_HANDLER_RETRY,
+  type LeaseOptions,
+  type SubscriptionErrorInfo,
+  type SubscriptionOptions,
+  type SubscriptionStart,
+} from './subscription-options.js';
+export {
+  defineProjection,
+  type Projection,
+  type ProjectionDefinition,
+  type ProjectionHandler,
+  type ProjectionHandlers,
+} from './projection.js';
+export { startProjection, type ProjectionOptions } from './start-projection.js';
+export { resetProjection } from './reset-projection.js';
+export type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
+export { MAX_LAG_COUNT, type SubscriptionLag } from './feed-lag.js';
+export {
+  readSubscriptionStatuses,
+  type StoredSubscriptionStatus,
+} from './read-subscription-statuses.js';
+export type { Checkpoint, CheckpointStore, ExpectedCheckpoint } from './checkpoint-store.js';
+export {
+  toDeadLetterError,
+  type DeadLetter,
+  type DeadLetterError,
+  type DeadLetterStore,
+  type NewDeadLetter,
+} from './dead-letter-store.js';
+export type { Lease, LeaseInfo, LeaseStore } from './lease-store.js';
+export type {
+  FeedFilter,
+  SubscriptionStorage,
+  TransactionOutcome,
+  TransactionScope,
+} from './subscription-storage.js';
+export { InMemoryCheckpointStore } from './in-memory-checkpoint-store.js';
+export { InMemoryDeadLetterStore } from './in-memory-dead-letter-store.js';
+export { InMemoryLeaseStore } from './in-memory-lease-store.js';
+export { InMemorySubscriptionStorage } from './in-memory-subscription-storage.js';
+export {
+  ComposedSubscriptionStorage,
+  type SubscriptionStorageParts,
+} from './composed-subscription-storage.js';
+export { CheckpointConflictError } from './checkpoint-conflict-error.js';
+export { HandlerFailedError } from './handler-failed-error.js';
+export { groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
+export { groupMemberOf, streamHash } from './stream-hash.js';
+export { assertSubscriptionName, MAX_SUBSCRIPTION_NAME_LENGTH } from './subscription-name.js';

@@ -1,0 +1,89 @@
+import { ValidationError } from '../core/errors.js';
+import type { NewEvent, Recorded, RecordedEvent } from '../core/events.js';
+import { assertSubscriptionName } from './subscription-name.js';
+
+/** A projection's handler of one event type: updates the read model through `tx`. */
+export type ProjectionHandler<Tx, E extends RecordedEvent = RecordedEvent> = (
+  event: E,
+  tx: Tx,
+) => void | Promise<void>;
+
+/** Handlers by event type, typed by the union `E` of the events handled. */
+export type ProjectionHandlers<Tx, E extends NewEvent = NewEvent> = {
+  readonly [K in E['type']]?: ProjectionHandler<Tx, Recorded<Extract<E, { readonly type: K }>>>;
+};
+
+/**
+ * A named projection: handlers per event type that maintain a read model, and
+ * a `reset` hook that clears it for a rebuild. `Tx` is what the handlers get
+ * from the storage: the better-sqlite3 `Database` (SQLite; handlers must be
+ * synchronous), a `pg` `PoolClient` inside `BEGIN` (PostgreSQL), or
+ * `undefined` (memory).
+ */
+export interface Projection<Tx = undefined> {
+  readonly name: string;
+  readonly handlers: Readonly<Record<string, ProjectionHandler<Tx> | undefined>>;
+  readonly reset?: ((tx: Tx) => void | Promise<void>) | undefined;
+  /** Only events of streams in these categories. */
+  readonly categories?: readonly string[] | undefined;
+}
+
+/** What {@link defineProjection} takes. */
+export interface ProjectionDefinition<Tx, E extends NewEvent> {
+  /** Its name: its checkpoint, lease and dead letters are kept under it. */
+  readonly name: string;
+  /** One handler per event type handled; the subscription reads only those types. */
+  readonly handlers: ProjectionHandlers<Tx, E>;
+  /** Clears the read model (for a rebuild), in the rebuild's transaction. */
+  readonly reset?: (tx: Tx) => void | Promise<void>;
+  /** Only events of streams in these categories. */
+  readonly categories?: readonly string[];
+}
+
+/**
+ * Defines a projection. With the read model in the same SQLite or PostgreSQL
+ * database as the events, `startProjection` commits each batch's read-model
+ * changes and the checkpoint in one transaction: exactly-once.
+ *
+ * @example
+ * ```ts
+ * const taskList = defineProjection<Database, TaskEvent>({
+ *   name: 'task-list',
+ *   handlers: {
+ *     TaskCreated: (e, db) => db.prepare('INSERT INTO tasks (id, title) VALUES (?, ?)').run(e.streamId, e.data.title),
+ *     TaskCompleted: (e, db) => db.prepare('UPDATE tasks SET done = 1 WHERE id = ?').run(e.streamId),
+ *   },
+ *   reset: (db) => db.exec('DELETE FROM tasks'),
+ * });
+ * ```
+ */
+export function defineProjection<Tx = undefined, E extends NewEvent = NewEvent>(
+  definition: ProjectionDefinition<Tx, E>,
+): Projection<Tx> {
+  assertSubscriptionName(definition.name);
+  const handlers = definition.handlers as Readonly<
+    Record<string, ProjectionHandler<Tx> | undefined>
+  >;
+  const types = Object.keys(handlers).filter((type) => handlers[type] !== undefined);
+  if (types.length === 0) {
+    throw new ValidationError(`Projection "${definition.name}" has no handlers`);
+  }
+  for (const type of types) {
+    if (typeof handlers[type] !== 'function') {
+      throw new ValidationError(
+        `Projection "${definition.name}": the handler of ${type} is not a function`,
+      );
+    }
+  }
+  return {
+    name: definition.name,
+    handlers,
+    reset: definition.reset,
+    categories: definition.categories,
+  };
+}
+
+/** The event types a projection handles. */
+export function projectionTypes<Tx>(projection: Projection<Tx>): string[] {
+  return Object.keys(projection.handlers).filter((t) => projection.handlers[t] !== undefined);
+}

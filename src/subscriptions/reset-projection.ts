@@ -1,0 +1,35 @@
+import { checkGroup, groupMemberName } from './consumer-group.js';
+import type { Projection } from './projection.js';
+import type { SubscriptionStorage, TransactionOutcome } from './subscription-storage.js';
+import { isPromiseLike } from './wake-up.js';
+
+/**
+ * Resets a projection for a rebuild, from any process: in one transaction,
+ * runs its `reset` hook and moves its checkpoint (each member's, with
+ * `members` for a consumer group) back to the start, clearing its dead
+ * letters. Running instances notice at their next commit and start over.
+ *
+ * @example
+ * ```ts
+ * await resetProjection(new SqliteSubscriptionStorage(store), taskList);
+ * ```
+ */
+export async function resetProjection<Tx>(
+  storage: SubscriptionStorage<Tx>,
+  projection: Projection<Tx>,
+  options: { members?: number } = {},
+): Promise<void> {
+  if (options.members !== undefined) checkGroup({ members: options.members, member: 0 });
+  const names =
+    options.members === undefined
+      ? [projection.name]
+      : Array.from({ length: options.members }, (_, member) =>
+          groupMemberName(projection.name, { members: options.members ?? 1, member }),
+        );
+  const [first, ...others] = names as [string, ...string[]];
+  const outcome: TransactionOutcome = { reset: names };
+  await storage.transaction({ name: first, alsoLocks: others }, (tx) => {
+    const result = projection.reset?.(tx);
+    return isPromiseLike(result) ? Promise.resolve(result).then(() => outcome) : outcome;
+  });
+}

@@ -1,0 +1,51 @@
+import type { EventStore } from '../core/event-store.js';
+import type { RecordedEvent } from '../core/events.js';
+import { projectionTypes, type Projection } from './projection.js';
+import { Subscription } from './subscription.js';
+import type { SubscriptionOptions } from './subscription-options.js';
+import type { SubscriptionStorage } from './subscription-storage.js';
+
+/** Options of {@link startProjection}: the subscription options but name and types, which come from the projection. */
+export interface ProjectionOptions<Tx> extends Omit<SubscriptionOptions<Tx>, 'name' | 'types'> {
+  /** Where the checkpoint lives; its transactions are what the handlers get. */
+  storage: SubscriptionStorage<Tx>;
+}
+
+/**
+ * Starts a projection: a subscription to the event types it has handlers for,
+ * whose handlers run inside the storage's transaction with the checkpoint
+ * write. On an atomic storage (SQLite, PostgreSQL) with the read model in the
+ * same database, each batch's read-model changes and checkpoint commit
+ * together: every event is applied exactly once, across crashes.
+ *
+ * @example
+ * ```ts
+ * const storage = new SqliteSubscriptionStorage(store);
+ * const running = startProjection(store, taskList, { storage });
+ * await running.caughtUp;
+ * await running.rebuild(); // reset the read model and replay, while writers go on
+ * ```
+ */
+export function startProjection<Tx>(
+  store: EventStore,
+  projection: Projection<Tx>,
+  options: ProjectionOptions<Tx>,
+): Subscription<Tx> {
+  const { handlers, reset } = projection;
+  return new Subscription<Tx>(
+    store,
+    {
+      ...options,
+      name: projection.name,
+      types: projectionTypes(projection),
+      ...(projection.categories === undefined || options.categories !== undefined
+        ? {}
+        : { categories: projection.categories }),
+    },
+    {
+      inTransaction: true,
+      apply: (event: RecordedEvent, tx) => handlers[event.type]?.(event, tx as Tx),
+      reset,
+    },
+  ).start();
+}

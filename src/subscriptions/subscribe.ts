@@ -1,0 +1,45 @@
+import type { EventStore } from '../core/event-store.js';
+import type { NewEvent, Recorded, RecordedEvent } from '../core/events.js';
+import { Subscription } from './subscription.js';
+import type { SubscriptionOptions } from './subscription-options.js';
+import type { SubscriptionStorage } from './subscription-storage.js';
+
+/** Options of {@link subscribe}: the common options and the handler. */
+export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
+  SubscriptionOptions<unknown>,
+  'storage'
+> {
+  /** Called once per event, in feed order; an event is done when it resolves. Throw to retry. */
+  handler: (event: Recorded<E>) => void | Promise<void>;
+  /** Where checkpoints, dead letters and leases live (default: a new in-memory storage). */
+  storage?: SubscriptionStorage<unknown>;
+}
+
+/**
+ * Subscribes a handler to a store's global feed and starts it: from its
+ * checkpoint (or `from`), catching up in batches, then live, woken by the
+ * store's append signal. Delivery is at-least-once: the checkpoint is stored
+ * after each batch, so after a crash the events of the unfinished batch are
+ * handled again; make the handler idempotent, or use a projection.
+ *
+ * @example
+ * ```ts
+ * const mailer = subscribe<OrderEvent>(store, {
+ *   name: 'mailer',
+ *   storage: new SqliteSubscriptionStorage(store),
+ *   types: ['OrderPlaced'],
+ *   handler: async (event) => sendConfirmation(event.data.orderId),
+ * });
+ * await mailer.caughtUp;
+ * ```
+ */
+export function subscribe<E extends NewEvent = NewEvent>(
+  store: EventStore,
+  options: SubscribeOptions<E>,
+): Subscription<unknown> {
+  const { handler, ...rest } = options;
+  return new Subscription<unknown>(store, rest, {
+    inTransaction: false,
+    apply: (event: RecordedEvent) => handler(event as Recorded<E>),
+  }).start();
+}

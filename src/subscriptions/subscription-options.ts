@@ -1,0 +1,166 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import {
+  resolveRetry,
+  type ResolvedRetry,
+  type RetryOptions,
+} from '../aggregates/retry-options.js';
+import { ValidationError } from '../core/errors.js';
+import type { RecordedEvent } from '../core/events.js';
+import { decodePosition, type Position } from '../core/position.js';
+import { checkGroup, groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
+import type { SubscriptionStorage } from './subscription-storage.js';
+import { assertSubscriptionName } from './subscription-name.js';
+
+/** Where a subscription without a checkpoint starts: the start of the feed, its end (only new events), or after a position. */
+export type SubscriptionStart = 'start' | 'end' | Position;
+
+/** What {@link SubscriptionOptions.onError} is told about an error. */
+export interface SubscriptionErrorInfo {
+  /** The subscription (or group member). */
+  readonly subscription: string;
+  /** The event whose handler failed, when a handler failed. */
+  readonly event?: RecordedEvent;
+  /** Which try of the handler failed (1 for the first). */
+  readonly attempt?: number;
+}
+
+/** Options of the lease that keeps one instance per subscription name running. */
+export interface LeaseOptions {
+  /** How long a lease lasts unless renewed, in milliseconds (default 10,000); renewed every third of it. */
+  ttlMs?: number;
+  /** How often an instance waiting for the lease tries to take it, in milliseconds (default 1,000). */
+  retryMs?: number;
+  /** This instance's name in status views (default `host/pid/random`). */
+  holder?: string;
+}
+
+/**
+ * Options common to subscriptions and projections.
+ *
+ * @example
+ * ```ts
+ * const options: SubscriptionOptions = {
+ *   name: 'mailer', storage, from: 'end', categories: ['Order'],
+ *   retry: { maxRetries: 5 }, onFailure: 'park', pollIntervalMs: 1000,
+ * };
+ * ```
+ */
+export interface SubscriptionOptions<Tx = undefined> {
+  /** The subscription's name: its checkpoint, lease and dead letters are kept under it. */
+  name: string;
+  /** Where checkpoints, dead letters and leases live (default: a new in-memory storage). */
+  storage?: SubscriptionStorage<Tx>;
+  /** Where to start when there is no checkpoint yet (default `'start'`). */
+  from?: SubscriptionStart;
+  /** Only events of these types. */
+  types?: readonly string[];
+  /** Only events of streams in these categories. */
+  categories?: readonly string[];
+  /** Events read (and, for a projection, committed) per batch (default 100). */
+  batchSize?: number;
+  /**
+   * How often the feed is polled when no wake-up comes, in milliseconds
+   * (default 1,000). Appends through the same store (any process, for
+   * PostgreSQL) wake the subscription at once; polling finds the rest.
+   */
+  pollIntervalMs?: number;
+  /** Retries of a throwing handler, with backoff (default 4 retries from 100 ms up to 5 s: 5 tries). */
+  retry?: RetryOptions;
+  /** After the last try: park the event and go on (default), or stop with a `HandlerFailedError`. */
+  onFailure?: 'park' | 'stop';
+  /** The lease (default on, 10 s); `false` lets any number of instances run (no exclusivity). */
+  lease?: LeaseOptions | false;
+  /** Membership of a consumer group: handle only this member's share of the streams. */
+  group?: ConsumerGroupOptions;
+  /** Told about every error (failed handler tries, storage or feed errors); for logs and metrics. */
+  onError?: (error: unknown, info: SubscriptionErrorInfo) => void;
+}
+
+/** Default retries of a throwing handler. */
+export const DEFAULT_HANDLER_RETRY = {
+  maxRetries: 4,
+  initialDelayMs: 100,
+  maxDelayMs: 5_000,
+} as const;
+
+/** {@link SubscriptionOptions} checked, with defaults (internal). */
+export interface ResolvedSubscriptionOptions<Tx> {
+  readonly name: string;
+  readonly baseName: string;
+  readonly storage: SubscriptionStorage<Tx> | undefined;
+  readonly from: SubscriptionStart;
+  readonly types: readonly string[] | undefined;
+  readonly categories: readonly string[] | undefined;
+  readonly batchSize: number;
+  readonly pollIntervalMs: number;
+  readonly retry: ResolvedRetry;
+  readonly onFailure: 'park' | 'stop';
+  readonly lease: Required<LeaseOptions> | undefined;
+  readonly group: ConsumerGroupOptions | undefined;
+  readonly onError: SubscriptionOptions<Tx>['onError'];
+}
+
+/** Checks subscription options and fills in defaults; throws a {@link ValidationError}. */
+export function resolveSubscriptionOptions<Tx>(
+  options: SubscriptionOptions<Tx>,
+): ResolvedSubscriptionOptions<Tx> {
+  assertSubscriptionName(options.name);
+  const { from = 'start', batchSize = 100, pollIntervalMs = 1_000, onFailure = 'park' } = options;
+  if (from !== 'start' && from !== 'end') decodeAnyPosition(from);
+  positiveInteger('batchSize', batchSize);
+  if (!(
+    typeof pollIntervalMs === 'number' &&
+    pollIntervalMs > 0 &&
+    pollIntervalMs <= 2 ** 31 - 1
+  )) {
+    throw new ValidationError(
+      `Invalid pollIntervalMs=${String(pollIntervalMs)}: expected a positive number of milliseconds`,
+    );
+  }
+  if (onFailure !== 'park' && onFailure !== 'stop') {
+    throw new ValidationError(`Invalid onFailure=${String(onFailure)}: expected 'park' or 'stop'`);
+  }
+  if (options.group !== undefined) checkGroup(options.group);
+  const name =
+    options.group === undefined ? options.name : groupMemberName(options.name, options.group);
+  assertSubscriptionName(name);
+  return {
+    name,
+    baseName: options.name,
+    storage: options.storage,
+    from,
+    types: options.types,
+    categories: options.categories,
+    batchSize,
+    pollIntervalMs,
+    retry: resolveRetry({ ...DEFAULT_HANDLER_RETRY, ...options.retry }),
+    onFailure,
+    lease: options.lease === false ? undefined : resolveLease(options.lease ?? {}),
+    group: options.group,
+    onError: options.onError,
+  };
+}
+
+function resolveLease(lease: LeaseOptions): Required<LeaseOptions> {
+  const { ttlMs = 10_000, retryMs = 1_000 } = lease;
+  positiveInteger('lease.ttlMs', ttlMs);
+  positiveInteger('lease.retryMs', retryMs);
+  const holder = lease.holder ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  if (typeof holder !== 'string' || holder.length === 0 || holder.length > 200) {
+    throw new ValidationError('Invalid lease.holder: expected 1 to 200 characters');
+  }
+  return { ttlMs, retryMs, holder };
+}
+
+function positiveInteger(name: string, value: unknown): void {
+  if (!(typeof value === 'number' && Number.isSafeInteger(value) && value > 0)) {
+    throw new ValidationError(`Invalid ${name}=${String(value)}: expected a positive integer`);
+  }
+}
+
+/** Positions of every backend are 1 or 2 numeric parts; anything else is refused early. */
+function decodeAnyPosition(position: unknown): void {
+  if (typeof position === 'string' && position.split(':').length === 2) decodePosition(position, 2);
+  else decodePosition(position, 1);
+}

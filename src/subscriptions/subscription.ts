@@ -1,0 +1,455 @@
+import { backoffDelay } from '../aggregates/retry-options.js';
+import type { AppendSubscription } from '../core/append-signal.js';
+import { EventfoldError, StoreClosedError, ValidationError } from '../core/errors.js';
+import type { EventStore } from '../core/event-store.js';
+import type { RecordedEvent } from '../core/events.js';
+import type { Position } from '../core/position.js';
+import { BatchRunner, type EventApplier } from './batch-runner.js';
+import { CheckpointConflictError } from './checkpoint-conflict-error.js';
+import { groupMemberName } from './consumer-group.js';
+import { Deferred } from './deferred.js';
+import { headOf, measureLag } from './feed-lag.js';
+import { HandlerFailedError } from './handler-failed-error.js';
+import { InMemorySubscriptionStorage } from './in-memory-subscription-storage.js';
+import { InterruptibleSleep } from './interruptible-sleep.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { replayParked, type ReplayResult } from './replay-parked.js';
+import { groupMemberOf } from './stream-hash.js';
+import {
+  resolveSubscriptionOptions,
+  type ResolvedSubscriptionOptions,
+  type SubscriptionErrorInfo,
+  type SubscriptionOptions,
+} from './subscription-options.js';
+import type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
+import type { SubscriptionStorage, TransactionOutcome } from './subscription-storage.js';
+import { isPromiseLike, WakeUp } from './wake-up.js';
+
+export type { EventApplier } from './batch-runner.js';
+export type { ReplayResult } from './replay-parked.js';
+
+/** Backoff of retries after feed or storage errors. */
+const INFRA_RETRY = { maxRetries: 0, initialDelayMs: 50, maxDelayMs: 5_000 } as const;
+
+interface Task {
+  readonly run: () => Promise<void>;
+}
+
+/**
+ * A running subscription to a store's global feed: it resumes from its
+ * checkpoint (or `from`), catches up in batches, then follows new events as
+ * they are appended, with no gap and no duplicate at the switch (one cursor
+ * reads both). Create one with `subscribe` or `startProjection`.
+ *
+ * @example
+ * ```ts
+ * const sub = subscribe(store, { name: 'log', storage, handler: (e) => console.log(e.type) });
+ * await sub.caughtUp;
+ * console.log(await sub.status());
+ * await sub.stop();
+ * ```
+ */
+export class Subscription<Tx = undefined> {
+  /** The name its checkpoint, lease and dead letters are kept under (a group member's own name). */
+  readonly name: string;
+  /** Where its checkpoint, dead letters and lease are kept. */
+  readonly storage: SubscriptionStorage<Tx>;
+  readonly #store: EventStore;
+  readonly #options: ResolvedSubscriptionOptions<Tx>;
+  readonly #applier: EventApplier<Tx>;
+  readonly #wake = new WakeUp();
+  readonly #finished = new Deferred<void>();
+  readonly #keeper: LeaseKeeper | undefined;
+  readonly #sleeps = new InterruptibleSleep();
+  readonly #tasks: Task[] = [];
+  readonly #waiters: { position: Position; done: Deferred }[] = [];
+  readonly #runner: BatchRunner<Tx>;
+  #caughtUp = new Deferred<void>();
+  #state: SubscriptionState = 'idle';
+  #running: Promise<void> | undefined;
+  #stopping = false;
+  #active = false;
+  #leaseLost = false;
+  #reload = true;
+  #cursor: Position | null = null;
+  #stored: Position | null = null;
+  #processed = 0;
+  #failures = 0;
+  #chase = 0;
+  #lastError: { message: string; at: Date } | undefined;
+
+  /** Prefer `subscribe` or `startProjection`; this does not start it (call {@link Subscription.start}). */
+  constructor(store: EventStore, options: SubscriptionOptions<Tx>, applier: EventApplier<Tx>) {
+    this.#options = resolveSubscriptionOptions(options);
+    this.name = this.#options.name;
+    this.#store = store;
+    this.#applier = applier;
+    this.storage =
+      this.#options.storage ??
+      (new InMemorySubscriptionStorage() as unknown as SubscriptionStorage<Tx>);
+    const lease = this.#options.lease;
+    this.#keeper =
+      lease === undefined
+        ? undefined
+        : new LeaseKeeper({
+            leases: this.storage.leases,
+            name: this.name,
+            holder: lease.holder,
+            ttlMs: lease.ttlMs,
+            retryMs: lease.retryMs,
+            sleep: (ms) => this.#sleep(ms, false),
+            onLost: () => this.#loseLease(),
+            onError: (error) => this.#report(error, {}),
+          });
+    this.#runner = new BatchRunner<Tx>({
+      name: this.name,
+      storage: this.storage,
+      applier,
+      // On a storage that cannot roll a failed batch back, a projection runs like a handler (at-least-once).
+      inTransaction: applier.inTransaction && this.storage.atomic,
+      retry: this.#options.retry,
+      onFailure: this.#options.onFailure,
+      isMine: (event) => this.#isMine(event),
+      pausing: () => this.#pausing(),
+      sleep: (ms) => this.#sleep(ms),
+      report: (error, info) => this.#report(error, info),
+      stored: () => this.#stored,
+      advance: (position, handled) => this.#advance(position, handled),
+    });
+  }
+
+  /** What it is doing now. */
+  get state(): SubscriptionState {
+    return this.#state;
+  }
+
+  /**
+   * Resolves when it has first read to the end of the feed (after a rebuild, a
+   * new promise); rejects when it fails first. It stays pending while another
+   * instance holds the lease.
+   */
+  get caughtUp(): Promise<void> {
+    return this.#caughtUp.promise;
+  }
+
+  /** Resolves when it has stopped; rejects with the error that made it fail. */
+  get finished(): Promise<void> {
+    return this.#finished.promise;
+  }
+
+  /** Events handled by this instance so far. */
+  get processed(): number {
+    return this.#processed;
+  }
+
+  /** Starts it (once; later calls do nothing). */
+  start(): this {
+    this.#running ??= this.#run();
+    return this;
+  }
+
+  /**
+   * Stops gracefully: finishes the event in hand (a projection: commits the
+   * events of its batch applied so far), stores the checkpoint and releases
+   * the lease. Resolves when done, also when it had failed.
+   */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#running === undefined) {
+      this.#setState('stopped');
+      this.#finished.resolve();
+      this.#settleWaiters(new EventfoldError(`Subscription "${this.name}" stopped`));
+      return;
+    }
+    if (this.#state !== 'failed' && this.#state !== 'stopped') this.#setState('stopping');
+    this.#sleeps.interrupt(false);
+    this.#wake.signal();
+    await this.#running;
+  }
+
+  /**
+   * Resolves once every event up to `position` is handled (or skipped) and
+   * checkpointed. With filters, pass the position of an event the
+   * subscription matches (its checkpoint only moves to matching events).
+   */
+  waitForPosition(position: Position): Promise<void> {
+    if (this.#stored !== null && this.#stored >= position) return Promise.resolve();
+    if (this.#state === 'stopped' || this.#state === 'failed') {
+      return Promise.reject(new EventfoldError(`Subscription "${this.name}" is ${this.#state}`));
+    }
+    const done = new Deferred<void>();
+    this.#waiters.push({ position, done });
+    return done.promise;
+  }
+
+  /** Its checkpoint, lag, state, parked count and lease holder. */
+  async status(): Promise<SubscriptionStatus> {
+    const checkpoint = (await this.storage.checkpoints.load(this.name))?.position ?? null;
+    const filter = { types: this.#options.types, categories: this.#options.categories };
+    const [lag, parked, lease] = await Promise.all([
+      measureLag(this.#store, this.storage as SubscriptionStorage<unknown>, checkpoint, filter),
+      this.storage.deadLetters.count(this.name),
+      this.storage.leases.holderOf(this.name),
+    ]);
+    return {
+      name: this.name,
+      state: this.#state,
+      checkpoint,
+      lag,
+      parked,
+      processed: this.#processed,
+      ...(lease === undefined ? {} : { lease }),
+      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
+    };
+  }
+
+  /**
+   * Rebuilds from the start while writers keep appending: in one transaction,
+   * runs the `reset` hook (clearing the read model) and moves the checkpoint
+   * (of every member, for a consumer group) back to the start, clearing the
+   * dead letters; then catches up again. Runs between batches when this
+   * instance is processing.
+   */
+  rebuild(): Promise<void> {
+    const group = this.#options.group;
+    const names =
+      group === undefined
+        ? [this.name]
+        : Array.from({ length: group.members }, (_, member) =>
+            groupMemberName(this.#options.baseName, { members: group.members, member }),
+          );
+    return this.#exclusive(async () => {
+      const reset = this.#applier.reset;
+      const outcome: TransactionOutcome = { reset: names };
+      await this.storage.transaction(
+        { name: this.name, alsoLocks: names.filter((n) => n !== this.name) },
+        (tx) => {
+          const result = reset?.(tx);
+          return isPromiseLike(result) ? Promise.resolve(result).then(() => outcome) : outcome;
+        },
+      );
+      this.#reload = true;
+      this.#stored = null;
+      if (this.#caughtUp.settled) this.#caughtUp = new Deferred();
+      if (this.#active) this.#setState('catching-up');
+    });
+  }
+
+  /**
+   * Handles parked events again (all of this subscription's, or those with the
+   * given event ids), once each: a success removes the dead letter (in the
+   * same transaction, for a projection); a failure keeps it, with the new error.
+   */
+  replayParked(options: { eventIds?: readonly string[] } = {}): Promise<ReplayResult> {
+    return this.#exclusive(() =>
+      replayParked(
+        this.#store,
+        this.storage,
+        this.name,
+        this.#runner,
+        (error, info) => this.#report(error, info),
+        options.eventIds,
+      ),
+    );
+  }
+
+  async #run(): Promise<void> {
+    let unlisten: AppendSubscription | undefined;
+    try {
+      unlisten = this.#store.onAppended?.(() => this.#wake.signal());
+      if (unlisten !== undefined) await unlisten.ready;
+      while (!this.#stopping) {
+        if (this.#keeper !== undefined) {
+          const held = await this.#keeper.acquire(() => this.#setState('waiting-for-lease'));
+          if (!held) break;
+        }
+        this.#leaseLost = false;
+        this.#reload = true;
+        this.#active = true;
+        this.#setState(this.#caughtUp.settled ? 'live' : 'catching-up');
+        try {
+          await this.#process();
+        } finally {
+          this.#active = false;
+          await this.#keeper?.release();
+        }
+        if (!this.#stopping) this.#setState('waiting-for-lease');
+      }
+      await this.#runTasks();
+      this.#setState('stopped');
+      this.#finished.resolve();
+      this.#caughtUp.reject(new EventfoldError(`Subscription "${this.name}" stopped`));
+      this.#settleWaiters(new EventfoldError(`Subscription "${this.name}" stopped`));
+    } catch (error) {
+      this.#report(error, {});
+      this.#setState('failed');
+      this.#caughtUp.reject(error);
+      this.#finished.reject(error);
+      this.#settleWaiters(error);
+    } finally {
+      unlisten?.();
+    }
+  }
+
+  /** Reads and handles the feed while this instance holds the lease. */
+  async #process(): Promise<void> {
+    while (!this.#pausing()) {
+      try {
+        this.#wake.clear(); // before the tasks and the read: a later signal cuts the next wait short
+        if (this.#reload) await this.#loadCheckpoint();
+        await this.#runTasks();
+        if (this.#reload) continue;
+        const page = await this.#store.readAllPage({
+          after: this.#cursor ?? undefined,
+          limit: this.#options.batchSize,
+          ...(this.#options.types === undefined ? {} : { types: this.#options.types }),
+          ...(this.#options.categories === undefined
+            ? {}
+            : { categories: this.#options.categories }),
+        });
+        if (page.events.length > 0) await this.#runner.run(page.events);
+        this.#failures = 0;
+        if (!page.isEnd || this.#pausing() || this.#reload) continue;
+        this.#reachedEnd();
+        await this.#idle();
+      } catch (error) {
+        // Fatal: the handler gave up with onFailure 'stop', the store is closed, or a programming error.
+        if (
+          HandlerFailedError.is(error) ||
+          StoreClosedError.is(error) ||
+          ValidationError.is(error)
+        ) {
+          throw error;
+        }
+        this.#reload = true;
+        this.#report(error, {});
+        if (CheckpointConflictError.is(error)) continue;
+        this.#failures++;
+        await this.#sleep(backoffDelay(Math.min(this.#failures, 10), INFRA_RETRY));
+      }
+    }
+  }
+
+  async #loadCheckpoint(): Promise<void> {
+    const checkpoint = await this.storage.checkpoints.load(this.name);
+    if (checkpoint !== undefined) {
+      this.#stored = this.#cursor = checkpoint.position;
+    } else {
+      const { from } = this.#options;
+      const start =
+        from === 'start'
+          ? null
+          : from === 'end'
+            ? ((await headOf(this.#store, this.storage)) ?? null)
+            : from;
+      if (start !== null) {
+        // Remember where "end" was, so a restart before the first event does not skip any.
+        await this.storage.transaction({ name: this.name, expected: null }, () => ({
+          checkpoint: start,
+        }));
+      }
+      this.#stored = this.#cursor = start;
+    }
+    this.#reload = false;
+    this.#settleWaiters();
+  }
+
+  #advance(position: Position, handled: number): void {
+    this.#cursor = this.#stored = position;
+    this.#processed += handled;
+    this.#settleWaiters();
+  }
+
+  #reachedEnd(): void {
+    if (!this.#caughtUp.settled) this.#caughtUp.resolve();
+    if (this.#state === 'catching-up') this.#setState('live');
+  }
+
+  /** Waits for a wake-up or the poll interval; sooner while committed events wait behind PostgreSQL's horizon. */
+  async #idle(): Promise<void> {
+    const poll = this.#options.pollIntervalMs;
+    const pending =
+      this.storage.hasPendingEvents !== undefined &&
+      (await this.storage.hasPendingEvents(this.#cursor ?? undefined, {
+        types: this.#options.types,
+        categories: this.#options.categories,
+      }));
+    this.#chase = pending ? Math.min(this.#chase + 1, 8) : 0;
+    if (pending) {
+      await this.#wake.wait(Math.min(poll, 5 * 2 ** this.#chase));
+    } else if (!(await this.#wake.wait(poll))) {
+      // A quiet poll interval: check the checkpoint too, in case another process reset it.
+      this.#reload = true;
+    }
+  }
+
+  #isMine(event: RecordedEvent): boolean {
+    const group = this.#options.group;
+    return group === undefined || groupMemberOf(event.streamId, group.members) === group.member;
+  }
+
+  #pausing(): boolean {
+    return this.#stopping || this.#leaseLost;
+  }
+
+  #loseLease(): void {
+    this.#leaseLost = true;
+    this.#report(new EventfoldError(`Subscription "${this.name}" lost its lease`), {});
+    this.#sleeps.interrupt(true);
+    this.#wake.signal();
+  }
+
+  /** Sleeps `ms`; resolves `false` (early) when stopping, or when the lease is lost. */
+  #sleep(ms: number, onLeaseLoss = true): Promise<boolean> {
+    if (this.#stopping || (onLeaseLoss && this.#leaseLost)) return Promise.resolve(false);
+    return this.#sleeps.sleep(ms, onLeaseLoss);
+  }
+
+  /** Runs `task` between batches when processing, else at once. */
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    if (!this.#active) return task();
+    const done = new Deferred<T>();
+    this.#tasks.push({
+      run: () =>
+        task().then(
+          (value) => done.resolve(value),
+          (error: unknown) => done.reject(error),
+        ),
+    });
+    this.#wake.signal();
+    return done.promise;
+  }
+
+  async #runTasks(): Promise<void> {
+    for (let task = this.#tasks.shift(); task !== undefined; task = this.#tasks.shift()) {
+      await task.run();
+    }
+  }
+
+  #settleWaiters(error?: unknown): void {
+    for (let i = this.#waiters.length - 1; i >= 0; i--) {
+      const waiter = this.#waiters[i] as { position: Position; done: Deferred };
+      if (error !== undefined) waiter.done.reject(error);
+      else if (this.#stored !== null && this.#stored >= waiter.position) waiter.done.resolve();
+      else continue;
+      this.#waiters.splice(i, 1);
+    }
+  }
+
+  #setState(state: SubscriptionState): void {
+    if (this.#state === 'failed') return;
+    this.#state = state;
+  }
+
+  #report(error: unknown, info: Omit<SubscriptionErrorInfo, 'subscription'>): void {
+    this.#lastError = {
+      message: error instanceof Error ? error.message : String(error),
+      at: new Date(),
+    };
+    try {
+      this.#options.onError?.(error, { subscription: this.name, ...info });
+    } catch {
+      // A throwing error listener must not stop the subscription.
+    }
+  }
+}

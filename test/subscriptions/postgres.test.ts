@@ -1,0 +1,67 @@
+import { afterAll } from 'vitest';
+import type { PoolClient } from 'pg';
+import {
+  PostgresEventStore,
+  PostgresSubscriptionStorage,
+} from '../../src/stores/postgres/index.js';
+import {
+  beforeAllOrFail,
+  createTestDatabase,
+  uniqueName,
+  type TestDatabase,
+} from '../support/postgres-test-database.js';
+import type { Opened, SubscriptionBackend } from './support/backend.js';
+import {
+  postgresReadModelProjection,
+  postgresReadModelRows,
+} from './support/postgres-read-model.js';
+import { runSubscriptionCases } from './support/subscription-cases.js';
+
+let database: TestDatabase | undefined;
+beforeAllOrFail(async () => {
+  database = await createTestDatabase('subscriptions');
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+function url(): string {
+  if (database === undefined) throw new Error('the test database was not created');
+  return database.url;
+}
+
+async function openOn(schema: string): Promise<Opened<PoolClient> & { store: PostgresEventStore }> {
+  const store = await PostgresEventStore.connect({ connectionString: url(), schema });
+  return { store, storage: new PostgresSubscriptionStorage(store), close: () => store.close() };
+}
+
+/** A schema per test; the peer is a second store (own pool, own LISTEN connection) on it. */
+const postgresBackend: SubscriptionBackend<PoolClient> & { atomic: boolean } = {
+  label: 'postgres',
+  atomic: true,
+  open: async () => {
+    const schema = uniqueName('subs');
+    const opened = await openOn(schema);
+    const { store, storage } = opened;
+    return {
+      ...opened,
+      readModel: {
+        projection: (name, options = {}) => postgresReadModelProjection(store, name, options.types),
+        rows: (name) => postgresReadModelRows(store, name),
+      },
+      openPeer: () => openOn(schema),
+      ghostLease: async (name, ttlMs) => {
+        await storage.leases.tryAcquire(name, 'ghost', ttlMs);
+        // Dying: the server ends the ghost's connection, which frees its advisory lock.
+        return async () => {
+          await store.pool.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = 'eventfold-lease:ghost' AND datname = current_database()`,
+          );
+        };
+      },
+    };
+  },
+};
+
+runSubscriptionCases(postgresBackend);
