@@ -18,6 +18,8 @@ import { WORKLOADS } from './lib/workloads.js';
 import { benchTargets } from './targets.js';
 
 interface Row extends Measurement {
+  /** The rate of each timed round, in order. */
+  readonly rounds: readonly number[];
   readonly workload: string;
   readonly target: string;
   readonly backend: Backend;
@@ -56,39 +58,67 @@ try {
     (w) => wanted === undefined || wanted.includes(w.id.toUpperCase()),
   )) {
     log(`\n${spec.id}: ${spec.title}`);
-    for (const target of targets) {
-      const { workload, done } = spec.build(target, scale);
-      try {
-        const m = await measure(workload, runs, warmup);
+    // Every target of the workload runs round-robin (one timed run each per round), so that a
+    // slow spell of the machine hits them alike; ratios are medians of same-round pairs.
+    const built = targets.map((target) => ({ target, ...spec.build(target, scale) }));
+    const rates = new Map<BenchTarget, number[]>();
+    const peaks = new Map<BenchTarget, number>();
+    const failed = new Map<BenchTarget, string>();
+    try {
+      for (let round = -warmup; round < runs; round++) {
+        for (const { target, workload } of built) {
+          if (failed.has(target)) continue;
+          try {
+            const m = await measure(workload, 1, 0);
+            if (round < 0) continue;
+            (rates.get(target) ?? rates.set(target, []).get(target))?.push(m.median);
+            peaks.set(target, Math.max(peaks.get(target) ?? 0, m.peakRssMiB));
+          } catch (error) {
+            failed.set(target, error instanceof Error ? error.message : String(error));
+          }
+        }
+      }
+    } finally {
+      for (const { done } of built) await done().catch(() => undefined);
+    }
+    for (const { target, workload } of built) {
+      const base = {
+        workload: spec.id,
+        target: target.name,
+        backend: target.backend,
+        kind: target.kind,
+      };
+      const list = rates.get(target) ?? [];
+      const error = failed.get(target);
+      if (error !== undefined || list.length === 0) {
         rows.push({
-          ...m,
-          workload: spec.id,
-          target: target.name,
-          backend: target.backend,
-          kind: target.kind,
-        });
-        log(
-          `  ${target.name.padEnd(34)} ${Math.round(m.median).toLocaleString('en-US').padStart(12)} events/s`,
-        );
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        rows.push({
+          ...base,
           name: spec.id,
           count: 0,
           median: 0,
           min: 0,
           max: 0,
           peakRssMiB: 0,
-          workload: spec.id,
-          target: target.name,
-          backend: target.backend,
-          kind: target.kind,
-          error: message,
+          rounds: [],
+          error: error ?? 'no run',
         });
-        log(`  ${target.name.padEnd(34)} failed: ${message}`);
-      } finally {
-        await done();
+        log(`  ${target.name.padEnd(34)} failed: ${error ?? 'no run'}`);
+        continue;
       }
+      const sorted = [...list].sort((a, b) => a - b);
+      rows.push({
+        ...base,
+        name: spec.id,
+        count: workload.count,
+        median: median(sorted),
+        min: sorted[0] ?? 0,
+        max: sorted.at(-1) ?? 0,
+        peakRssMiB: peaks.get(target) ?? 0,
+        rounds: list,
+      });
+      log(
+        `  ${target.name.padEnd(34)} ${Math.round(median(sorted)).toLocaleString('en-US').padStart(12)} events/s`,
+      );
     }
   }
 } finally {
@@ -115,6 +145,7 @@ if (wanted === undefined || wanted.includes('S-CREATE')) {
   );
   rows.push({
     ...m,
+    rounds: [m.median],
     workload: 'S-create',
     target: 'eventfold (any backend)',
     backend: 'memory',
@@ -139,14 +170,14 @@ const withRatios: Row[] = rows.map((row) => {
   const peer = same('peer');
   return {
     ...row,
-    ...(floor === undefined ? {} : { vsFloor: floor.median / row.median }),
-    ...(peer === undefined ? {} : { vsPeer: row.median / peer.median }),
+    ...(floor === undefined ? {} : { vsFloor: pairedRatio(floor.rounds, row.rounds) }),
+    ...(peer === undefined ? {} : { vsPeer: pairedRatio(row.rounds, peer.rounds) }),
   };
 });
 
 if (values.json) {
-  console.log(
-    JSON.stringify({ machine: machine(), scale, runs, warmup, rows: withRatios }, null, 2),
+  process.stdout.write(
+    `${JSON.stringify({ machine: machine(), scale, runs, warmup, rows: withRatios }, null, 2)}\n`,
   );
 } else {
   console.log(`\n${machine()}; scale ${scale}, median of ${runs} runs after ${warmup} warm-up\n`);
@@ -182,6 +213,21 @@ function summary(list: readonly Row[]): string {
       );
   }
   return lines.join('\n');
+}
+
+function median(sorted: readonly number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** The median over rounds of `a[i] / b[i]` (each pair measured in the same round). */
+function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  return median(
+    Array.from({ length: n }, (_, i) => (a[i] ?? 0) / (b[i] ?? 1)).sort((x, y) => x - y),
+  );
 }
 
 function machine(): string {

@@ -1,5 +1,6 @@
 /** Helpers shared by the PostgreSQL tests: raw connections, held-open appends, waiting. */
 import pg from 'pg';
+import { waitFor } from '../support/wait.js';
 import { prepareAppend } from '../../src/core/append-input.js';
 import type { NewEvent } from '../../src/index.js';
 import {
@@ -38,25 +39,7 @@ export async function beginHeldAppend(
   return row;
 }
 
-/** Polls `check` until it returns a value other than `undefined`/`false` (a liveness wait, not a timing assertion). */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep, waitFor } from '../support/wait.js';
 
 /**
  * The pid of a backend of `database` waiting on a lock while running a query

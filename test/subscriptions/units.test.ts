@@ -16,7 +16,7 @@ import {
   toDeadLetterError,
 } from '../../src/subscriptions/index.js';
 import { SqliteEventStore, SqliteSubscriptionStorage } from '../../src/stores/sqlite/index.js';
-import { within } from './support/wait.js';
+import { within } from '../support/wait.js';
 
 const P = (n: number) => String(n).padStart(20, '0') as Position;
 

@@ -6,7 +6,8 @@ import { quoteSchema } from './schema-name.js';
 import { migrationsSql, type MigrationsSql } from './sql/migrations.js';
 
 /** Namespace of the two-key advisory lock taken while migrating a schema ("EvFd"). */
-const MIGRATION_LOCK_CLASS = 0x45764664;
+/** The advisory-lock class under which every schema change of a store's schema runs (migrations, the snapshot table). */
+export const MIGRATION_LOCK_CLASS = 0x45764664;
 
 /**
  * Brings `schema` to {@link SCHEMA_VERSION}: creates it when missing and applies,

@@ -1,14 +1,9 @@
 import type { Pool, PoolClient } from 'pg';
+import { MIGRATION_LOCK_CLASS } from './migrate.js';
 import { EventfoldError, MigrationError } from '../../core/errors.js';
 import { toDatabaseError, type Secrets } from './database-error.js';
 import type { SnapshotsSql } from './sql/snapshots.js';
 
-/**
- * Namespace of the advisory lock taken while creating the snapshot table: the
- * event store's migration lock ("EvFd", keyed by the schema name), so creating
- * the schema and tables never races the event store's own migrations.
- */
-const SCHEMA_LOCK_CLASS = 0x45764664;
 
 /**
  * The version of the PostgreSQL snapshot table this eventfold writes and
@@ -47,7 +42,7 @@ export async function ensureSnapshotTable(
     const found = await tableVersion(client, sql);
     assertKnown(schema, found);
     if (found === POSTGRES_SNAPSHOT_SCHEMA_VERSION) return;
-    await client.query(sql.lock, [SCHEMA_LOCK_CLASS, schema]);
+    await client.query(sql.lock, [MIGRATION_LOCK_CLASS, schema]);
     try {
       await client.query('BEGIN');
       try {
@@ -71,7 +66,7 @@ export async function ensureSnapshotTable(
         throw error;
       }
     } finally {
-      await client.query(sql.unlock, [SCHEMA_LOCK_CLASS, schema]).catch(() => (broken = true));
+      await client.query(sql.unlock, [MIGRATION_LOCK_CLASS, schema]).catch(() => (broken = true));
     }
   } catch (error) {
     if (EventfoldError.is(error)) throw error;

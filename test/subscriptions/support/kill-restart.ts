@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { AppendResult, EventStore, Position } from '../../../src/index.js';
 import { startScript, waitForExit, type ScriptResult } from '../../sqlite/support/run-script.js';
 import type { StreamRow } from './backend.js';
-import { sleep, waitFor } from './wait.js';
+import { sleep, waitFor } from '../../support/wait.js';
 import { expectedRows, lastPosition, runWriters } from './writers.js';
 
 /** A worker process and what it has printed. */

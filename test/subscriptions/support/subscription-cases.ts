@@ -14,7 +14,7 @@ import {
   type SubscriptionErrorInfo,
 } from '../../../src/subscriptions/index.js';
 import type { BackendInstance, SubscriptionBackend } from './backend.js';
-import { sleep, waitFor, within } from './wait.js';
+import { sleep, waitFor, within } from '../../support/wait.js';
 import { appendMany, expectedRows, lastPosition, runWriters } from './writers.js';
 
 const FAST_RETRY = { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5 } as const;
