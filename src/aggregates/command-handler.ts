@@ -13,7 +13,7 @@ import {
   resolveRetry,
   type ResolvedRetry,
   type RetryOptions,
-} from './retry-options.js';
+} from '../core/retry-options.js';
 
 /**
  * Runs a command against an aggregate: call its command methods (or

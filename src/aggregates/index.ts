@@ -41,7 +41,7 @@ export {
   shouldReplaceSnapshot,
   type PreparedSnapshot,
 } from './prepare-snapshot.js';
-export { backoffDelay, DEFAULT_RETRY, type RetryOptions } from './retry-options.js';
+export { backoffDelay, DEFAULT_RETRY, type RetryOptions } from '../core/retry-options.js';
 export { saveAggregate, type SaveAggregateOptions, type SaveResult } from './save-aggregate.js';
 export { DEFAULT_SNAPSHOT_POLICY, type SnapshotOptions } from './snapshot-options.js';
 export {

@@ -1,4 +1,4 @@
-import { backoffDelay, type ResolvedRetry } from '../aggregates/retry-options.js';
+import { backoffDelay, type ResolvedRetry } from '../core/retry-options.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { Position } from '../core/position.js';
 import { applyEvents, SliceFailure, type ApplyStep } from './apply-events.js';

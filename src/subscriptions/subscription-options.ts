@@ -1,10 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import {
-  resolveRetry,
-  type ResolvedRetry,
-  type RetryOptions,
-} from '../aggregates/retry-options.js';
+import { resolveRetry, type ResolvedRetry, type RetryOptions } from '../core/retry-options.js';
 import { ValidationError } from '../core/errors.js';
 import type { RecordedEvent } from '../core/events.js';
 import { decodePosition, type Position } from '../core/position.js';

@@ -1,4 +1,4 @@
-import { backoffDelay } from '../aggregates/retry-options.js';
+import { backoffDelay } from '../core/retry-options.js';
 import type { AppendSubscription } from '../core/append-signal.js';
 import { EventfoldError, StoreClosedError, ValidationError } from '../core/errors.js';
 import type { EventStore } from '../core/event-store.js';

@@ -1,7 +1,8 @@
-import { ValidationError } from '../core/errors.js';
+import { ValidationError } from './errors.js';
 
 /**
- * How a command handler retries after a concurrency conflict: at most
+ * How a command handler (after a concurrency conflict) or a subscription (after a
+ * failing handler) retries: at most
  * `maxRetries` times, waiting an exponentially growing, jittered delay:
  * attempt n waits between half and all of `min(maxDelayMs, initialDelayMs × 2^(n−1))`.
  *
