@@ -6,67 +6,52 @@ import { sqlitePosition } from './sqlite-position.js';
 
 type Recorded = RecordedEvent[] | Promise<RecordedEvent[]>;
 
-/**
- * Turns the raw rows of one stream's read into recorded events. When no
- * schema has to revive the data, builds them directly (one object per event);
- * otherwise, or when stored JSON does not parse, goes through the core's
- * `toRecordedEvents`, which revives and raises the canonical errors.
- */
+/** Turns the raw rows of one stream's read (no stream id column) into recorded events. */
 export function streamRowsToRecorded(
   streamId: string,
   rows: readonly StreamEventRow[],
   registry: EventRegistry | undefined,
 ): Recorded {
-  if (registry?.needsRevive !== true) {
-    try {
-      const out = new Array<RecordedEvent>(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const [position, version, id, type, data, metadata, recordedAt] = rows[i] as StreamEventRow;
-        out[i] = {
-          streamId,
-          version,
-          position: sqlitePosition(position),
-          id,
-          type,
-          data: JSON.parse(data) as unknown,
-          metadata: metadata === null ? {} : (JSON.parse(metadata) as EventMetadata),
-          recordedAt: new Date(recordedAt),
-        };
-      }
-      return out;
-    } catch {
-      // Fall through: the core names the event whose JSON is broken.
-    }
-  }
-  return toRecordedEvents(
-    rows.map(([position, version, id, type, data, metadata, recordedAt]) =>
-      stored(streamId, version, position, id, type, data, metadata, recordedAt),
-    ),
-    registry,
-  );
+  return rowsToRecorded(rows, registry, streamId);
 }
 
-/** Turns the raw rows of a feed read into recorded events, as {@link streamRowsToRecorded} does. */
+/** Turns the raw rows of a feed read (stream id in column 1) into recorded events. */
 export function feedRowsToRecorded(
   rows: readonly FeedEventRow[],
   registry: EventRegistry | undefined,
 ): Recorded {
+  return rowsToRecorded(rows, registry, undefined);
+}
+
+/**
+ * Builds recorded events from raw rows: `position` first, then the stream id
+ * (only when `streamId` is not given), then version, event id, type, data,
+ * metadata, recorded at. When no schema has to revive the data, builds them
+ * directly (one object per event); otherwise, or when stored JSON does not
+ * parse, goes through the core's `toRecordedEvents`, which revives and raises
+ * the canonical errors.
+ */
+function rowsToRecorded(
+  rows: readonly (StreamEventRow | FeedEventRow)[],
+  registry: EventRegistry | undefined,
+  streamId: string | undefined,
+): Recorded {
+  const at = streamId === undefined ? 2 : 1; // the column of the version
   if (registry?.needsRevive !== true) {
     try {
       const out = new Array<RecordedEvent>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [position, streamId, version, id, type, data, metadata, recordedAt] = rows[
-          i
-        ] as FeedEventRow;
+        const row = rows[i] as unknown[];
+        const metadata = row[at + 4] as string | null;
         out[i] = {
-          streamId,
-          version,
-          position: sqlitePosition(position),
-          id,
-          type,
-          data: JSON.parse(data) as unknown,
+          streamId: streamId ?? (row[1] as string),
+          version: row[at] as number,
+          position: sqlitePosition(row[0] as number),
+          id: row[at + 1] as string,
+          type: row[at + 2] as string,
+          data: JSON.parse(row[at + 3] as string) as unknown,
           metadata: metadata === null ? {} : (JSON.parse(metadata) as EventMetadata),
-          recordedAt: new Date(recordedAt),
+          recordedAt: new Date(row[at + 5] as number),
         };
       }
       return out;
@@ -75,31 +60,16 @@ export function feedRowsToRecorded(
     }
   }
   return toRecordedEvents(
-    rows.map(([position, streamId, version, id, type, data, metadata, recordedAt]) =>
-      stored(streamId, version, position, id, type, data, metadata, recordedAt),
-    ),
+    rows.map((r): StoredEventRow => ({
+      streamId: streamId ?? (r[1] as string),
+      version: r[at] as number,
+      position: sqlitePosition(r[0]),
+      id: r[at + 1] as string,
+      type: r[at + 2] as string,
+      data: r[at + 3] as string,
+      metadata: r[at + 4] as string | null,
+      recordedAt: new Date(r[at + 5] as number),
+    })),
     registry,
   );
-}
-
-function stored(
-  streamId: string,
-  version: number,
-  position: number,
-  id: string,
-  type: string,
-  data: string,
-  metadata: string | null,
-  recordedAt: number,
-): StoredEventRow {
-  return {
-    streamId,
-    version,
-    position: sqlitePosition(position),
-    id,
-    type,
-    data,
-    metadata,
-    recordedAt: new Date(recordedAt),
-  };
 }
