@@ -21,7 +21,7 @@ export {
   type NormalizedReadOptions,
 } from './core/read-options.js';
 export { toRecordedEvents, type StoredEventRow } from './core/recorded.js';
-export { createEventFeed } from './core/feed.js';
+export { createEventFeed, feedPage } from './core/feed.js';
 export { DEFAULT_BATCH_SIZE } from './core/read-options.js';
 export { serializeJson } from './core/serialization.js';
 export { assertStreamId } from './core/stream-id.js';

@@ -1,5 +1,6 @@
 import type { ReadAllOptions, ReadAllPage } from './event-store.js';
-import type { NewEvent, Recorded } from './events.js';
+import type { NewEvent, Recorded, RecordedEvent } from './events.js';
+import type { Position } from './position.js';
 import { DEFAULT_BATCH_SIZE, normalizeReadAllOptions } from './read-options.js';
 
 /**
@@ -62,5 +63,22 @@ export function createEventFeed<E extends NewEvent>(
         out.push(r.value);
       return out;
     },
+  };
+}
+
+/**
+ * Builds a feed page by the one rule every backend shares (for backend
+ * authors): `next` is the position of the last event read, or the `after`
+ * given when nothing was read; `isEnd` is true when the page is not full.
+ */
+export function feedPage<E extends NewEvent>(
+  events: readonly RecordedEvent[],
+  after: Position | undefined,
+  limit: number,
+): ReadAllPage<E> {
+  return {
+    events: events as Recorded<E>[],
+    next: events.at(-1)?.position ?? after,
+    isEnd: events.length < limit,
   };
 }

@@ -11,9 +11,9 @@ import type {
 } from '../../core/event-store.js';
 import type { NewEvent, Recorded } from '../../core/events.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
-import { createEventFeed, type EventFeed } from '../../core/feed.js';
+import { createEventFeed, feedPage, type EventFeed } from '../../core/feed.js';
 import { resolveStoredIds, type StoredEventRef } from '../../core/idempotency.js';
-import { decodePosition, encodePosition, type Position } from '../../core/position.js';
+import { decodePosition, encodePosition } from '../../core/position.js';
 import { normalizeReadAllOptions, normalizeReadOptions } from '../../core/read-options.js';
 import { toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
 import type { EventRegistry } from '../../core/registry.js';
@@ -165,9 +165,7 @@ export class InMemoryEventStore implements EventStore {
         if (selected.length === limit) break;
       }
     }
-    const events = await toRecordedEvents(selected, this.registry);
-    const next: Position | undefined = selected.at(-1)?.position ?? after;
-    return { events: events as Recorded<E>[], next, isEnd: selected.length < limit };
+    return feedPage(await toRecordedEvents(selected, this.registry), after, limit);
   }
 
   async exists(streamId: string): Promise<boolean> {

@@ -10,8 +10,8 @@ import type {
   ReadResult,
 } from '../../core/event-store.js';
 import type { NewEvent, Recorded } from '../../core/events.js';
-import { createEventFeed, type EventFeed } from '../../core/feed.js';
-import { decodePosition, type Position } from '../../core/position.js';
+import { createEventFeed, feedPage, type EventFeed } from '../../core/feed.js';
+import { decodePosition } from '../../core/position.js';
 import { normalizeReadAllOptions, normalizeReadOptions } from '../../core/read-options.js';
 import { toRecordedEvents } from '../../core/recorded.js';
 import type { EventRegistry } from '../../core/registry.js';
@@ -199,10 +199,7 @@ export class PostgresEventStore implements EventStore {
     await this.migrate();
     const query = feedQuery(this.#sql, xid, position, limit, types, categories);
     const rows = await this.#query(query.name, query.text, query.values, 'read of the global feed');
-    const stored = toStoredRows(rows);
-    const events = await toRecordedEvents(stored, this.registry);
-    const next: Position | undefined = stored.at(-1)?.position ?? after;
-    return { events: events as Recorded<E>[], next, isEnd: stored.length < limit };
+    return feedPage(await toRecordedEvents(toStoredRows(rows), this.registry), after, limit);
   }
 
   async exists(streamId: string): Promise<boolean> {

@@ -4,7 +4,6 @@ import { EventfoldError, MigrationError } from '../../core/errors.js';
 import { toDatabaseError, type Secrets } from './database-error.js';
 import type { SnapshotsSql } from './sql/snapshots.js';
 
-
 /**
  * The version of the PostgreSQL snapshot table this eventfold writes and
  * reads, recorded in `<schema>.snapshots_schema` (its own sequence, apart

@@ -11,7 +11,7 @@ import type {
   ReadResult,
 } from '../../core/event-store.js';
 import type { NewEvent, Recorded } from '../../core/events.js';
-import { createEventFeed, type EventFeed } from '../../core/feed.js';
+import { createEventFeed, feedPage, type EventFeed } from '../../core/feed.js';
 import { decodePosition } from '../../core/position.js';
 import { normalizeReadAllOptions, normalizeReadOptions } from '../../core/read-options.js';
 import type { EventRegistry } from '../../core/registry.js';
@@ -23,7 +23,6 @@ import { checkSqliteOptions, type SqliteEventStoreOptions } from './sqlite-event
 import { SqliteStatements } from './sqlite-statements.js';
 import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
 import { feedRowsToRecorded, streamRowsToRecorded } from './recorded-rows.js';
-import { sqlitePosition } from './sqlite-position.js';
 import { toDatabaseError } from './to-database-error.js';
 import { writeAppend } from './write-append.js';
 
@@ -156,13 +155,7 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       throw toDatabaseError(error, 'reading the global feed');
     }
-    const events = await feedRowsToRecorded(rows, this.registry);
-    const last = rows[rows.length - 1];
-    return {
-      events: events as Recorded<E>[],
-      next: last === undefined ? after : sqlitePosition(last[0]),
-      isEnd: rows.length < limit,
-    };
+    return feedPage(await feedRowsToRecorded(rows, this.registry), after, limit);
   }
 
   exists(streamId: string): Promise<boolean> {
