@@ -1,26 +1,15 @@
 import type pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConcurrencyError, type Position, type RecordedEvent } from '../../src/index.js';
 import { PostgresEventStore } from '../../src/stores/postgres/index.js';
-import {
-  beforeAllOrFail,
-  createTestDatabase,
-  uniqueName,
-  type TestDatabase,
-} from '../support/postgres-test-database.js';
+import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
 import { beginHeldAppend, event, rawClient, sleep } from './helpers.js';
 
-let database: TestDatabase;
-beforeAllOrFail(async () => {
-  database = await createTestDatabase('concurrency');
-});
-afterAll(async () => {
-  await database?.drop();
-});
+const database = useTestDatabase('concurrency');
 
 async function openStore(schema: string, max = 4): Promise<PostgresEventStore> {
   return PostgresEventStore.connect({
-    connectionString: database.url,
+    connectionString: database().url,
     schema,
     poolConfig: { max },
   });
@@ -88,7 +77,7 @@ describe('PostgreSQL concurrency with real connections', () => {
     const store = await openStore(schema, 12);
     const readerStore = await openStore(schema, 2);
     const holders: pg.Client[] = await Promise.all(
-      Array.from({ length: 3 }, () => rawClient(database.url)),
+      Array.from({ length: 3 }, () => rawClient(database().url)),
     );
     const seen: RecordedEvent[] = [];
     let writing = true;

@@ -1,35 +1,23 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import {
   PostgresEventStore,
   PostgresSubscriptionStorage,
 } from '../../src/stores/postgres/index.js';
 import { startProjection } from '../../src/subscriptions/index.js';
-import {
-  beforeAllOrFail,
-  createTestDatabase,
-  uniqueName,
-  type TestDatabase,
-} from '../support/postgres-test-database.js';
+import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
 import { runKillRestart, startWorker } from './support/kill-restart.js';
 import {
   postgresReadModelProjection,
   postgresReadModelRows,
 } from './support/postgres-read-model.js';
 
-let database: TestDatabase | undefined;
-beforeAllOrFail(async () => {
-  database = await createTestDatabase('subscriptions_proc');
-});
-afterAll(async () => {
-  await database?.drop();
-});
+const database = useTestDatabase('subscriptions_proc');
 const worker = fileURLToPath(new URL('fixtures/postgres-projection-worker.ts', import.meta.url));
 
 describe('PostgreSQL projection processes', () => {
   it('killed with SIGKILL mid-batch and replaced while writers append, leave a read model equal to a rebuild', async () => {
-    if (database === undefined) throw new Error('no database');
-    const url = database.url;
+    const url = database().url;
     const schema = uniqueName('proc');
     const store = await PostgresEventStore.connect({ connectionString: url, schema });
     const storage = new PostgresSubscriptionStorage(store);

@@ -1,15 +1,10 @@
-import { afterAll } from 'vitest';
+import {} from 'vitest';
 import type { PoolClient } from 'pg';
 import {
   PostgresEventStore,
   PostgresSubscriptionStorage,
 } from '../../src/stores/postgres/index.js';
-import {
-  beforeAllOrFail,
-  createTestDatabase,
-  uniqueName,
-  type TestDatabase,
-} from '../support/postgres-test-database.js';
+import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
 import type { Opened, SubscriptionBackend } from './support/backend.js';
 import {
   postgresReadModelProjection,
@@ -17,17 +12,10 @@ import {
 } from './support/postgres-read-model.js';
 import { runSubscriptionCases } from './support/subscription-cases.js';
 
-let database: TestDatabase | undefined;
-beforeAllOrFail(async () => {
-  database = await createTestDatabase('subscriptions');
-});
-afterAll(async () => {
-  await database?.drop();
-});
+const database = useTestDatabase('subscriptions');
 
 function url(): string {
-  if (database === undefined) throw new Error('the test database was not created');
-  return database.url;
+  return database().url;
 }
 
 async function openOn(schema: string): Promise<Opened<PoolClient> & { store: PostgresEventStore }> {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 
 /** A database of its own for one test file, dropped by `drop()`. */
 export interface TestDatabase {
@@ -98,4 +98,22 @@ export function beforeAllOrFail(setup: () => Promise<void>): void {
   beforeEach(() => {
     if (failure !== undefined) throw failure;
   });
+}
+
+/**
+ * Gives the test file its own database: created before its tests (every test
+ * fails if that fails) and dropped after them. Returns an accessor for it.
+ */
+export function useTestDatabase(label: string): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAllOrFail(async () => {
+    database = await createTestDatabase(label);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (database === undefined) throw new Error('the test database was not created');
+    return database;
+  };
 }
