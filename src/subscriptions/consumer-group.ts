@@ -30,6 +30,20 @@ export function groupMemberName(name: string, group: ConsumerGroupOptions): stri
   return `${name}[${group.member}/${group.members}]`;
 }
 
+/**
+ * Every name a subscription's state is kept under: its own name, or with a
+ * group of `members`, each member's name.
+ *
+ * @example
+ * ```ts
+ * subscriptionNames('mailer', 2); // ['mailer[0/2]', 'mailer[1/2]']
+ * ```
+ */
+export function subscriptionNames(name: string, members?: number): string[] {
+  if (members === undefined) return [name];
+  return Array.from({ length: members }, (_, member) => groupMemberName(name, { members, member }));
+}
+
 /** Checks group options; throws a {@link ValidationError}. */
 export function checkGroup(group: ConsumerGroupOptions): void {
   const { members, member } = group;

@@ -1,4 +1,4 @@
-import { checkGroup, groupMemberName } from './consumer-group.js';
+import { checkGroup, subscriptionNames } from './consumer-group.js';
 import type { Projection } from './projection.js';
 import type { SubscriptionStorage, TransactionOutcome } from './subscription-storage.js';
 import { isPromiseLike } from './wake-up.js';
@@ -20,12 +20,7 @@ export async function resetProjection<Tx>(
   options: { members?: number } = {},
 ): Promise<void> {
   if (options.members !== undefined) checkGroup({ members: options.members, member: 0 });
-  const names =
-    options.members === undefined
-      ? [projection.name]
-      : Array.from({ length: options.members }, (_, member) =>
-          groupMemberName(projection.name, { members: options.members ?? 1, member }),
-        );
+  const names = subscriptionNames(projection.name, options.members);
   const [first, ...others] = names as [string, ...string[]];
   const outcome: TransactionOutcome = { reset: names };
   await storage.transaction({ name: first, alsoLocks: others }, (tx) => {

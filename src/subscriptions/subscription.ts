@@ -6,13 +6,16 @@ import type { RecordedEvent } from '../core/events.js';
 import type { Position } from '../core/position.js';
 import { BatchRunner, type EventApplier } from './batch-runner.js';
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';
-import { groupMemberName } from './consumer-group.js';
+import { subscriptionNames } from './consumer-group.js';
+import { BetweenBatches } from './between-batches.js';
 import { Deferred } from './deferred.js';
-import { headOf, measureLag } from './feed-lag.js';
+import { headOf } from './feed-lag.js';
 import { HandlerFailedError } from './handler-failed-error.js';
+import { instanceStatus } from './instance-status.js';
 import { InMemorySubscriptionStorage } from './in-memory-subscription-storage.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { PositionWaiters } from './position-waiters.js';
 import { replayParked, type ReplayResult } from './replay-parked.js';
 import { groupMemberOf } from './stream-hash.js';
 import {
@@ -30,10 +33,6 @@ export type { ReplayResult } from './replay-parked.js';
 
 /** Backoff of retries after feed or storage errors. */
 const INFRA_RETRY = { maxRetries: 0, initialDelayMs: 50, maxDelayMs: 5_000 } as const;
-
-interface Task {
-  readonly run: () => Promise<void>;
-}
 
 /**
  * A running subscription to a store's global feed: it resumes from its
@@ -61,8 +60,8 @@ export class Subscription<Tx = undefined> {
   readonly #finished = new Deferred<void>();
   readonly #keeper: LeaseKeeper | undefined;
   readonly #sleeps = new InterruptibleSleep();
-  readonly #tasks: Task[] = [];
-  readonly #waiters: { position: Position; done: Deferred }[] = [];
+  readonly #tasks = new BetweenBatches();
+  readonly #waiters = new PositionWaiters();
   readonly #runner: BatchRunner<Tx>;
   #caughtUp = new Deferred<void>();
   #state: SubscriptionState = 'idle';
@@ -158,7 +157,7 @@ export class Subscription<Tx = undefined> {
     if (this.#running === undefined) {
       this.#setState('stopped');
       this.#finished.resolve();
-      this.#settleWaiters(new EventfoldError(`Subscription "${this.name}" stopped`));
+      this.#waiters.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
       return;
     }
     if (this.#state !== 'failed' && this.#state !== 'stopped') this.#setState('stopping');
@@ -177,30 +176,23 @@ export class Subscription<Tx = undefined> {
     if (this.#state === 'stopped' || this.#state === 'failed') {
       return Promise.reject(new EventfoldError(`Subscription "${this.name}" is ${this.#state}`));
     }
-    const done = new Deferred<void>();
-    this.#waiters.push({ position, done });
-    return done.promise;
+    return this.#waiters.add(position);
   }
 
   /** Its checkpoint, lag, state, parked count and lease holder. */
-  async status(): Promise<SubscriptionStatus> {
-    const checkpoint = (await this.storage.checkpoints.load(this.name))?.position ?? null;
-    const filter = { types: this.#options.types, categories: this.#options.categories };
-    const [lag, parked, lease] = await Promise.all([
-      measureLag(this.#store, this.storage as SubscriptionStorage<unknown>, checkpoint, filter),
-      this.storage.deadLetters.count(this.name),
-      this.storage.leases.holderOf(this.name),
-    ]);
-    return {
-      name: this.name,
-      state: this.#state,
-      checkpoint,
-      lag,
-      parked,
-      processed: this.#processed,
-      ...(lease === undefined ? {} : { lease }),
-      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
-    };
+  status(): Promise<SubscriptionStatus> {
+    const { types, categories } = this.#options;
+    return instanceStatus(
+      this.#store,
+      this.storage,
+      this.name,
+      { types, categories },
+      {
+        state: this.#state,
+        processed: this.#processed,
+        lastError: this.#lastError,
+      },
+    );
   }
 
   /**
@@ -211,13 +203,7 @@ export class Subscription<Tx = undefined> {
    * instance is processing.
    */
   rebuild(): Promise<void> {
-    const group = this.#options.group;
-    const names =
-      group === undefined
-        ? [this.name]
-        : Array.from({ length: group.members }, (_, member) =>
-            groupMemberName(this.#options.baseName, { members: group.members, member }),
-          );
+    const names = subscriptionNames(this.#options.baseName, this.#options.group?.members);
     return this.#exclusive(async () => {
       const reset = this.#applier.reset;
       const outcome: TransactionOutcome = { reset: names };
@@ -275,17 +261,17 @@ export class Subscription<Tx = undefined> {
         }
         if (!this.#stopping) this.#setState('waiting-for-lease');
       }
-      await this.#runTasks();
+      await this.#tasks.runAll();
       this.#setState('stopped');
       this.#finished.resolve();
       this.#caughtUp.reject(new EventfoldError(`Subscription "${this.name}" stopped`));
-      this.#settleWaiters(new EventfoldError(`Subscription "${this.name}" stopped`));
+      this.#waiters.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
     } catch (error) {
       this.#report(error, {});
       this.#setState('failed');
       this.#caughtUp.reject(error);
       this.#finished.reject(error);
-      this.#settleWaiters(error);
+      this.#waiters.fail(error);
     } finally {
       unlisten?.();
     }
@@ -297,7 +283,7 @@ export class Subscription<Tx = undefined> {
       try {
         this.#wake.clear(); // before the tasks and the read: a later signal cuts the next wait short
         if (this.#reload) await this.#loadCheckpoint();
-        await this.#runTasks();
+        await this.#tasks.runAll();
         if (this.#reload) continue;
         const page = await this.#store.readAllPage({
           after: this.#cursor ?? undefined,
@@ -351,13 +337,13 @@ export class Subscription<Tx = undefined> {
       this.#stored = this.#cursor = start;
     }
     this.#reload = false;
-    this.#settleWaiters();
+    this.#waiters.settle(this.#stored);
   }
 
   #advance(position: Position, handled: number): void {
     this.#cursor = this.#stored = position;
     this.#processed += handled;
-    this.#settleWaiters();
+    this.#waiters.settle(this.#stored);
   }
 
   #reachedEnd(): void {
@@ -408,32 +394,9 @@ export class Subscription<Tx = undefined> {
   /** Runs `task` between batches when processing, else at once. */
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
     if (!this.#active) return task();
-    const done = new Deferred<T>();
-    this.#tasks.push({
-      run: () =>
-        task().then(
-          (value) => done.resolve(value),
-          (error: unknown) => done.reject(error),
-        ),
-    });
+    const queued = this.#tasks.queue(task);
     this.#wake.signal();
-    return done.promise;
-  }
-
-  async #runTasks(): Promise<void> {
-    for (let task = this.#tasks.shift(); task !== undefined; task = this.#tasks.shift()) {
-      await task.run();
-    }
-  }
-
-  #settleWaiters(error?: unknown): void {
-    for (let i = this.#waiters.length - 1; i >= 0; i--) {
-      const waiter = this.#waiters[i] as { position: Position; done: Deferred };
-      if (error !== undefined) waiter.done.reject(error);
-      else if (this.#stored !== null && this.#stored >= waiter.position) waiter.done.resolve();
-      else continue;
-      this.#waiters.splice(i, 1);
-    }
+    return queued;
   }
 
   #setState(state: SubscriptionState): void {
