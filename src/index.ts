@@ -6,7 +6,6 @@
  * @module
  */
 export {
-  AggregateNotFoundError,
   ConcurrencyError,
   DatabaseError,
   EventIdConflictError,
@@ -17,7 +16,7 @@ export {
   StoreClosedError,
   StreamNotFoundError,
   ValidationError,
-  type EventfoldErrorCode,
+  type CoreErrorCode,
   type ValidationIssue,
 } from './core/errors.js';
 export {
@@ -55,6 +54,7 @@ export { InMemoryEventStore, type InMemoryEventStoreOptions } from './stores/mem
 export { createEventStore, type CreateEventStoreOptions } from './create-event-store.js';
 export {
   Aggregate,
+  AggregateNotFoundError,
   AggregateRepository,
   AggregateRoot,
   AggregateStore,
@@ -76,6 +76,7 @@ export {
   UnhandledEventError,
   withEventContext,
   type AggregateClass,
+  type AggregateErrorCode,
   type AggregateEventOf,
   type AggregateKind,
   type AggregateRepositoryOptions,
@@ -149,6 +150,7 @@ export {
   type ReplayResult,
   type StoredSubscriptionStatus,
   type SubscribeOptions,
+  type SubscriptionErrorCode,
   type SubscriptionErrorInfo,
   type SubscriptionLag,
   type SubscriptionOptions,

@@ -1,4 +1,5 @@
-import { AggregateNotFoundError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
+import { AggregateNotFoundError } from './aggregate-not-found-error.js';
 import type { EventStore } from '../core/event-store.js';
 import type { AggregateRoot } from './aggregate-root.js';
 import { aggregateStreamId } from './aggregate-stream-id.js';

@@ -4,8 +4,8 @@ import {
   prepareSnapshot,
   shouldReplaceSnapshot,
   type PreparedSnapshot,
-} from './prepare-snapshot.js';
-import type { NewSnapshot, Snapshot, SnapshotStore } from './snapshot-store.js';
+} from '../core/contracts/prepare-snapshot.js';
+import type { NewSnapshot, Snapshot, SnapshotStore } from '../core/contracts/snapshot-store.js';
 
 interface Row extends PreparedSnapshot {
   readonly createdAt: Date;

@@ -40,7 +40,7 @@ export {
   prepareSnapshot,
   shouldReplaceSnapshot,
   type PreparedSnapshot,
-} from './prepare-snapshot.js';
+} from '../core/contracts/prepare-snapshot.js';
 export { backoffDelay, DEFAULT_RETRY, type RetryOptions } from '../core/retry-options.js';
 export { saveAggregate, type SaveAggregateOptions, type SaveResult } from './save-aggregate.js';
 export { DEFAULT_SNAPSHOT_POLICY, type SnapshotOptions } from './snapshot-options.js';
@@ -49,5 +49,7 @@ export {
   type SnapshotPolicy,
   type SnapshotPolicyContext,
 } from './snapshot-policy.js';
-export type { NewSnapshot, Snapshot, SnapshotStore } from './snapshot-store.js';
+export type { NewSnapshot, Snapshot, SnapshotStore } from '../core/contracts/snapshot-store.js';
 export { UnhandledEventError } from './unhandled-event-error.js';
+export { AggregateNotFoundError } from './aggregate-not-found-error.js';
+export type { AggregateErrorCode } from './aggregate-error-code.js';

@@ -3,7 +3,7 @@ import type { AggregateRoot } from './aggregate-root.js';
 import { aggregateStreamId } from './aggregate-stream-id.js';
 import { resolveKind, type AggregateKind, type ResolvedKind } from './aggregate-type.js';
 import type { SnapshotOptions } from './snapshot-options.js';
-import type { SnapshotStore } from './snapshot-store.js';
+import type { SnapshotStore } from '../core/contracts/snapshot-store.js';
 import { trackSnapshot } from './snapshot-tracking.js';
 
 /**

@@ -6,7 +6,7 @@ import type { AggregateEventOf } from './aggregate-type.js';
 import { withEventContext, type EventContext } from './event-context.js';
 import { DEFAULT_SNAPSHOT_POLICY, type SnapshotOptions } from './snapshot-options.js';
 import { wantsSnapshot } from './snapshot-policy.js';
-import type { NewSnapshot } from './snapshot-store.js';
+import type { NewSnapshot } from '../core/contracts/snapshot-store.js';
 import { snapshotInfoOf, trackSnapshot } from './snapshot-tracking.js';
 
 /**

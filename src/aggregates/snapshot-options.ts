@@ -1,5 +1,5 @@
 import type { SnapshotPolicy } from './snapshot-policy.js';
-import type { NewSnapshot, SnapshotStore } from './snapshot-store.js';
+import type { NewSnapshot, SnapshotStore } from '../core/contracts/snapshot-store.js';
 
 /**
  * The default snapshot policy: every 100 events.

@@ -1,4 +1,5 @@
-import { EventfoldError, type EventfoldErrorCode } from '../core/errors.js';
+import { EventfoldError } from '../core/errors.js';
+import type { AggregateErrorCode } from './aggregate-error-code.js';
 
 /**
  * An aggregate met an event type it has no handler for, while raising it or
@@ -14,7 +15,7 @@ import { EventfoldError, type EventfoldErrorCode } from '../core/errors.js';
  * ```
  */
 export class UnhandledEventError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'UNHANDLED_EVENT';
+  static override readonly code: AggregateErrorCode = 'UNHANDLED_EVENT';
   /** The aggregate type (stream category) that has no handler. */
   readonly aggregateType: string;
   /** The event type that was not handled. */

@@ -2,10 +2,25 @@
  * Stops listening for appends; `ready` resolves once the listener is active
  * (at once for in-process signals; after `LISTEN` for PostgreSQL).
  */
-export interface AppendSubscription {
+export interface AppendSubscription extends Disposable, AsyncDisposable {
   (): void;
   /** Resolves when the listener is active (or the store closed). Never rejects. */
   readonly ready: Promise<void>;
+}
+
+/**
+ * Makes an {@link AppendSubscription} of a function that stops listening
+ * (for backend authors): `using` and `await using` call it too.
+ */
+export function appendSubscription(stop: () => void, ready: Promise<void>): AppendSubscription {
+  return Object.assign(() => stop(), {
+    ready,
+    [Symbol.dispose]: stop,
+    [Symbol.asyncDispose]: () => {
+      stop();
+      return Promise.resolve();
+    },
+  });
 }
 
 /**
@@ -20,10 +35,9 @@ export class AppendSignal {
   /** Adds a listener; the returned function removes it. */
   add(listener: () => void): AppendSubscription {
     this.#listeners.add(listener);
-    const stop = () => {
+    return appendSubscription(() => {
       this.#listeners.delete(listener);
-    };
-    return Object.assign(stop, { ready: Promise.resolve() });
+    }, Promise.resolve());
   }
 
   /** Schedules one wake-up of every listener (coalesced). */

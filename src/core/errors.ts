@@ -10,21 +10,23 @@
 
 const CODES = Symbol.for('eventfold.error.codes');
 
-/** The string codes carried by eventfold errors. */
-export type EventfoldErrorCode =
+/**
+ * The codes of the core's errors. Each layer owns its codes: the aggregates
+ * (`AGGREGATE_NOT_FOUND`, `UNHANDLED_EVENT`) and subscriptions (`HANDLER_FAILED`)
+ * declare theirs beside their errors.
+ */
+export type CoreErrorCode =
   | 'EVENTFOLD_ERROR'
   | 'CONCURRENCY'
   | 'EVENT_ID_CONFLICT'
   | 'STREAM_NOT_FOUND'
   | 'SERIALIZATION'
   | 'VALIDATION'
+  | 'INVALID_OPTION'
   | 'DATABASE'
-  | 'AGGREGATE_NOT_FOUND'
-  | 'UNHANDLED_EVENT'
   | 'STORE_CLOSED'
   | 'MIGRATION'
-  | 'CHECKPOINT_CONFLICT'
-  | 'HANDLER_FAILED';
+  | 'CHECKPOINT_CONFLICT';
 
 interface Tagged {
   [CODES]?: readonly string[];
@@ -42,13 +44,13 @@ interface Tagged {
  */
 export class EventfoldError extends Error {
   /** The code of this class; instances carry it as `code`. */
-  static readonly code: EventfoldErrorCode = 'EVENTFOLD_ERROR';
+  static readonly code: string = 'EVENTFOLD_ERROR';
   /** A stable, machine-readable code (`'CONCURRENCY'`, `'VALIDATION'`, …). */
-  readonly code: EventfoldErrorCode;
+  readonly code: string;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    const ctor = new.target as unknown as { code: EventfoldErrorCode; name: string };
+    const ctor = new.target as unknown as { code: string; name: string };
     this.code = ctor.code;
     this.name = ctor.name;
     // Record the code of every class in the chain so guards work across package copies.
@@ -79,7 +81,7 @@ export class EventfoldError extends Error {
  * {@link OptimisticLockError}, the name the source tutorial uses.
  */
 export class ConcurrencyError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'CONCURRENCY';
+  static override readonly code: CoreErrorCode = 'CONCURRENCY';
   /** The stream the append targeted. */
   readonly streamId: string;
   /** The expected version the caller passed (`'any'`, `'no_stream'`, `'stream_exists'` or a number). */
@@ -114,7 +116,7 @@ export type OptimisticLockError = ConcurrencyError;
  * overlap), so the append is neither new nor an idempotent retry.
  */
 export class EventIdConflictError extends ConcurrencyError {
-  static override readonly code: EventfoldErrorCode = 'EVENT_ID_CONFLICT';
+  static override readonly code: CoreErrorCode = 'EVENT_ID_CONFLICT';
   /** The ids that are already stored. */
   readonly conflictingIds: readonly string[];
 
@@ -136,7 +138,7 @@ export class EventIdConflictError extends ConcurrencyError {
 
 /** A stream that had to exist does not. */
 export class StreamNotFoundError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'STREAM_NOT_FOUND';
+  static override readonly code: CoreErrorCode = 'STREAM_NOT_FOUND';
   /** The missing stream. */
   readonly streamId: string;
   constructor(streamId: string) {
@@ -147,7 +149,7 @@ export class StreamNotFoundError extends EventfoldError {
 
 /** Event data or metadata cannot be stored as JSON without loss, or stored JSON cannot be read. */
 export class SerializationError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'SERIALIZATION';
+  static override readonly code: CoreErrorCode = 'SERIALIZATION';
   /** Where in the value the problem is, as a path like `data.items[2].price`. */
   readonly path: string;
   constructor(message: string, path: string, options?: { cause?: unknown }) {
@@ -166,7 +168,7 @@ export interface ValidationIssue {
 
 /** Input was rejected before anything was written: a bad argument, or event data failing its schema. */
 export class ValidationError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'VALIDATION';
+  static override readonly code: CoreErrorCode = 'VALIDATION';
   /** The individual problems (one for argument errors; the schema's issues for data). */
   readonly issues: readonly ValidationIssue[];
   constructor(message: string, issues?: readonly ValidationIssue[]) {
@@ -175,32 +177,50 @@ export class ValidationError extends EventfoldError {
   }
 }
 
+/**
+ * An option has a bad value (NaN, negative, not an integer, the wrong type…).
+ * Thrown when a store, subscription or handler is created, before anything runs.
+ *
+ * @example
+ * ```ts
+ * try { new InMemoryEventStore({ maxEventBytes: Number.NaN }) } catch (e) {
+ *   if (InvalidOptionError.is(e)) console.error(e.option); // 'maxEventBytes'
+ * }
+ * ```
+ */
+export class InvalidOptionError extends ValidationError {
+  static override readonly code: CoreErrorCode = 'INVALID_OPTION';
+  /** The option's name, as a path when nested (`retry.maxAttempts`). */
+  readonly option: string;
+  /** The value that was given. */
+  readonly value: unknown;
+  constructor(option: string, value: unknown, expected: string) {
+    super(`Invalid option ${option}=${describe(value)}: expected ${expected}`);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 64));
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return value === null ? 'null' : typeof value;
+}
+
 /** The database failed: connection lost, disk full, a driver error. The message never contains a password. */
 export class DatabaseError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'DATABASE';
+  static override readonly code: CoreErrorCode = 'DATABASE';
 }
 
 /** A store's schema cannot be brought to the version this eventfold needs. */
 export class MigrationError extends DatabaseError {
-  static override readonly code: EventfoldErrorCode = 'MIGRATION';
-}
-
-/** An aggregate that had to exist has no events. */
-export class AggregateNotFoundError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'AGGREGATE_NOT_FOUND';
-  /** The aggregate's stream id. */
-  readonly aggregateId: string;
-  constructor(aggregateId: string, aggregateType?: string) {
-    super(
-      `Aggregate ${aggregateType === undefined ? '' : `${aggregateType} `}"${aggregateId}" not found`,
-    );
-    this.aggregateId = aggregateId;
-  }
+  static override readonly code: CoreErrorCode = 'MIGRATION';
 }
 
 /** The store was used after `close()`. */
 export class StoreClosedError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'STORE_CLOSED';
+  static override readonly code: CoreErrorCode = 'STORE_CLOSED';
   constructor() {
     super('The event store is closed');
   }

@@ -1,5 +1,6 @@
 import type { AppendOptions } from './append-input.js';
 import type { AppendSubscription } from './append-signal.js';
+import type { StoreCapabilities } from './capabilities.js';
 import type { NewEvent, Recorded, RecordedEvent } from './events.js';
 import type { EventFeed } from './feed.js';
 import type { Position } from './position.js';
@@ -46,6 +47,14 @@ export interface ReadAllOptions {
   categories?: readonly string[];
   /** How many events {@link EventStore.readAll} fetches per round trip (default 500). */
   batchSize?: number;
+  /** Stops a {@link EventStore.readAll} iteration: the next read rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Filters of the global feed (as in {@link ReadAllOptions}). */
+export interface FeedFilter {
+  readonly types?: readonly string[] | undefined;
+  readonly categories?: readonly string[] | undefined;
 }
 
 /** One page of the global feed. */
@@ -69,9 +78,11 @@ export interface ReadAllPage<E extends NewEvent = NewEvent> {
  * const { version, events } = await store.read('Task-1');
  * ```
  */
-export interface EventStore {
+export interface EventStore extends AsyncDisposable {
   /** The event registry used to validate and revive events, if any. */
   readonly registry: EventRegistry | undefined;
+  /** What this store's backend can do. */
+  readonly capabilities: StoreCapabilities;
   /**
    * Appends events to a stream atomically (all or none), if its current version
    * satisfies `expectedVersion`; otherwise throws a {@link ConcurrencyError}
@@ -96,16 +107,32 @@ export interface EventStore {
   exists(streamId: string): Promise<boolean>;
   /** The stream's current version (0 when it has no events). */
   getVersion(streamId: string): Promise<number>;
-  /** Releases the store's resources. Idempotent; later calls throw {@link StoreClosedError}. */
+  /** The position of the last event of the global feed now, or `undefined` when it is empty. */
+  headPosition(): Promise<Position | undefined>;
+  /** How many events matching `filter` the feed holds after `after`, counted up to `cap`. */
+  countEventsAfter(after: Position | undefined, filter: FeedFilter, cap: number): Promise<number>;
+  /**
+   * Whether committed events matching `filter` exist after `after` that feed
+   * readers cannot see yet (only where {@link StoreCapabilities.delayedVisibility}
+   * holds; always `false` elsewhere). A reader that found the end of the feed
+   * and gets `true` should read again soon.
+   */
+  hasPendingEvents(after: Position | undefined, filter: FeedFilter): Promise<boolean>;
+  /**
+   * Releases the store's resources (what it created; a pool or handle you
+   * passed stays open). Idempotent; other calls afterwards throw
+   * {@link StoreClosedError}. `await using store = …` calls it too.
+   */
   close(): Promise<void>;
   /**
    * Calls `listener` soon after events are appended (coalesced; a hint only: read
    * the feed to learn what changed, and keep polling for writers the store cannot
    * hear). Every built-in store has it: in-process for memory and SQLite (other
    * processes on the same SQLite file are seen only by polling), `LISTEN/NOTIFY`
-   * for PostgreSQL. Returns a function that stops listening.
+   * for PostgreSQL ({@link StoreCapabilities.crossProcessNotifications}).
+   * Returns a function that stops listening (also disposable).
    */
-  onAppended?(listener: () => void): AppendSubscription;
+  onAppended(listener: () => void): AppendSubscription;
 }
 
 /** A recorded event of any type. */

@@ -36,6 +36,23 @@ export function decodePosition(position: unknown, parts: number): bigint[] {
   return split.map((p) => BigInt(p));
 }
 
+/**
+ * How a backend writes and reads its positions (for backend authors): `decode`
+ * turns a position a caller gave into the backend's cursor (a malformed one is
+ * a {@link ValidationError}), `encode` the other way.
+ */
+export interface PositionCodec<Cursor> {
+  decode(position: unknown): Cursor;
+  encode(cursor: Cursor): Position;
+}
+
+/** Positions of one part: a sequence number from 1 (memory, SQLite). */
+export const sequencePositions: PositionCodec<number> = {
+  // A position past 2^53 loses precision as a number but still compares past every stored one.
+  decode: (position) => Number(decodePosition(position, 1)[0]),
+  encode: (seq) => encodePosition(seq),
+};
+
 /** Orders two positions of the same store: negative, zero or positive. */
 export function comparePositions(a: Position, b: Position): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../core/events.js';
-import type { TransactionOutcome } from './subscription-storage.js';
-import { isPromiseLike } from './wake-up.js';
+import type { TransactionOutcome } from '../core/contracts/subscription-storage.js';
+import { isPromiseLike } from '../core/is-promise-like.js';
 
 /** A handler threw for `events[index]` of a slice; the transaction was rolled back. */
 export class SliceFailure extends Error {

@@ -2,11 +2,11 @@ import { backoffDelay, type ResolvedRetry } from '../core/retry-options.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { Position } from '../core/position.js';
 import { applyEvents, SliceFailure, type ApplyStep } from './apply-events.js';
-import { toDeadLetterError } from './dead-letter-store.js';
+import { toDeadLetterError } from '../core/contracts/dead-letter-store.js';
 import { HandlerFailedError } from './handler-failed-error.js';
 import type { SubscriptionErrorInfo } from './subscription-options.js';
-import type { SubscriptionStorage, TransactionOutcome } from './subscription-storage.js';
-import { isPromiseLike } from './wake-up.js';
+import type { SubscriptionStorage, TransactionOutcome } from '../core/contracts/subscription-storage.js';
+import { isPromiseLike } from '../core/is-promise-like.js';
 
 /**
  * How a subscription applies an event (for the built-in entry points

@@ -1,12 +1,12 @@
-import { CheckpointConflictError } from './checkpoint-conflict-error.js';
-import type { CheckpointStore } from './checkpoint-store.js';
-import type { DeadLetterStore } from './dead-letter-store.js';
-import type { LeaseStore } from './lease-store.js';
+import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
+import type { CheckpointStore } from '../core/contracts/checkpoint-store.js';
+import type { DeadLetterStore } from '../core/contracts/dead-letter-store.js';
+import type { LeaseStore } from '../core/contracts/lease-store.js';
 import type {
   SubscriptionStorage,
   TransactionOutcome,
   TransactionScope,
-} from './subscription-storage.js';
+} from '../core/contracts/subscription-storage.js';
 
 /** The parts of a {@link ComposedSubscriptionStorage}. */
 export interface SubscriptionStorageParts {

@@ -1,6 +1,6 @@
 import type { EventStore } from '../core/event-store.js';
 import type { Position } from '../core/position.js';
-import type { FeedFilter, SubscriptionStorage } from './subscription-storage.js';
+import type { FeedFilter, SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
 /** How far behind the head of the feed a subscription is. */
 export interface SubscriptionLag {

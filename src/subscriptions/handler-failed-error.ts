@@ -1,4 +1,7 @@
-import { EventfoldError, type EventfoldErrorCode } from '../core/errors.js';
+import { EventfoldError } from '../core/errors.js';
+
+/** The codes of the subscription layer's errors. */
+export type SubscriptionErrorCode = 'HANDLER_FAILED';
 import type { RecordedEvent } from '../core/events.js';
 
 /**
@@ -7,7 +10,7 @@ import type { RecordedEvent } from '../core/events.js';
  * before the event, so the next run tries it again.
  */
 export class HandlerFailedError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'HANDLER_FAILED';
+  static override readonly code: SubscriptionErrorCode = 'HANDLER_FAILED';
   /** The subscription. */
   readonly subscription: string;
   /** The event the handler failed on. */

@@ -1,7 +1,7 @@
 import type { Position } from '../core/position.js';
-import { CheckpointConflictError } from './checkpoint-conflict-error.js';
-import type { Checkpoint, CheckpointStore, ExpectedCheckpoint } from './checkpoint-store.js';
-import { assertSubscriptionName } from './subscription-name.js';
+import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
+import type { Checkpoint, CheckpointStore, ExpectedCheckpoint } from '../core/contracts/checkpoint-store.js';
+import { assertSubscriptionName } from '../core/contracts/subscription-name.js';
 
 /**
  * Checkpoints in process memory, gone when the process ends: for tests, the

@@ -1,5 +1,5 @@
-import type { DeadLetter, DeadLetterStore, NewDeadLetter } from './dead-letter-store.js';
-import { assertSubscriptionName } from './subscription-name.js';
+import type { DeadLetter, DeadLetterStore, NewDeadLetter } from '../core/contracts/dead-letter-store.js';
+import { assertSubscriptionName } from '../core/contracts/subscription-name.js';
 
 /**
  * Dead letters in process memory.

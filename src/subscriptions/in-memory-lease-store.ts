@@ -1,5 +1,5 @@
-import type { Lease, LeaseInfo, LeaseStore } from './lease-store.js';
-import { assertSubscriptionName } from './subscription-name.js';
+import type { Lease, LeaseInfo, LeaseStore } from '../core/contracts/lease-store.js';
+import { assertSubscriptionName } from '../core/contracts/subscription-name.js';
 
 interface Held {
   readonly holder: string;

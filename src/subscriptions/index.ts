@@ -31,21 +31,21 @@ export {
   readSubscriptionStatuses,
   type StoredSubscriptionStatus,
 } from './read-subscription-statuses.js';
-export type { Checkpoint, CheckpointStore, ExpectedCheckpoint } from './checkpoint-store.js';
+export type { Checkpoint, CheckpointStore, ExpectedCheckpoint } from '../core/contracts/checkpoint-store.js';
 export {
   toDeadLetterError,
   type DeadLetter,
   type DeadLetterError,
   type DeadLetterStore,
   type NewDeadLetter,
-} from './dead-letter-store.js';
-export type { Lease, LeaseInfo, LeaseStore } from './lease-store.js';
+} from '../core/contracts/dead-letter-store.js';
+export type { Lease, LeaseInfo, LeaseStore } from '../core/contracts/lease-store.js';
 export type {
   FeedFilter,
   SubscriptionStorage,
   TransactionOutcome,
   TransactionScope,
-} from './subscription-storage.js';
+} from '../core/contracts/subscription-storage.js';
 export { InMemoryCheckpointStore } from './in-memory-checkpoint-store.js';
 export { InMemoryDeadLetterStore } from './in-memory-dead-letter-store.js';
 export { InMemoryLeaseStore } from './in-memory-lease-store.js';
@@ -54,8 +54,8 @@ export {
   ComposedSubscriptionStorage,
   type SubscriptionStorageParts,
 } from './composed-subscription-storage.js';
-export { CheckpointConflictError } from './checkpoint-conflict-error.js';
-export { HandlerFailedError } from './handler-failed-error.js';
+export { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
+export { HandlerFailedError, type SubscriptionErrorCode } from './handler-failed-error.js';
 export { groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
 export { groupMemberOf, streamHash } from './stream-hash.js';
-export { assertSubscriptionName, MAX_SUBSCRIPTION_NAME_LENGTH } from './subscription-name.js';
+export { assertSubscriptionName, MAX_SUBSCRIPTION_NAME_LENGTH } from '../core/contracts/subscription-name.js';

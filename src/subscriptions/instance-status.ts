@@ -1,7 +1,7 @@
 import type { EventStore } from '../core/event-store.js';
 import { measureLag } from './feed-lag.js';
 import type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
-import type { SubscriptionStorage } from './subscription-storage.js';
+import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
 /** What only the running instance knows of itself. */
 export interface InstanceFacts {

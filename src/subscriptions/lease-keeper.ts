@@ -1,4 +1,4 @@
-import type { Lease, LeaseStore } from './lease-store.js';
+import type { Lease, LeaseStore } from '../core/contracts/lease-store.js';
 
 /** Settings of a {@link LeaseKeeper}. */
 export interface LeaseKeeperSettings {

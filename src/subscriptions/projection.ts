@@ -1,6 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import type { NewEvent, Recorded, RecordedEvent } from '../core/events.js';
-import { assertSubscriptionName } from './subscription-name.js';
+import { assertSubscriptionName } from '../core/contracts/subscription-name.js';
 
 /** A projection's handler of one event type: updates the read model through `tx`. */
 export type ProjectionHandler<Tx, E extends RecordedEvent = RecordedEvent> = (

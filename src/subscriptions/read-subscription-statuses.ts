@@ -1,8 +1,8 @@
 import type { EventStore } from '../core/event-store.js';
 import type { Position } from '../core/position.js';
 import { measureLag, type SubscriptionLag } from './feed-lag.js';
-import type { LeaseInfo } from './lease-store.js';
-import type { SubscriptionStorage } from './subscription-storage.js';
+import type { LeaseInfo } from '../core/contracts/lease-store.js';
+import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
 /** A subscription's status as its storage knows it, from any process. */
 export interface StoredSubscriptionStatus {

@@ -1,8 +1,8 @@
 import type { EventStore } from '../core/event-store.js';
 import type { BatchRunner } from './batch-runner.js';
-import { toDeadLetterError } from './dead-letter-store.js';
+import { toDeadLetterError } from '../core/contracts/dead-letter-store.js';
 import type { SubscriptionErrorInfo } from './subscription-options.js';
-import type { SubscriptionStorage } from './subscription-storage.js';
+import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
 /** What a replay of parked events did. */
 export interface ReplayResult {

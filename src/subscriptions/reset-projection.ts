@@ -1,7 +1,7 @@
 import { checkGroup, subscriptionNames } from './consumer-group.js';
 import type { Projection } from './projection.js';
-import type { SubscriptionStorage, TransactionOutcome } from './subscription-storage.js';
-import { isPromiseLike } from './wake-up.js';
+import type { SubscriptionStorage, TransactionOutcome } from '../core/contracts/subscription-storage.js';
+import { isPromiseLike } from '../core/is-promise-like.js';
 
 /**
  * Resets a projection for a rebuild, from any process: in one transaction,

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../core/events.js';
 import { projectionTypes, type Projection } from './projection.js';
 import { Subscription } from './subscription.js';
 import type { SubscriptionOptions } from './subscription-options.js';
-import type { SubscriptionStorage } from './subscription-storage.js';
+import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
 /** Options of {@link startProjection}: the subscription options but name and types, which come from the projection. */
 export interface ProjectionOptions<Tx> extends Omit<SubscriptionOptions<Tx>, 'name' | 'types'> {

@@ -2,7 +2,7 @@ import type { EventStore } from '../core/event-store.js';
 import type { NewEvent, Recorded, RecordedEvent } from '../core/events.js';
 import { Subscription } from './subscription.js';
 import type { SubscriptionOptions } from './subscription-options.js';
-import type { SubscriptionStorage } from './subscription-storage.js';
+import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
 /** Options of {@link subscribe}: the common options and the handler. */
 export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<

@@ -5,8 +5,8 @@ import { ValidationError } from '../core/errors.js';
 import type { RecordedEvent } from '../core/events.js';
 import { decodePosition, type Position } from '../core/position.js';
 import { checkGroup, groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
-import type { SubscriptionStorage } from './subscription-storage.js';
-import { assertSubscriptionName } from './subscription-name.js';
+import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
+import { assertSubscriptionName } from '../core/contracts/subscription-name.js';
 
 /** Where a subscription without a checkpoint starts: the start of the feed, its end (only new events), or after a position. */
 export type SubscriptionStart = 'start' | 'end' | Position;

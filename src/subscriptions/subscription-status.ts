@@ -1,6 +1,6 @@
 import type { Position } from '../core/position.js';
 import type { SubscriptionLag } from './feed-lag.js';
-import type { LeaseInfo } from './lease-store.js';
+import type { LeaseInfo } from '../core/contracts/lease-store.js';
 
 /**
  * What a subscription instance is doing:

@@ -5,7 +5,7 @@ import type { EventStore } from '../core/event-store.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { Position } from '../core/position.js';
 import { BatchRunner, type EventApplier } from './batch-runner.js';
-import { CheckpointConflictError } from './checkpoint-conflict-error.js';
+import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
 import { subscriptionNames } from './consumer-group.js';
 import { BetweenBatches } from './between-batches.js';
 import { Deferred } from './deferred.js';
@@ -25,8 +25,9 @@ import {
   type SubscriptionOptions,
 } from './subscription-options.js';
 import type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
-import type { SubscriptionStorage, TransactionOutcome } from './subscription-storage.js';
-import { isPromiseLike, WakeUp } from './wake-up.js';
+import type { SubscriptionStorage, TransactionOutcome } from '../core/contracts/subscription-storage.js';
+import { isPromiseLike } from '../core/is-promise-like.js';
+import { WakeUp } from './wake-up.js';
 
 export type { EventApplier } from './batch-runner.js';
 export type { ReplayResult } from './replay-parked.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MAX_STREAM_ID_LENGTH } from '../core/stream-id.js';
-import type { SnapshotStore } from '../aggregates/snapshot-store.js';
+import type { SnapshotStore } from '../core/contracts/snapshot-store.js';
 import { rejectsWith } from './conformance/fixtures.js';
 import type { DescribeFn, ItFn } from './suite-options.js';
 

@@ -1,6 +1,6 @@
 import type { Pool, QueryResult } from 'pg';
-import { prepareSnapshot } from '../../aggregates/prepare-snapshot.js';
-import type { NewSnapshot, Snapshot, SnapshotStore } from '../../aggregates/snapshot-store.js';
+import { prepareSnapshot } from '../../core/contracts/prepare-snapshot.js';
+import type { NewSnapshot, Snapshot, SnapshotStore } from '../../core/contracts/snapshot-store.js';
 import { StoreClosedError, ValidationError } from '../../core/errors.js';
 import { assertStreamId } from '../../core/stream-id.js';
 import { secretsOf, toDatabaseError, type Secrets } from './database-error.js';

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { prepareSnapshot } from '../../aggregates/prepare-snapshot.js';
-import type { NewSnapshot, Snapshot, SnapshotStore } from '../../aggregates/snapshot-store.js';
+import { prepareSnapshot } from '../../core/contracts/prepare-snapshot.js';
+import type { NewSnapshot, Snapshot, SnapshotStore } from '../../core/contracts/snapshot-store.js';
 import { DatabaseError, StoreClosedError, ValidationError } from '../../core/errors.js';
 import { assertStreamId } from '../../core/stream-id.js';
 import { SqliteEventStore } from './sqlite-event-store.js';

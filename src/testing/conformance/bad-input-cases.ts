@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { EventStore } from '../../core/event-store.js';
-import type { EventfoldErrorCode } from '../../core/errors.js';
+import type { CoreErrorCode } from '../../core/errors.js';
 import { assertFeedLength, type CaseContext, events, rejectsWith, uuid } from './fixtures.js';
 
 type Attempt = (store: EventStore) => Promise<unknown>;
@@ -23,7 +23,7 @@ const ev = (data: unknown, extra: Record<string, unknown> = {}) =>
 
 /** Bad input: a typed error before anything is written, and the store stays usable. */
 export function badInputCases({ describe, it, withStore }: CaseContext): void {
-  const rejects = (name: string, code: EventfoldErrorCode, attempt: Attempt) =>
+  const rejects = (name: string, code: CoreErrorCode, attempt: Attempt) =>
     it(`${name} → ${code}, nothing written`, () =>
       withStore(
         async (store) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { EventStore } from '../../core/event-store.js';
 import type { NewEvent, RecordedEvent } from '../../core/events.js';
-import { EventfoldError, type EventfoldErrorCode } from '../../core/errors.js';
+import { EventfoldError, type CoreErrorCode } from '../../core/errors.js';
 import type { StoreFactoryOptions, SuiteOptions } from '../suite-options.js';
 
 /** What each group of cases receives. */
@@ -46,7 +46,7 @@ export function uuid(): string {
 /** Asserts that `promise` rejects with an eventfold error of `code`; returns the error. */
 export async function rejectsWith<T extends EventfoldError = EventfoldError>(
   promise: Promise<unknown>,
-  code: EventfoldErrorCode,
+  code: CoreErrorCode,
   label = '',
 ): Promise<T> {
   let caught: unknown;

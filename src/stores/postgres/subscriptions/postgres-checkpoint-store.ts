@@ -1,12 +1,12 @@
 import type { ClientBase } from 'pg';
 import type { Position } from '../../../core/position.js';
-import { CheckpointConflictError } from '../../../subscriptions/checkpoint-conflict-error.js';
+import { CheckpointConflictError } from '../../../core/contracts/checkpoint-conflict-error.js';
 import type {
   Checkpoint,
   CheckpointStore,
   ExpectedCheckpoint,
-} from '../../../subscriptions/checkpoint-store.js';
-import { assertSubscriptionName } from '../../../subscriptions/subscription-name.js';
+} from '../../../core/contracts/checkpoint-store.js';
+import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import {
   checkpointLockKey,
   withPool,

@@ -5,8 +5,8 @@ import type {
   DeadLetterError,
   DeadLetterStore,
   NewDeadLetter,
-} from '../../../subscriptions/dead-letter-store.js';
-import { assertSubscriptionName } from '../../../subscriptions/subscription-name.js';
+} from '../../../core/contracts/dead-letter-store.js';
+import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import type { SubscriptionSql } from '../sql/subscriptions.js';
 import { withPool, type PostgresSubscriptionContext } from './postgres-subscription-context.js';
 

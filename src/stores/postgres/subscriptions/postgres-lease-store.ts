@@ -1,6 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
-import type { Lease, LeaseInfo, LeaseStore } from '../../../subscriptions/lease-store.js';
-import { assertSubscriptionName } from '../../../subscriptions/subscription-name.js';
+import type { Lease, LeaseInfo, LeaseStore } from '../../../core/contracts/lease-store.js';
+import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import { toDatabaseError } from '../database-error.js';
 import {
   leaseLockKey,

@@ -6,8 +6,8 @@ import type {
   SubscriptionStorage,
   TransactionOutcome,
   TransactionScope,
-} from '../../../subscriptions/subscription-storage.js';
-import { assertSubscriptionName } from '../../../subscriptions/subscription-name.js';
+} from '../../../core/contracts/subscription-storage.js';
+import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import { secretsOf, toDatabaseError } from '../database-error.js';
 import { positionOf } from '../event-rows.js';
 import type { PostgresEventStore } from '../postgres-event-store.js';

@@ -4,8 +4,8 @@ import type {
   DeadLetterError,
   DeadLetterStore,
   NewDeadLetter,
-} from '../../../subscriptions/dead-letter-store.js';
-import { assertSubscriptionName } from '../../../subscriptions/subscription-name.js';
+} from '../../../core/contracts/dead-letter-store.js';
+import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import type { DeadLetterRow } from '../sql/dead-letters.js';
 import { run } from './sqlite-checkpoint-store.js';
 import type { SqliteSubscriptionStatements } from './sqlite-subscription-statements.js';

@@ -1,5 +1,5 @@
-import type { Lease, LeaseInfo, LeaseStore } from '../../../subscriptions/lease-store.js';
-import { assertSubscriptionName } from '../../../subscriptions/subscription-name.js';
+import type { Lease, LeaseInfo, LeaseStore } from '../../../core/contracts/lease-store.js';
+import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import { run } from './sqlite-checkpoint-store.js';
 import type { SqliteSubscriptionStatements } from './sqlite-subscription-statements.js';
 

@@ -6,9 +6,9 @@ import type {
   SubscriptionStorage,
   TransactionOutcome,
   TransactionScope,
-} from '../../../subscriptions/subscription-storage.js';
-import { assertSubscriptionName } from '../../../subscriptions/subscription-name.js';
-import { isPromiseLike } from '../../../subscriptions/wake-up.js';
+} from '../../../core/contracts/subscription-storage.js';
+import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
+import { isPromiseLike } from '../../../core/is-promise-like.js';
 import type { SqliteEventStore } from '../sqlite-event-store.js';
 import { sqlitePosition } from '../sqlite-position.js';
 import { EVENTS_TABLE } from '../sql/tables.js';

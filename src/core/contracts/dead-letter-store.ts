@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../core/events.js';
-import type { Position } from '../core/position.js';
+import type { RecordedEvent } from '../events.js';
+import type { Position } from '../position.js';
 
 /** The error a parked event failed with, as stored. */
 export interface DeadLetterError {

@@ -1,4 +1,4 @@
-import type { Position } from '../core/position.js';
+import type { Position } from '../position.js';
 import type { CheckpointStore, ExpectedCheckpoint } from './checkpoint-store.js';
 import type { DeadLetterStore, NewDeadLetter } from './dead-letter-store.js';
 import type { LeaseStore } from './lease-store.js';

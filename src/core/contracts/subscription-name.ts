@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.js';
+import { ValidationError } from '../errors.js';
 
 /** The longest subscription name, in characters. */
 export const MAX_SUBSCRIPTION_NAME_LENGTH = 200;

@@ -1,4 +1,4 @@
-import type { Position } from '../core/position.js';
+import type { Position } from '../position.js';
 
 /**
  * Where a subscription has got to in the global feed: the position of the last

@@ -1,6 +1,6 @@
-import { ValidationError } from '../core/errors.js';
-import { serializeJson } from '../core/serialization.js';
-import { assertStreamId } from '../core/stream-id.js';
+import { ValidationError } from '../errors.js';
+import { serializeJson } from '../serialization.js';
+import { assertStreamId } from '../stream-id.js';
 import type { NewSnapshot } from './snapshot-store.js';
 
 /**

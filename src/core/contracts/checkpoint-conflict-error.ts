@@ -1,5 +1,5 @@
-import { EventfoldError, type EventfoldErrorCode } from '../core/errors.js';
-import type { Position } from '../core/position.js';
+import { EventfoldError, type CoreErrorCode } from '../errors.js';
+import type { Position } from '../position.js';
 
 /**
  * A conditional checkpoint write found another checkpoint than it expected:
@@ -7,7 +7,7 @@ import type { Position } from '../core/position.js';
  * subscription reloads its checkpoint and carries on from there.
  */
 export class CheckpointConflictError extends EventfoldError {
-  static override readonly code: EventfoldErrorCode = 'CHECKPOINT_CONFLICT';
+  static override readonly code: CoreErrorCode = 'CHECKPOINT_CONFLICT';
   /** The subscription. */
   readonly subscription: string;
   /** The checkpoint the write expected (`null`: none, or the start). */

@@ -1,0 +1,70 @@
+import type { PreparedAppend } from '../../core/append-input.js';
+import type { AppendSubscription } from '../../core/append-signal.js';
+import type { StoreCapabilities } from '../../core/capabilities.js';
+import type { AppendResult } from '../../core/event-store.js';
+import type { RecordedEvent } from '../../core/events.js';
+import type { PositionCodec, Position } from '../../core/position.js';
+import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
+
+/** A value, or a promise of one: synchronous drivers (better-sqlite3, memory) answer at once. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What a driver read of one stream: its current version and the events asked for. */
+export interface StreamSlice {
+  /** The stream's current version (0 when it has no events), whatever part was read. */
+  readonly version: number;
+  /** The events read, in the order asked for (revived through the registry). */
+  readonly events: MaybePromise<RecordedEvent[]>;
+}
+
+/** Feed filters, checked: `undefined` matches all; lists are distinct and never empty. */
+export interface FeedFilterQuery {
+  readonly types: readonly string[] | undefined;
+  readonly categories: readonly string[] | undefined;
+}
+
+/**
+ * What a backend provides beneath the one {@link EventStoreKernel} (for backend
+ * authors): storage I/O only. Input checks, the closed state, option
+ * validation, read normalisation, `mustExist`, feed paging, empty-filter
+ * short-circuits and disposal are the kernel's and behave the same on every
+ * backend. `Cursor` is the driver's decoded form of a position.
+ *
+ * A driver is done when the conformance suite of `eventfold/testing` passes on it.
+ */
+export interface EventStoreDriver<Cursor> {
+  /** What the backend can do. */
+  readonly capabilities: StoreCapabilities;
+  /** How the backend's positions are written and read. */
+  readonly positions: PositionCodec<Cursor>;
+  /**
+   * Writes a checked append in one transaction: resolves stored ids first
+   * when the append carries its own (`resolveStoredIds`), checks the expected
+   * version against the version read in the transaction
+   * (`checkExpectedVersion`), inserts, commits, then wakes `onAppended` listeners.
+   */
+  append(append: PreparedAppend): MaybePromise<AppendResult>;
+  /** Reads a range of one stream (the stream id is already checked). */
+  readStream(streamId: string, range: NormalizedReadOptions): MaybePromise<StreamSlice>;
+  /** Reads up to `query.limit` events of the feed after `after` (`undefined`: from the start). */
+  readFeed(
+    after: Cursor | undefined,
+    query: NormalizedReadAllOptions & FeedFilterQuery,
+  ): MaybePromise<RecordedEvent[]>;
+  /** The stream's current version (0 when it has no events). */
+  streamVersion(streamId: string): MaybePromise<number>;
+  /** The position of the feed's last event now. */
+  headPosition(): MaybePromise<Position | undefined>;
+  /** How many events matching `filter` come after `after`, counted up to `cap`. */
+  countEventsAfter(
+    after: Cursor | undefined,
+    filter: FeedFilterQuery,
+    cap: number,
+  ): MaybePromise<number>;
+  /** Whether committed events matching `filter` after `after` are not yet visible to feed readers. */
+  hasPendingEvents(after: Cursor | undefined, filter: FeedFilterQuery): MaybePromise<boolean>;
+  /** Calls `listener` soon after appends (coalesced; a hint). */
+  onAppended(listener: () => void): AppendSubscription;
+  /** Releases what the driver created; called once. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,170 @@
+import { prepareAppend, type AppendOptions } from '../../core/append-input.js';
+import type { AppendSubscription } from '../../core/append-signal.js';
+import type { StoreCapabilities } from '../../core/capabilities.js';
+import { StoreClosedError, StreamNotFoundError } from '../../core/errors.js';
+import type {
+  AppendResult,
+  EventStore,
+  FeedFilter,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadOptions,
+  ReadResult,
+} from '../../core/event-store.js';
+import type { NewEvent, Recorded } from '../../core/events.js';
+import { createEventFeed, feedPage, type EventFeed } from '../../core/feed.js';
+import { checkOption } from '../../core/options.js';
+import type { Position } from '../../core/position.js';
+import { normalizeReadAllOptions, normalizeReadOptions } from '../../core/read-options.js';
+import type { EventRegistry } from '../../core/registry.js';
+import {
+  resolveEventStoreOptions,
+  type EventStoreOptions,
+  type ResolvedEventStoreOptions,
+} from '../../core/store-options.js';
+import { assertStreamId } from '../../core/stream-id.js';
+import type { EventStoreDriver, FeedFilterQuery } from './event-store-driver.js';
+
+/**
+ * The one implementation of {@link EventStore}, over a backend's
+ * {@link EventStoreDriver} (for backend authors): every backend's store class
+ * extends it and adds only what is its own (a database handle, migrations).
+ * Checks input before the driver sees it, keeps the closed state, pages the
+ * feed, and closes once (`await using` too).
+ *
+ * @example
+ * ```ts
+ * class MyEventStore extends EventStoreKernel<number> {
+ *   constructor(options?: EventStoreOptions) {
+ *     const resolved = resolveEventStoreOptions(options);
+ *     super(new MyDriver(resolved.registry), resolved);
+ *   }
+ * }
+ * ```
+ */
+export class EventStoreKernel<Cursor> implements EventStore {
+  /** Validates events on append and revives them on read. */
+  readonly registry: EventRegistry | undefined;
+  /** What this store's backend can do. */
+  readonly capabilities: StoreCapabilities;
+  readonly #driver: EventStoreDriver<Cursor>;
+  readonly #settings: ResolvedEventStoreOptions;
+  #closing: Promise<void> | undefined;
+
+  /** Wraps `driver`; `options` are the shared options, checked by {@link resolveEventStoreOptions}. */
+  constructor(driver: EventStoreDriver<Cursor>, options: ResolvedEventStoreOptions) {
+    this.#driver = driver;
+    this.#settings = options;
+    this.registry = options.registry;
+    this.capabilities = driver.capabilities;
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    const append = await prepareAppend(streamId, events, options, this.#settings);
+    this.assertOpen();
+    return this.#driver.append(append);
+  }
+
+  async read<E extends NewEvent = NewEvent>(
+    streamId: string,
+    options?: ReadOptions,
+  ): Promise<ReadResult<E>> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    const range = normalizeReadOptions(options);
+    const slice = await this.#driver.readStream(streamId, range);
+    if (range.mustExist && slice.version === 0) throw new StreamNotFoundError(streamId);
+    const events = await slice.events;
+    return { streamId, version: slice.version, events: events as Recorded<E>[] };
+  }
+
+  readAll<E extends NewEvent = NewEvent>(options?: ReadAllOptions): EventFeed<Recorded<E>> {
+    return createEventFeed((page) => this.readAllPage<E>(page), options);
+  }
+
+  async readAllPage<E extends NewEvent = NewEvent>(
+    options?: ReadAllOptions,
+  ): Promise<ReadAllPage<E>> {
+    this.assertOpen();
+    const query = normalizeReadAllOptions(options);
+    const after = options?.after;
+    const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
+    if (query.types?.length === 0 || query.categories?.length === 0)
+      return { events: [], next: after, isEnd: true };
+    const events = await this.#driver.readFeed(cursor, query);
+    return feedPage(events, after, query.limit);
+  }
+
+  async exists(streamId: string): Promise<boolean> {
+    return (await this.getVersion(streamId)) > 0;
+  }
+
+  async getVersion(streamId: string): Promise<number> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    return this.#driver.streamVersion(streamId);
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    this.assertOpen();
+    return this.#driver.headPosition();
+  }
+
+  async countEventsAfter(
+    after: Position | undefined,
+    filter: FeedFilter,
+    cap: number,
+  ): Promise<number> {
+    this.assertOpen();
+    checkOption.integer('cap', cap);
+    const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
+    const query = checkFilter(filter);
+    if (cap === 0 || query.types?.length === 0 || query.categories?.length === 0) return 0;
+    return this.#driver.countEventsAfter(cursor, query, cap);
+  }
+
+  async hasPendingEvents(after: Position | undefined, filter: FeedFilter): Promise<boolean> {
+    this.assertOpen();
+    const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
+    const query = checkFilter(filter);
+    if (!this.capabilities.delayedVisibility) return false;
+    if (query.types?.length === 0 || query.categories?.length === 0) return false;
+    return this.#driver.hasPendingEvents(cursor, query);
+  }
+
+  onAppended(listener: () => void): AppendSubscription {
+    this.assertOpen();
+    return this.#driver.onAppended(listener);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#driver.close();
+    return this.#closing;
+  }
+
+  /** Closes the store: `await using store = …`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Whether {@link EventStoreKernel.close} was called. */
+  protected get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Throws a {@link StoreClosedError} once the store is closed (for subclasses' own methods). */
+  protected assertOpen(): void {
+    if (this.#closing !== undefined) throw new StoreClosedError();
+  }
+}
+
+function checkFilter(filter: FeedFilter): FeedFilterQuery {
+  const { types, categories } = normalizeReadAllOptions(filter);
+  return { types, categories };
+}
+
