@@ -26,3 +26,16 @@ export { DEFAULT_BATCH_SIZE } from './core/read-options.js';
 export { serializeJson } from './core/serialization.js';
 export { assertStreamId } from './core/stream-id.js';
 export { AppendSignal, type AppendSubscription } from './core/append-signal.js';
+export { EventStoreKernel } from './stores/kernel/event-store-kernel.js';
+export type {
+  EventStoreDriver,
+  FeedFilterQuery,
+  MaybePromise,
+  StreamSlice,
+} from './stores/kernel/event-store-driver.js';
+export { sequencePosition, sequencePositions, type PositionCodec } from './core/position.js';
+export { resolveEventStoreOptions, type ResolvedEventStoreOptions } from './core/store-options.js';
+export { checkOption } from './core/options.js';
+export { abortable, abortSignalOf, anySignal, sleep } from './core/abort.js';
+export { appendSubscription } from './core/append-signal.js';
+export { isPromiseLike } from './core/is-promise-like.js';

@@ -1,15 +1,10 @@
 import { ValidationError } from './core/errors.js';
 import type { EventStore } from './core/event-store.js';
-import type { EventRegistry } from './core/registry.js';
+import { resolveEventStoreOptions, type EventStoreOptions } from './core/store-options.js';
 import { InMemoryEventStore } from './stores/memory/in-memory-event-store.js';
 
-/** Options every backend accepts through {@link createEventStore}. */
-export interface CreateEventStoreOptions {
-  /** Validates events on append and revives them on read. */
-  registry?: EventRegistry;
-  /** The largest serialised data plus metadata of one event, in bytes (default 1 MiB). */
-  maxEventBytes?: number;
-}
+/** Options of {@link createEventStore}: the options every store takes, whatever the URL. */
+export type CreateEventStoreOptions = EventStoreOptions;
 
 /**
  * Creates an event store from a URL. The driver of a database backend is
@@ -34,6 +29,7 @@ export async function createEventStore(
 ): Promise<EventStore> {
   if (typeof url !== 'string')
     throw new ValidationError('createEventStore: the URL must be a string');
+  resolveEventStoreOptions(options); // bad options fail here, whatever the backend
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'memory':

@@ -9,6 +9,7 @@ export {
   ConcurrencyError,
   DatabaseError,
   EventIdConflictError,
+  InvalidOptionError,
   EventfoldError,
   MigrationError,
   OptimisticLockError,
@@ -43,12 +44,16 @@ export {
 export type {
   AppendResult,
   EventStore,
+  FeedFilter,
   ReadAllOptions,
   ReadAllPage,
   ReadOptions,
   ReadResult,
 } from './core/event-store.js';
 export type { EventFeed } from './core/feed.js';
+export type { StoreCapabilities } from './core/capabilities.js';
+export type { EventStoreOptions } from './core/store-options.js';
+export type { AbortOptions } from './core/abort.js';
 export type { AppendSubscription } from './core/append-signal.js';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './stores/memory/index.js';
 export { createEventStore, type CreateEventStoreOptions } from './create-event-store.js';

@@ -83,7 +83,8 @@ export function abortable<T>(
       },
       (error: unknown) => {
         signal.removeEventListener('abort', abort);
-        reject(error as Error);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the operation's own error, unchanged
+        reject(error);
       },
     );
   });

@@ -1,6 +1,7 @@
 import type { ReadAllOptions, ReadAllPage } from './event-store.js';
 import type { NewEvent, Recorded, RecordedEvent } from './events.js';
 import type { Position } from './position.js';
+import { ValidationError } from './errors.js';
 import { DEFAULT_BATCH_SIZE, normalizeReadAllOptions } from './read-options.js';
 
 /**
@@ -14,7 +15,9 @@ export interface EventFeed<T> extends AsyncIterable<T> {
 
 /**
  * Builds `readAll` from a backend's `readAllPage` (for backend authors).
- * Options are validated by the first page read.
+ * Options are validated by the first page read. Once `options.signal` aborts,
+ * the next `next()` rejects with its reason (an event already read is not lost:
+ * iterate again from the last position you handled).
  */
 export function createEventFeed<E extends NewEvent>(
   readPage: (options: ReadAllOptions) => Promise<ReadAllPage<E>>,
@@ -29,14 +32,26 @@ export function createEventFeed<E extends NewEvent>(
     let after = options.after;
     let done = false;
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const { signal, ...pageOptions } = options;
     const next = async (): Promise<IteratorResult<Recorded<E>>> => {
       if (!checked) {
         normalizeReadAllOptions(options); // reject bad options even when no page would be read
+        if (signal !== undefined && !(signal instanceof AbortSignal)) {
+          throw new ValidationError(
+            `Invalid signal: expected an AbortSignal, got ${typeof signal}`,
+          );
+        }
         checked = true;
       }
+      signal?.throwIfAborted();
       while (index >= page.length) {
         if (done || remaining <= 0) return { done: true, value: undefined };
-        const result = await readPage({ ...options, after, limit: Math.min(batchSize, remaining) });
+        const result = await readPage({
+          ...pageOptions,
+          after,
+          limit: Math.min(batchSize, remaining),
+        });
+        signal?.throwIfAborted();
         page = result.events;
         index = 0;
         remaining -= page.length;

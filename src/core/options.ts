@@ -23,8 +23,17 @@ export const checkOption = {
   /** Milliseconds that a Node.js timer accepts: an integer from `min` to 2^31 − 1. */
   milliseconds(name: string, value: unknown, min = 0): void {
     if (value === undefined) return;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > 2 ** 31 - 1) {
-      throw new InvalidOptionError(name, value, rangeText('an integer of milliseconds', min, 2 ** 31 - 1));
+    if (
+      typeof value !== 'number' ||
+      !Number.isSafeInteger(value) ||
+      value < min ||
+      value > 2 ** 31 - 1
+    ) {
+      throw new InvalidOptionError(
+        name,
+        value,
+        rangeText('an integer of milliseconds', min, 2 ** 31 - 1),
+      );
     }
   },
   /** `true` or `false`. */
@@ -40,9 +49,9 @@ export const checkOption = {
     }
   },
   /** One of `allowed`. */
-  oneOf<T>(name: string, value: unknown, allowed: readonly T[]): void {
+  oneOf(name: string, value: unknown, allowed: readonly (string | number | boolean)[]): void {
     if (value === undefined) return;
-    if (!allowed.includes(value as T)) {
+    if (!allowed.includes(value as string)) {
       throw new InvalidOptionError(
         name,
         value,

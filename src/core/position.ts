@@ -11,13 +11,23 @@ export type Position = string & { readonly [positionBrand]: true };
 
 const WIDTH = 20; // digits of 2^64 - 1
 const PART = /^\d{20}$/;
+const ZEROS = '0'.repeat(WIDTH);
+
+/**
+ * The one-part position of sequence number `seq`: `encodePosition(seq)`,
+ * written the fast way (it runs once per event read).
+ */
+export function sequencePosition(seq: number | bigint): Position {
+  const digits = String(seq);
+  return (ZEROS.substring(0, WIDTH - digits.length) + digits) as Position;
+}
 
 /**
  * Builds a position from non-negative integer parts (for backend authors).
  * Positions with the same number of parts compare like the tuples of their parts.
  */
 export function encodePosition(...parts: readonly (number | bigint)[]): Position {
-  if (parts.length === 1) return String(parts[0]).padStart(WIDTH, '0') as Position;
+  if (parts.length === 1) return sequencePosition(parts[0] as number | bigint);
   return parts.map((p) => String(p).padStart(WIDTH, '0')).join(':') as Position;
 }
 
@@ -50,7 +60,7 @@ export interface PositionCodec<Cursor> {
 export const sequencePositions: PositionCodec<number> = {
   // A position past 2^53 loses precision as a number but still compares past every stored one.
   decode: (position) => Number(decodePosition(position, 1)[0]),
-  encode: (seq) => encodePosition(seq),
+  encode: sequencePosition,
 };
 
 /** Orders two positions of the same store: negative, zero or positive. */

@@ -40,6 +40,9 @@ export function resolveEventStoreOptions(
 function isRegistry(value: unknown): value is EventRegistry {
   const v = value as Partial<Record<'validate' | 'revive', unknown>> | null;
   return (
-    typeof v === 'object' && v !== null && typeof v.validate === 'function' && typeof v.revive === 'function'
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.validate === 'function' &&
+    typeof v.revive === 'function'
   );
 }

@@ -17,11 +17,7 @@ import { checkOption } from '../../core/options.js';
 import type { Position } from '../../core/position.js';
 import { normalizeReadAllOptions, normalizeReadOptions } from '../../core/read-options.js';
 import type { EventRegistry } from '../../core/registry.js';
-import {
-  resolveEventStoreOptions,
-  type EventStoreOptions,
-  type ResolvedEventStoreOptions,
-} from '../../core/store-options.js';
+import type { ResolvedEventStoreOptions } from '../../core/store-options.js';
 import { assertStreamId } from '../../core/stream-id.js';
 import type { EventStoreDriver, FeedFilterQuery } from './event-store-driver.js';
 
@@ -51,7 +47,7 @@ export class EventStoreKernel<Cursor> implements EventStore {
   readonly #settings: ResolvedEventStoreOptions;
   #closing: Promise<void> | undefined;
 
-  /** Wraps `driver`; `options` are the shared options, checked by {@link resolveEventStoreOptions}. */
+  /** Wraps `driver`; `options` are the shared options, checked by `resolveEventStoreOptions`. */
   constructor(driver: EventStoreDriver<Cursor>, options: ResolvedEventStoreOptions) {
     this.#driver = driver;
     this.#settings = options;
@@ -163,8 +159,10 @@ export class EventStoreKernel<Cursor> implements EventStore {
   }
 }
 
-function checkFilter(filter: FeedFilter): FeedFilterQuery {
-  const { types, categories } = normalizeReadAllOptions(filter);
+function checkFilter(filter: FeedFilter | undefined): FeedFilterQuery {
+  const options: ReadAllOptions = {};
+  if (filter?.types !== undefined) options.types = filter.types;
+  if (filter?.categories !== undefined) options.categories = filter.categories;
+  const { types, categories } = normalizeReadAllOptions(options);
   return { types, categories };
 }
-

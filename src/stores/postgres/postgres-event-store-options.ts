@@ -1,5 +1,6 @@
 import type { Pool, PoolConfig } from 'pg';
-import type { EventRegistry } from '../../core/registry.js';
+import { checkOption } from '../../core/options.js';
+import type { EventStoreOptions } from '../../core/store-options.js';
 
 /**
  * Options of a {@link PostgresEventStore}. Give a `connectionString` (the store
@@ -14,7 +15,7 @@ import type { EventRegistry } from '../../core/registry.js';
  * });
  * ```
  */
-export interface PostgresEventStoreOptions {
+export interface PostgresEventStoreOptions extends EventStoreOptions {
   /**
    * A `postgresql://` or `postgres://` URL. A `schema` query parameter
    * (`?schema=billing_events`) chooses the schema when the `schema` option is absent.
@@ -26,10 +27,6 @@ export interface PostgresEventStoreOptions {
   poolConfig?: Omit<PoolConfig, 'connectionString'> | undefined;
   /** The schema holding the store's tables (default `eventfold`); validated, created when missing. */
   schema?: string | undefined;
-  /** Validates events on append and revives them on read. */
-  registry?: EventRegistry | undefined;
-  /** The largest serialised data plus metadata of one event, in bytes (default 1 MiB). */
-  maxEventBytes?: number | undefined;
   /**
    * Apply missing migrations on first use (default `true`). With `false` the
    * store only checks the schema version and fails with a `MigrationError`.
@@ -46,4 +43,15 @@ export interface PostgresEventStoreOptions {
    * causes one notification per interval.
    */
   notifyIntervalMs?: number | undefined;
+}
+
+/** Checks PostgreSQL's own options; throws an `InvalidOptionError` naming the option. */
+export function checkPostgresOptions(options: PostgresEventStoreOptions): void {
+  checkOption.string('connectionString', options.connectionString);
+  checkOption.object('pool', options.pool);
+  checkOption.object('poolConfig', options.poolConfig);
+  checkOption.string('schema', options.schema);
+  checkOption.boolean('migrate', options.migrate);
+  checkOption.boolean('notify', options.notify);
+  checkOption.milliseconds('notifyIntervalMs', options.notifyIntervalMs);
 }

@@ -1,6 +1,7 @@
 import { quoteSchema } from './schema-name.js';
 import { appendEventsSql } from './sql/append-events.js';
 import { feedHealthSql } from './sql/feed-health.js';
+import { headSql } from './sql/feed-statistics.js';
 import { readAllSql } from './sql/read-all.js';
 import { getVersionSql, readStreamSql } from './sql/read-stream.js';
 
@@ -19,6 +20,8 @@ export interface Statements {
   readonly getVersion: string;
   readonly getVersionName: string;
   readonly feedHealth: string;
+  /** The last visible event's position parts. */
+  readonly head: string;
 }
 
 const cache = new Map<string, Statements>();
@@ -45,6 +48,7 @@ export function statementsFor(schema: string): Statements {
       getVersion: getVersionSql(s),
       getVersionName: name('version'),
       feedHealth: feedHealthSql(s),
+      head: headSql(s),
     };
     cache.set(schema, statements);
   }

@@ -2,7 +2,7 @@ import type { EventMetadata, RecordedEvent } from '../../core/events.js';
 import { toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
 import type { EventRegistry } from '../../core/registry.js';
 import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
-import { sqlitePosition } from './sqlite-position.js';
+import { sequencePosition } from '../../core/position.js';
 
 type Recorded = RecordedEvent[] | Promise<RecordedEvent[]>;
 
@@ -46,7 +46,7 @@ function rowsToRecorded(
         out[i] = {
           streamId: streamId ?? (row[1] as string),
           version: row[at] as number,
-          position: sqlitePosition(row[0] as number),
+          position: sequencePosition(row[0] as number),
           id: row[at + 1] as string,
           type: row[at + 2] as string,
           data: JSON.parse(row[at + 3] as string) as unknown,
@@ -63,7 +63,7 @@ function rowsToRecorded(
     rows.map((r): StoredEventRow => ({
       streamId: streamId ?? (r[1] as string),
       version: r[at] as number,
-      position: sqlitePosition(r[0]),
+      position: sequencePosition(r[0]),
       id: r[at + 1] as string,
       type: r[at + 2] as string,
       data: r[at + 3] as string,

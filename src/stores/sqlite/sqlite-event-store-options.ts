@@ -1,5 +1,5 @@
-import { ValidationError } from '../../core/errors.js';
-import type { EventRegistry } from '../../core/registry.js';
+import { checkOption } from '../../core/options.js';
+import type { EventStoreOptions } from '../../core/store-options.js';
 
 /**
  * How hard SQLite works to make a commit durable (`PRAGMA synchronous`), in WAL mode:
@@ -14,39 +14,23 @@ export type SqliteSynchronous = 'NORMAL' | 'FULL';
 /** The default busy timeout, in milliseconds. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-/** Options of a {@link SqliteEventStore}. */
-export interface SqliteEventStoreOptions {
-  /** Validates events on append and revives them on read. */
-  registry?: EventRegistry;
-  /** The largest serialised data plus metadata of one event, in bytes (default 1 MiB). */
-  maxEventBytes?: number;
+/** Options of a {@link SqliteEventStore}: the options every store takes, and SQLite's own. */
+export interface SqliteEventStoreOptions extends EventStoreOptions {
   /**
    * Durability of commits (default `'NORMAL'`, see {@link SqliteSynchronous}).
    * Applied to a database handle you pass only when given.
    */
-  synchronous?: SqliteSynchronous;
+  synchronous?: SqliteSynchronous | undefined;
   /**
    * How long an append waits for another connection's write lock before failing
    * with a `DatabaseError`, in milliseconds (default 5000). Applied to a database
    * handle you pass only when given.
    */
-  busyTimeout?: number;
+  busyTimeout?: number | undefined;
 }
 
-/** Checks the SQLite-specific options; throws a {@link ValidationError}. */
+/** Checks the SQLite-specific options; throws an `InvalidOptionError` naming the option. */
 export function checkSqliteOptions(options: SqliteEventStoreOptions): void {
-  const { synchronous, busyTimeout } = options;
-  if (synchronous !== undefined && synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-    throw new ValidationError(
-      `Invalid synchronous=${String(synchronous)}: expected 'NORMAL' or 'FULL'`,
-    );
-  }
-  if (
-    busyTimeout !== undefined &&
-    !(Number.isSafeInteger(busyTimeout) && busyTimeout >= 0 && busyTimeout <= 2 ** 31 - 1)
-  ) {
-    throw new ValidationError(
-      `Invalid busyTimeout=${String(busyTimeout)}: expected a non-negative integer of milliseconds`,
-    );
-  }
+  checkOption.oneOf('synchronous', options.synchronous, ['NORMAL', 'FULL']);
+  checkOption.milliseconds('busyTimeout', options.busyTimeout);
 }

@@ -13,6 +13,8 @@ import { READ_STREAM_BACKWARD, type ReadStreamBackwardParams } from './sql/read-
 import { READ_STREAM_FORWARD, type ReadStreamForwardParams } from './sql/read-stream-forward.js';
 import { SELECT_EVENTS_BY_ID, type StoredIdRow } from './sql/select-events-by-id.js';
 import { SELECT_STREAM_VERSION } from './sql/select-stream-version.js';
+import { SELECT_HEAD } from './sql/select-head.js';
+import { countEventsSql } from './sql/count-events.js';
 
 type Statement<P extends unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
 
@@ -29,7 +31,9 @@ export class SqliteStatements {
   readonly readStreamForward: Statement<ReadStreamForwardParams, StreamEventRow>;
   readonly readStreamBackward: Statement<ReadStreamBackwardParams, StreamEventRow>;
   readonly readAll: Statement<ReadAllParams, FeedEventRow>;
+  readonly head: Statement<[], number | null>;
   readonly #db: BetterSqlite3.Database;
+  readonly #counts = new Map<string, Statement<unknown[], number>>();
   readonly #filtered = new Map<string, Statement<[ReadAllFilteredParams], FeedEventRow>>();
 
   constructor(db: BetterSqlite3.Database) {
@@ -50,6 +54,21 @@ export class SqliteStatements {
       .raw()
       .safeIntegers(false);
     this.readAll = db.prepare<ReadAllParams, FeedEventRow>(READ_ALL).raw().safeIntegers(false);
+    this.head = db.prepare<[], number | null>(SELECT_HEAD).pluck().safeIntegers(false);
+  }
+
+  /** The statement counting events after a position with these filters (prepared once per shape). */
+  countEvents(types: boolean, categories: boolean): Statement<unknown[], number> {
+    const key = `${types ? 't' : ''}${categories ? 'c' : ''}`;
+    let statement = this.#counts.get(key);
+    if (statement === undefined) {
+      statement = this.#db
+        .prepare<unknown[], number>(countEventsSql(types, categories))
+        .pluck()
+        .safeIntegers(false);
+      this.#counts.set(key, statement);
+    }
+    return statement;
   }
 
   /**

@@ -3,7 +3,7 @@ import type { AppendResult } from '../../core/event-store.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
 import { resolveStoredIds, type StoredEventRef } from '../../core/idempotency.js';
 import { categoryOf } from '../../core/stream-id.js';
-import { sqlitePosition } from './sqlite-position.js';
+import { sequencePosition } from '../../core/position.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 
 /**
@@ -43,7 +43,7 @@ export function writeAppend(
       recordedAt,
     ).lastInsertRowid;
   }
-  return { streamId, version, position: sqlitePosition(position) };
+  return { streamId, version, position: sequencePosition(position) };
 }
 
 /** Where the caller-given ids of `append` are already stored. */
@@ -54,6 +54,6 @@ function storedRefs(statements: SqliteStatements, append: PreparedAppend): Store
     id: row.event_id,
     streamId: row.stream_id,
     version: row.version,
-    position: sqlitePosition(row.position),
+    position: sequencePosition(row.position),
   }));
 }

@@ -1,0 +1,287 @@
+import type { QueryConfig } from 'pg';
+import type { PreparedAppend } from '../../core/append-input.js';
+import type { AppendSubscription } from '../../core/append-signal.js';
+import type { StoreCapabilities } from '../../core/capabilities.js';
+import type { AppendResult } from '../../core/event-store.js';
+import type { RecordedEvent } from '../../core/events.js';
+import {
+  decodePosition,
+  encodePosition,
+  type Position,
+  type PositionCodec,
+} from '../../core/position.js';
+import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
+import { toRecordedEvents } from '../../core/recorded.js';
+import type { EventRegistry } from '../../core/registry.js';
+import type {
+  EventStoreDriver,
+  FeedFilterQuery,
+  StreamSlice,
+} from '../kernel/event-store-driver.js';
+import { AppendListener } from './append-listener.js';
+import { AppendNotifier } from './append-notifier.js';
+import { appendOutcome, isRacedUniqueViolation } from './append-outcome.js';
+import type { Connection } from './connection.js';
+import { toDatabaseError } from './database-error.js';
+import { positionOf, toStoredRows, type EventRowValues } from './event-rows.js';
+import { readFeedHealth, type FeedHealth } from './feed-health.js';
+import { feedQuery } from './feed-query.js';
+import { migrate } from './migrate.js';
+import { notificationChannel } from './schema-name.js';
+import { appendEventsValues, type AppendEventsRow } from './sql/append-events.js';
+import { countEventsSql, pendingEventsSql } from './sql/feed-statistics.js';
+import { statementsFor, type Statements } from './statements.js';
+
+/** Attempts of an append that hit a unique violation raced by another writer (the retry sees the winner). */
+const APPEND_ATTEMPTS = 3;
+/** The highest version a backward read can start from. */
+const LAST_VERSION = Number.MAX_SAFE_INTEGER;
+
+/**
+ * PostgreSQL's capabilities: shared by processes, `LISTEN/NOTIFY` wake-ups,
+ * read models in the events' database, asynchronous transactions, and a feed
+ * horizon that can hold back a committed event.
+ */
+export const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
+  multiProcess: true,
+  durable: true,
+  crossProcessNotifications: true,
+  atomicReadModels: true,
+  synchronousTransactions: false,
+  delayedVisibility: true,
+});
+
+/** A PostgreSQL position: the writing transaction's id, then the event's sequence number. */
+export type PostgresCursor = readonly [transactionId: bigint, globalPosition: bigint];
+
+/** Positions of two parts: transaction id and global position. */
+export const postgresPositions: PositionCodec<PostgresCursor> = {
+  decode: (position) => decodePosition(position, 2) as unknown as PostgresCursor,
+  encode: ([xid, position]) => encodePosition(xid, position),
+};
+
+/** What the driver is told beyond the connection. */
+export interface PostgresDriverSettings {
+  readonly registry: EventRegistry | undefined;
+  /** Create or upgrade the schema on first use (default true); false: only check it. */
+  readonly migrate: boolean;
+  /** Send `NOTIFY` after appends (default true). */
+  readonly notify: boolean;
+  readonly notifyIntervalMs: number | undefined;
+}
+
+/**
+ * The PostgreSQL driver, on a `pg` pool: appends in one round trip through the
+ * `append_events` function, a feed bounded by the transaction horizon, the
+ * schema migrated on first use.
+ */
+export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
+  readonly capabilities = POSTGRES_CAPABILITIES;
+  readonly positions = postgresPositions;
+  readonly #connection: Connection;
+  readonly #settings: PostgresDriverSettings;
+  readonly #sql: Statements;
+  readonly #notifier: AppendNotifier | undefined;
+  readonly #listener: AppendListener;
+  readonly #onPoolError = (): void => undefined;
+  #ready: Promise<void> | undefined;
+
+  constructor(connection: Connection, settings: PostgresDriverSettings) {
+    this.#connection = connection;
+    this.#settings = settings;
+    const { pool, schema } = connection;
+    this.#sql = statementsFor(schema);
+    const channel = notificationChannel(schema);
+    this.#notifier = settings.notify
+      ? new AppendNotifier(pool, channel, settings.notifyIntervalMs)
+      : undefined;
+    this.#listener = new AppendListener(connection.clientConfig, channel);
+    // Idle clients that lose their connection emit 'error' on the pool; the pool drops them.
+    pool.on('error', this.#onPoolError);
+  }
+
+  /** Creates or upgrades the schema once (again after a failure); safe from several processes at once. */
+  migrate(): Promise<void> {
+    const { pool, schema, secrets } = this.#connection;
+    this.#ready ??= migrate(pool, schema, secrets, this.#settings.migrate).catch(
+      (error: unknown) => {
+        this.#ready = undefined;
+        throw error;
+      },
+    );
+    return this.#ready;
+  }
+
+  async append(append: PreparedAppend): Promise<AppendResult> {
+    await this.migrate();
+    const query: QueryConfig = {
+      name: this.#sql.appendName,
+      text: this.#sql.append,
+      values: appendEventsValues(append),
+    };
+    for (let attempt = 1; ; attempt++) {
+      let rows: AppendEventsRow[];
+      try {
+        rows = (await this.#connection.pool.query<AppendEventsRow>(query)).rows;
+      } catch (error) {
+        if (attempt < APPEND_ATTEMPTS && isRacedUniqueViolation(error, append)) continue;
+        throw toDatabaseError(
+          error,
+          `append to stream "${append.streamId}"`,
+          this.#connection.secrets,
+        );
+      }
+      const { result, written } = appendOutcome(append, rows);
+      if (written) {
+        if (this.#notifier === undefined) this.#listener.wakeSoon();
+        else this.#notifier.poke();
+      }
+      return result;
+    }
+  }
+
+  async readStream(streamId: string, range: NormalizedReadOptions): Promise<StreamSlice> {
+    const { from, backward, limit } = range;
+    await this.migrate();
+    const start = backward ? (from ?? LAST_VERSION) : (from ?? 1);
+    const rows = await this.#rows(
+      backward ? this.#sql.readBackwardName : this.#sql.readForwardName,
+      backward ? this.#sql.readBackward : this.#sql.readForward,
+      [streamId, start, limit === Number.POSITIVE_INFINITY ? null : limit],
+      `read of stream "${streamId}"`,
+    );
+    const first = rows[0];
+    if (first === undefined) return { version: 0, events: [] };
+    const present = first[1] === null ? [] : rows;
+    return {
+      version: Number(first[0]),
+      events: toRecordedEvents(toStoredRows(present, 1), this.#settings.registry),
+    };
+  }
+
+  async readFeed(
+    after: PostgresCursor | undefined,
+    query: NormalizedReadAllOptions & FeedFilterQuery,
+  ): Promise<RecordedEvent[]> {
+    const [xid, position] = after ?? [0n, 0n];
+    await this.migrate();
+    const { name, text, values } = feedQuery(
+      this.#sql,
+      xid,
+      position,
+      query.limit,
+      query.types,
+      query.categories,
+    );
+    const rows = await this.#rows(name, text, values, 'read of the global feed');
+    return toRecordedEvents(toStoredRows(rows), this.#settings.registry);
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    await this.migrate();
+    const rows = await this.#rows(
+      this.#sql.getVersionName,
+      this.#sql.getVersion,
+      [streamId],
+      `version of stream "${streamId}"`,
+    );
+    return rows[0] === undefined ? 0 : Number(rows[0][0]);
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    await this.migrate();
+    const rows = await this.#rows(undefined, this.#sql.head, [], 'head of the feed');
+    const row = rows[0];
+    return row === undefined ? undefined : positionOf(row[0] as string, row[1] as string);
+  }
+
+  async countEventsAfter(
+    after: PostgresCursor | undefined,
+    filter: FeedFilterQuery,
+    cap: number,
+  ): Promise<number> {
+    const { types, categories } = filter;
+    const values = [...cursorValues(after), cap, ...filterValues(filter)];
+    await this.migrate();
+    const sql = countEventsSql(
+      this.#sql.quotedSchema,
+      types !== undefined,
+      categories !== undefined,
+    );
+    const rows = await this.#rows(undefined, sql, values, 'event count');
+    return Number(rows[0]?.[0] ?? 0);
+  }
+
+  async hasPendingEvents(
+    after: PostgresCursor | undefined,
+    filter: FeedFilterQuery,
+  ): Promise<boolean> {
+    const { types, categories } = filter;
+    const values = [...cursorValues(after), ...filterValues(filter)];
+    await this.migrate();
+    const sql = pendingEventsSql(
+      this.#sql.quotedSchema,
+      types !== undefined,
+      categories !== undefined,
+    );
+    const rows = await this.#rows(undefined, sql, values, 'pending events check');
+    return rows[0]?.[0] === true;
+  }
+
+  /** How far the global feed is held back (see `PostgresEventStore.getFeedHealth`). */
+  async feedHealth(): Promise<FeedHealth> {
+    await this.migrate();
+    try {
+      return await readFeedHealth(this.#connection.pool, this.#sql.feedHealth);
+    } catch (error) {
+      throw toDatabaseError(error, 'feed health query', this.#connection.secrets);
+    }
+  }
+
+  /**
+   * Calls `listener` soon after events are appended to this schema by any
+   * process, through one shared `LISTEN` connection (a hint: coalesced,
+   * possibly lost). With `notify: false` this store's own appends wake its
+   * listeners in-process instead.
+   */
+  onAppended(listener: () => void): AppendSubscription {
+    return this.#listener.add(listener);
+  }
+
+  /** Waits for a pending notification, stops listening and ends the pool if the store created it. */
+  async close(): Promise<void> {
+    await this.#notifier?.idle();
+    await this.#listener.close();
+    const { pool, owned } = this.#connection;
+    // An owned pool keeps its error listener: clients ending late may still report errors.
+    if (owned) await pool.end().catch(() => undefined);
+    else pool.off('error', this.#onPoolError);
+  }
+
+  async #rows(
+    name: string | undefined,
+    text: string,
+    values: unknown[],
+    action: string,
+  ): Promise<EventRowValues[]> {
+    try {
+      const query = { text, values, rowMode: 'array' as const };
+      const { pool } = this.#connection;
+      return (await pool.query<unknown[]>(name === undefined ? query : { ...query, name })).rows;
+    } catch (error) {
+      throw toDatabaseError(error, action, this.#connection.secrets);
+    }
+  }
+}
+
+function cursorValues(after: PostgresCursor | undefined): string[] {
+  const [xid, position] = after ?? [0n, 0n];
+  return [String(xid), String(position)];
+}
+
+function filterValues(filter: FeedFilterQuery): (readonly string[])[] {
+  const values: (readonly string[])[] = [];
+  if (filter.types !== undefined) values.push(filter.types);
+  if (filter.categories !== undefined) values.push(filter.categories);
+  return values;
+}
