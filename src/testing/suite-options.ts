@@ -1,13 +1,13 @@
+import type { StoreCapabilities } from '../core/capabilities.js';
 import type { EventStore } from '../core/event-store.js';
-import type { EventRegistry } from '../core/registry.js';
+import type { EventStoreOptions } from '../core/store-options.js';
 
-/** What a conformance or property suite passes to a store factory. */
-export interface StoreFactoryOptions {
-  /** A registry the store must use. */
-  registry?: EventRegistry;
-  /** The event size limit the store must enforce. */
-  maxEventBytes?: number;
-}
+/**
+ * What a conformance or property suite passes to a store factory: the options
+ * every store takes ({@link EventStoreOptions}). Some cases pass bad values
+ * on purpose and expect the factory to throw or reject with an `InvalidOptionError`.
+ */
+export type StoreFactoryOptions = EventStoreOptions;
 
 /** A test-suite function: `describe` of vitest, jest or `node:test`. */
 export type DescribeFn = (name: string, fn: () => void) => unknown;
@@ -20,8 +20,17 @@ export interface SuiteOptions {
   describe: DescribeFn;
   /** The test runner's `it`. */
   it: ItFn;
-  /** Returns a new, empty store (a fresh file, schema or database) on every call. */
+  /**
+   * Returns a new, empty store (a fresh file, schema or database) on every
+   * call. May throw or reject: bad shared options must fail here.
+   */
   createStore: (options: StoreFactoryOptions) => Promise<EventStore>;
+  /**
+   * The capabilities the stores of `createStore` declare. The suite registers
+   * the cases that depend on a capability from these flags, and checks that
+   * every store's `capabilities` equal them exactly.
+   */
+  capabilities: StoreCapabilities;
   /**
    * For persistent backends: closes `store` and opens the same storage again,
    * to check that what was written (and idempotency) survives a restart.

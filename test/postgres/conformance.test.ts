@@ -1,9 +1,19 @@
 import { describe, it } from 'vitest';
-import type { EventStore } from '../../src/index.js';
+import type { EventStore, StoreCapabilities } from '../../src/index.js';
 import { PostgresEventStore } from '../../src/stores/postgres/index.js';
 import { runConformanceSuite } from '../../src/testing/index.js';
 import type { StoreFactoryOptions } from '../../src/testing/index.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
+
+/** What a PostgreSQL store must declare, written out here so the suite checks the store's own flags. */
+const POSTGRES_STORE_CAPABILITIES: StoreCapabilities = {
+  multiProcess: true,
+  durable: true,
+  crossProcessNotifications: true,
+  atomicReadModels: true,
+  synchronousTransactions: false,
+  delayedVisibility: true,
+};
 
 const database = useTestDatabase('conformance');
 
@@ -22,4 +32,10 @@ async function reopenStore(store: EventStore, options: StoreFactoryOptions): Pro
   return PostgresEventStore.connect({ ...options, connectionString: database().url, schema });
 }
 
-runConformanceSuite('PostgreSQL', { describe, it, createStore, reopenStore });
+runConformanceSuite('PostgreSQL', {
+  describe,
+  it,
+  capabilities: POSTGRES_STORE_CAPABILITIES,
+  createStore,
+  reopenStore,
+});

@@ -1,5 +1,5 @@
 import { afterAll, describe, it } from 'vitest';
-import type { EventStore } from '../../src/index.js';
+import type { EventStore, StoreCapabilities } from '../../src/index.js';
 import { SqliteEventStore } from '../../src/stores/sqlite/index.js';
 import { runConformanceSuite } from '../../src/testing/index.js';
 import { runPropertySuite } from '../../src/testing/property/index.js';
@@ -10,8 +10,19 @@ import { createTempDir } from './support/temp-dir.js';
 const dir = createTempDir();
 afterAll(() => dir.remove());
 
+/** What a SQLite store must declare, written out here so the suite checks the store's own flags. */
+const sqliteCapabilities = (durable: boolean): StoreCapabilities => ({
+  multiProcess: durable,
+  durable,
+  crossProcessNotifications: false,
+  atomicReadModels: true,
+  synchronousTransactions: true,
+  delayedVisibility: false,
+});
+
 /** A fresh file per store; reopening closes the store and opens the same file again. */
 const onFile: Omit<SuiteOptions, 'describe' | 'it'> = {
+  capabilities: sqliteCapabilities(true),
   createStore: (options: StoreFactoryOptions) =>
     Promise.resolve(new SqliteEventStore(dir.file(), options)),
   reopenStore: async (store: EventStore, options: StoreFactoryOptions) => {
@@ -21,7 +32,9 @@ const onFile: Omit<SuiteOptions, 'describe' | 'it'> = {
   },
 };
 
+/** A private in-memory database per store: one process, nothing survives it. */
 const inMemory: Omit<SuiteOptions, 'describe' | 'it'> = {
+  capabilities: sqliteCapabilities(false),
   createStore: (options: StoreFactoryOptions) =>
     Promise.resolve(new SqliteEventStore(':memory:', options)),
 };

@@ -192,6 +192,9 @@ export function badInputCases({ describe, it, withStore }: CaseContext): void {
       rejects('readAll with batchSize 0', 'VALIDATION', (s) =>
         s.readAll({ batchSize: 0 }).toArray(),
       );
+      rejects('readAll with a signal that is not an AbortSignal', 'VALIDATION', (s) =>
+        s.readAll({ signal: { aborted: true } as never }).toArray(),
+      );
     });
   });
 }

@@ -19,6 +19,9 @@ export function concurrencyCases({ describe, it, withStore }: CaseContext): void
         for (const r of results) {
           if (r.status === 'rejected') {
             assert.ok(ConcurrencyError.is(r.reason), String(r.reason));
+            assert.equal(r.reason.code, 'CONCURRENCY');
+            assert.equal(r.reason.streamId, 'race-1');
+            assert.equal(r.reason.expectedVersion, 'no_stream');
             assert.equal(r.reason.actualVersion, 2);
           }
         }
@@ -42,8 +45,12 @@ export function concurrencyCases({ describe, it, withStore }: CaseContext): void
           );
           assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, `round ${v}`);
           for (const r of results) {
-            if (r.status === 'rejected')
-              assert.equal((r.reason as ConcurrencyError).actualVersion, v + 1);
+            if (r.status === 'rejected') {
+              assert.ok(ConcurrencyError.is(r.reason), String(r.reason));
+              assert.equal(r.reason.code, 'CONCURRENCY');
+              assert.equal(r.reason.expectedVersion, v);
+              assert.equal(r.reason.actualVersion, v + 1);
+            }
           }
         }
         const stream = await store.read('race-2');

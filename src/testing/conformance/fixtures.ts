@@ -64,6 +64,64 @@ export async function rejectsWith<T extends EventfoldError = EventfoldError>(
   return caught as T;
 }
 
+/**
+ * Asserts that `attempt` throws, or returns a promise that rejects, with an
+ * eventfold error of `code`; returns the error.
+ */
+export function failsWith<T extends EventfoldError = EventfoldError>(
+  attempt: () => unknown,
+  code: CoreErrorCode,
+  label = '',
+): Promise<T> {
+  return rejectsWith<T>(Promise.resolve().then(attempt), code, label);
+}
+
+/** Resolves with what `promise` rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>, label = ''): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  return assert.fail(`${label}: expected a rejection, but it resolved`);
+}
+
+/** Resolves after `ms` milliseconds. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A listener that counts its calls, and a way to wait for a number of them. */
+export interface CallCounter {
+  /** Pass this as the listener. */
+  readonly listener: () => void;
+  /** How many times `listener` was called. */
+  readonly count: number;
+  /** Resolves once `listener` was called `n` times; fails after `timeoutMs`. */
+  reached(n: number, timeoutMs?: number): Promise<void>;
+}
+
+/** Makes a {@link CallCounter}. */
+export function callCounter(): CallCounter {
+  let count = 0;
+  return {
+    listener: () => {
+      count++;
+    },
+    get count() {
+      return count;
+    },
+    async reached(n, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (count < n) {
+        if (Date.now() > deadline)
+          assert.fail(`expected ${n} call(s) within ${timeoutMs} ms, got ${count}`);
+        await pause(5);
+      }
+    },
+  };
+}
+
 /** Reads the whole global feed. */
 export function feed(store: EventStore): Promise<RecordedEvent[]> {
   return store.readAll().toArray();

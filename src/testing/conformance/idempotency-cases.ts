@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
-import type { EventIdConflictError } from '../../core/errors.js';
+import { ConcurrencyError, EventIdConflictError } from '../../core/errors.js';
 import type { NewEvent } from '../../core/events.js';
 import { assertFeedLength, type CaseContext, rejectsWith, uuid } from './fixtures.js';
 
 function withIds(n: number, type = 'Paid'): NewEvent<string, { n: number }>[] {
   return Array.from({ length: n }, (_, i) => ({ type, data: { n: i }, id: uuid() }));
+}
+
+/** The ids of `batch`, sorted (a conflict lists the stored ids in no set order). */
+function sortedIds(batch: readonly NewEvent[]): (string | undefined)[] {
+  return batch.map((e) => e.id).sort();
 }
 
 /** Appends are idempotent by event id; partial or different overlaps conflict. */
@@ -67,17 +72,35 @@ export function idempotencyCases({ describe, it, withStore, options }: CaseConte
       withStore(async (store) => {
         const batch = withIds(1);
         await store.append('Pay-5', batch);
-        await rejectsWith(
-          store.append('Pay-5', [...batch, ...withIds(1)]),
+        const extra = withIds(1);
+        const error = await rejectsWith<EventIdConflictError>(
+          store.append('Pay-5', [...batch, ...extra]),
           'EVENT_ID_CONFLICT',
-        ).then((error) => assert.ok(error.name === 'EventIdConflictError'));
+        );
+        assert.ok(ConcurrencyError.is(error), 'an EventIdConflictError is a ConcurrencyError');
+        assert.ok(EventIdConflictError.is(error));
+        assert.ok(error instanceof ConcurrencyError);
+        assert.equal(error.name, 'EventIdConflictError');
+        assert.equal(error.code, 'EVENT_ID_CONFLICT');
+        assert.equal(error.streamId, 'Pay-5');
+        assert.equal(error.expectedVersion, 'any');
+        assert.equal(error.actualVersion, 1);
+        assert.deepEqual(error.conflictingIds, [batch[0]?.id]);
+        assert.equal(await store.getVersion('Pay-5'), 1);
       }));
 
     it('rejects the same ids in another stream', () =>
       withStore(async (store) => {
         const batch = withIds(2);
         await store.append('Pay-6', batch);
-        await rejectsWith(store.append('Pay-7', batch), 'EVENT_ID_CONFLICT');
+        const error = await rejectsWith<EventIdConflictError>(
+          store.append('Pay-7', batch, { expectedVersion: 'no_stream' }),
+          'EVENT_ID_CONFLICT',
+        );
+        assert.equal(error.streamId, 'Pay-7');
+        assert.equal(error.expectedVersion, 'no_stream');
+        assert.equal(error.actualVersion, 0);
+        assert.deepEqual([...error.conflictingIds].sort(), sortedIds(batch));
         assert.equal(await store.exists('Pay-7'), false);
         await assertFeedLength(store, 2);
       }));
@@ -86,7 +109,13 @@ export function idempotencyCases({ describe, it, withStore, options }: CaseConte
       withStore(async (store) => {
         const batch = withIds(2);
         await store.append('Pay-8', batch);
-        await rejectsWith(store.append('Pay-8', [...batch].reverse()), 'EVENT_ID_CONFLICT');
+        const error = await rejectsWith<EventIdConflictError>(
+          store.append('Pay-8', [...batch].reverse()),
+          'EVENT_ID_CONFLICT',
+        );
+        assert.equal(error.streamId, 'Pay-8');
+        assert.equal(error.actualVersion, 2);
+        assert.deepEqual([...error.conflictingIds].sort(), sortedIds(batch));
         await assertFeedLength(store, 2);
       }));
 
@@ -94,17 +123,25 @@ export function idempotencyCases({ describe, it, withStore, options }: CaseConte
       withStore(async (store) => {
         const batch = withIds(2);
         await store.append('Pay-9', batch, { expectedVersion: 0 });
-        await rejectsWith(
+        const moved = await rejectsWith<EventIdConflictError>(
           store.append('Pay-9', batch, { expectedVersion: 1 }),
           'EVENT_ID_CONFLICT',
         );
+        assert.equal(moved.expectedVersion, 1);
+        assert.equal(moved.actualVersion, 2);
+        assert.deepEqual([...moved.conflictingIds].sort(), sortedIds(batch));
         await store.append('Pay-10', withIds(1));
         const later = withIds(1);
         await store.append('Pay-10', later, { expectedVersion: 1 });
-        await rejectsWith(
+        const notFirst = await rejectsWith<EventIdConflictError>(
           store.append('Pay-10', later, { expectedVersion: 'no_stream' }),
           'EVENT_ID_CONFLICT',
         );
+        assert.equal(notFirst.streamId, 'Pay-10');
+        assert.equal(notFirst.expectedVersion, 'no_stream');
+        assert.equal(notFirst.actualVersion, 2);
+        assert.deepEqual(notFirst.conflictingIds, [later[0]?.id]);
+        await assertFeedLength(store, 4);
       }));
 
     it('rejects two events with one id in the same append, writing nothing', () =>
@@ -120,9 +157,10 @@ export function idempotencyCases({ describe, it, withStore, options }: CaseConte
         await assertFeedLength(store, 0);
       }));
 
-    if (options.reopenStore !== undefined) {
-      const reopen = options.reopenStore;
-      it('survives a restart: data, versions and idempotency', async () => {
+    if (options.capabilities.durable) {
+      it('survives a restart: data, versions and idempotency (durable)', async () => {
+        const reopen = options.reopenStore;
+        assert.ok(reopen !== undefined, 'a durable store needs reopenStore in the suite options');
         let store = await options.createStore({});
         try {
           const batch = withIds(3);

@@ -1,38 +1,53 @@
 import type { SuiteOptions } from '../suite-options.js';
+import { abortCases } from './abort-cases.js';
 import { appendCases } from './append-cases.js';
 import { badInputCases } from './bad-input-cases.js';
+import { capabilityCases } from './capability-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { expectedVersionCases } from './expected-version-cases.js';
 import { feedCases } from './feed-cases.js';
+import { feedStatsCases } from './feed-stats-cases.js';
 import { caseContext } from './fixtures.js';
 import { idempotencyCases } from './idempotency-cases.js';
 import { lifecycleCases } from './lifecycle-cases.js';
+import { optionCases } from './option-cases.js';
 import { readCases } from './read-cases.js';
 import { registryCases } from './registry-cases.js';
 
 /**
- * Runs every case of eventfold's storage semantics against a backend: expected
- * versions, atomic batches, idempotency, stream reads, the global feed,
- * concurrent appends, the bad-input catalogue, registries and lifecycle. A new
- * backend is done when it passes all of it.
+ * Runs every case of eventfold's storage semantics against a backend: the
+ * declared capabilities, expected versions, atomic batches, idempotency, stream
+ * reads, the global feed and its statistics, cancelled feed reads, concurrent
+ * appends, the bad-input catalogue, shared options, registries, append
+ * listeners and closing. Cases that depend on a capability are registered only
+ * when `options.capabilities` has it. A new backend is done when it passes all of it.
  *
  * @example
  * ```ts
  * import { describe, it } from 'vitest';
  * import { runConformanceSuite } from 'eventfold/testing';
- * runConformanceSuite('my store', { describe, it, createStore: async (o) => new MyStore(o) });
+ * runConformanceSuite('my store', {
+ *   describe,
+ *   it,
+ *   capabilities: MY_CAPABILITIES,
+ *   createStore: async (options) => new MyStore(options),
+ * });
  * ```
  */
 export function runConformanceSuite(name: string, options: SuiteOptions): void {
   const context = caseContext(options);
   options.describe(`eventfold conformance: ${name}`, () => {
+    capabilityCases(context);
     appendCases(context);
     expectedVersionCases(context);
     idempotencyCases(context);
     readCases(context);
     feedCases(context);
+    feedStatsCases(context);
+    abortCases(context);
     concurrencyCases(context);
     badInputCases(context);
+    optionCases(context);
     registryCases(context);
     lifecycleCases(context);
   });

@@ -60,10 +60,11 @@ export function registryCases({ describe, it, withStore }: CaseContext): void {
             'VALIDATION',
           );
           assert.deepEqual(error.issues, [{ message: 'expected a string', path: ['title'] }]);
-          await rejectsWith(
+          const negative = await rejectsWith<ValidationError>(
             store.append('Pay-1', [{ type: 'Paid', data: { amount: -1 } }]),
             'VALIDATION',
           );
+          assert.deepEqual(negative.issues, [{ message: 'must be positive', path: ['amount'] }]);
           await assertFeedLength(store, 0);
           await store.append('Pay-1', [Paid({ amount: 5 })]);
           assert.deepEqual((await store.read('Pay-1')).events[0]?.data, { amount: 5 });
@@ -83,8 +84,13 @@ export function registryCases({ describe, it, withStore }: CaseContext): void {
           assert.ok((created?.data as { due: unknown }).due instanceof Date);
           assert.equal((created?.data as { due: Date }).due.toISOString(), due.toISOString());
           assert.deepEqual(noted?.data, { text: 'kept' });
-          const [fromFeed] = await store.readAll({ types: ['TaskCreated'] }).toArray();
-          assert.ok((fromFeed?.data as { due: unknown }).due instanceof Date);
+          const fromFeed = await store.readAll({ types: ['TaskCreated'] }).toArray();
+          assert.equal(fromFeed.length, 1);
+          const revived = (fromFeed[0]?.data as { due: unknown }).due;
+          assert.ok(revived instanceof Date);
+          assert.equal(revived.toISOString(), due.toISOString());
+          const page = await store.readAllPage({ categories: ['Task'] });
+          assert.deepEqual(page.events[0]?.data, { title: 'revive', due });
         },
         { registry: registry() },
       ));
@@ -101,9 +107,15 @@ export function registryCases({ describe, it, withStore }: CaseContext): void {
     it('rejects unknown types when strict', () =>
       withStore(
         async (store) => {
-          await rejectsWith(store.append('x-1', [{ type: 'Unknown', data: {} }]), 'VALIDATION');
+          const error = await rejectsWith<ValidationError>(
+            store.append('x-1', [{ type: 'Unknown', data: {} }]),
+            'VALIDATION',
+          );
+          assert.equal(error.message, 'Unknown event type "Unknown" (the registry is strict)');
           await assertFeedLength(store, 0);
-          await store.append('x-1', [Noted({ text: 'known' })]);
+          const result = await store.append('x-1', [Noted({ text: 'known' })]);
+          assert.equal(result.version, 1);
+          assert.deepEqual((await store.read('x-1')).events[0]?.data, { text: 'known' });
         },
         { registry: new EventRegistry([TaskCreated, Paid, Noted], { strict: true }) },
       ));

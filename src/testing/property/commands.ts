@@ -164,6 +164,39 @@ class ReadAllCommand implements Cmd {
     `readAll(after=${this.afterFraction}, limit=${this.limit}, types=${this.types?.join('|')}, categories=${this.categories?.join('|')}, batch=${this.batchSize})`;
 }
 
+class FeedStatsCommand implements Cmd {
+  constructor(
+    readonly afterFraction: number | undefined,
+    readonly types: readonly string[] | undefined,
+    readonly categories: readonly string[] | undefined,
+    readonly cap: number,
+  ) {}
+  check = () => true;
+  async run(model: StoreModel, real: RealSystem): Promise<void> {
+    assert.equal(await real.store.headPosition(), real.positions.at(-1), 'headPosition');
+    const afterIndex =
+      this.afterFraction === undefined || model.all.length === 0
+        ? -1
+        : Math.floor(this.afterFraction * model.all.length) - 1;
+    const after = afterIndex < 0 ? undefined : real.positions[afterIndex];
+    const filter = {
+      ...(this.types === undefined ? {} : { types: this.types }),
+      ...(this.categories === undefined ? {} : { categories: this.categories }),
+    };
+    const matching = model
+      .matching(this.types, this.categories)
+      .filter((e) => model.all.indexOf(e) > afterIndex).length;
+    assert.equal(
+      await real.store.countEventsAfter(after, filter, this.cap),
+      Math.min(matching, this.cap),
+      'countEventsAfter',
+    );
+    assert.equal(await real.store.hasPendingEvents(after, filter), false, 'hasPendingEvents');
+  }
+  toString = () =>
+    `feedStats(after=${this.afterFraction}, types=${this.types?.join('|')}, categories=${this.categories?.join('|')}, cap=${this.cap})`;
+}
+
 const optionalSubset = <T>(values: readonly T[]) =>
   fc.option(fc.subarray([...values], { minLength: 1 }), { nil: undefined });
 
@@ -206,5 +239,13 @@ export function commandArbitraries(): fc.Arbitrary<Cmd>[] {
         fc.integer({ min: 1, max: 7 }),
       )
       .map(([a, l, t, c, b]) => new ReadAllCommand(a, l, t, c, b)),
+    fc
+      .tuple(
+        fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+        optionalSubset(TYPES),
+        optionalSubset(CATEGORIES),
+        fc.integer({ min: 0, max: 12 }),
+      )
+      .map(([a, t, c, cap]) => new FeedStatsCommand(a, t, c, cap)),
   ];
 }

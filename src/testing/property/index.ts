@@ -1,8 +1,8 @@
 /**
  * The model-based property test of eventfold stores: random sequences of
  * appends (every expected-version mode, with and without ids, retries), stream
- * reads and feed reads, run against a store and a simple model, comparing every
- * result. Needs `fast-check` (an optional peer dependency).
+ * reads, feed reads and feed statistics (`headPosition`, `countEventsAfter`),
+ * run against a store and a simple model, comparing every result. Needs `fast-check` (an optional peer dependency).
  *
  * @module
  */
@@ -28,7 +28,12 @@ export interface PropertySuiteOptions extends SuiteOptions {
  * ```ts
  * import { describe, it } from 'vitest';
  * import { runPropertySuite } from 'eventfold/testing/property';
- * runPropertySuite('in-memory', { describe, it, createStore: async (o) => new InMemoryEventStore(o) });
+ * runPropertySuite('in-memory', {
+ *   describe,
+ *   it,
+ *   capabilities: new InMemoryEventStore().capabilities,
+ *   createStore: async (o) => new InMemoryEventStore(o),
+ * });
  * ```
  */
 export function runPropertySuite(name: string, options: PropertySuiteOptions): void {
