@@ -11,9 +11,9 @@ import {
 } from './aggregate-type.js';
 import type { EventContext } from './event-context.js';
 import { rehydrate } from './load-aggregate.js';
-import { saveAggregate, writeSnapshot, type SaveResult } from './save-aggregate.js';
-import type { SnapshotOptions } from './snapshot-options.js';
-import { everyNEvents } from './snapshot-policy.js';
+import { persistAggregate, writeSnapshot, type SaveResult } from './save-aggregate.js';
+import { checkSnapshotOptions, type SnapshotOptions } from './snapshot-options.js';
+import { checkOption } from '../core/options.js';
 
 /**
  * Options of an {@link AggregateRepository}.
@@ -26,6 +26,15 @@ import { everyNEvents } from './snapshot-policy.js';
 export interface AggregateRepositoryOptions {
   /** Load from snapshots and take them after saves. */
   snapshots?: SnapshotOptions;
+}
+
+/**
+ * Checks the options of a repository or an `AggregateStore` (internal): a bad
+ * one is an `InvalidOptionError` naming it (`snapshots.policy`).
+ */
+export function checkRepositoryOptions(options: unknown): void {
+  checkOption.object('options', options);
+  checkSnapshotOptions((options as AggregateRepositoryOptions | undefined)?.snapshots);
 }
 
 /**
@@ -57,13 +66,12 @@ export class AggregateRepository<A extends AggregateRoot> {
     kind: AggregateKind<A>,
     options: AggregateRepositoryOptions = {},
   ) {
+    checkRepositoryOptions(options);
     this.eventStore = eventStore;
     this.#kind = resolveKind(kind);
     this.type = this.#kind.type;
     this.schemaVersion = this.#kind.schemaVersion;
     this.#snapshots = options.snapshots;
-    const policy = options.snapshots?.policy;
-    if (typeof policy === 'number') everyNEvents(policy); // validates it
   }
 
   /** The stream id of the aggregate `id`: `${type}-${id}`. */
@@ -107,10 +115,7 @@ export class AggregateRepository<A extends AggregateRoot> {
         ),
       );
     }
-    return saveAggregate(this.eventStore, aggregate, {
-      ...context,
-      ...(this.#snapshots === undefined ? {} : { snapshots: this.#snapshots }),
-    });
+    return persistAggregate(this.eventStore, aggregate, context, this.#snapshots);
   }
 
   /** Whether the aggregate's stream has events. */

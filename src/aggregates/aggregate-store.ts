@@ -1,14 +1,18 @@
 import type { EventStore } from '../core/event-store.js';
 import type { AggregateRoot } from './aggregate-root.js';
-import { AggregateRepository, type AggregateRepositoryOptions } from './aggregate-repository.js';
+import {
+  AggregateRepository,
+  checkRepositoryOptions,
+  type AggregateRepositoryOptions,
+} from './aggregate-repository.js';
 import type { AggregateEventOf, AggregateKind } from './aggregate-type.js';
 import type { EventContext } from './event-context.js';
-import { saveAggregate, type SaveResult } from './save-aggregate.js';
+import { persistAggregate, type SaveResult } from './save-aggregate.js';
 
 /**
- * The source documents' `store.save(aggregate)` / `store.load(Class, id)` on
- * top of any event store: a thin wrapper that makes an
- * {@link AggregateRepository} per call, sharing one snapshot configuration.
+ * `store.save(aggregate)` / `store.load(Class, id)` on top of any event store:
+ * a thin wrapper that makes an {@link AggregateRepository} per call, sharing
+ * one snapshot configuration (checked when the store is created).
  *
  * @example
  * ```ts
@@ -26,6 +30,7 @@ export class AggregateStore {
   readonly #options: AggregateRepositoryOptions;
 
   constructor(eventStore: EventStore, options: AggregateRepositoryOptions = {}) {
+    checkRepositoryOptions(options);
     this.eventStore = eventStore;
     this.#options = options;
   }
@@ -40,10 +45,7 @@ export class AggregateStore {
     aggregate: A,
     context: EventContext = {},
   ): Promise<SaveResult<AggregateEventOf<A>>> {
-    return saveAggregate(this.eventStore, aggregate, {
-      ...context,
-      ...(this.#options.snapshots === undefined ? {} : { snapshots: this.#options.snapshots }),
-    });
+    return persistAggregate(this.eventStore, aggregate, context, this.#options.snapshots);
   }
 
   /** The aggregate, or `undefined` when it has no events. */
@@ -71,7 +73,7 @@ export class AggregateStore {
     return this.repository(kind).getVersion(id);
   }
 
-  /** The source document's `get_aggregate_version`: the version, or `undefined` when the aggregate does not exist. */
+  /** The aggregate's version, or `undefined` when the aggregate does not exist. */
   async getAggregateVersion<A extends AggregateRoot>(
     kind: AggregateKind<A>,
     id: string,

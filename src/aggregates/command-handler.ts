@@ -1,7 +1,11 @@
 import { v7 as uuidv7 } from 'uuid';
+import { abortable, sleep, type AbortOptions } from '../core/abort.js';
 import { ConcurrencyError, EventIdConflictError } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
+import { isPromiseLike } from '../core/is-promise-like.js';
+import { checkOption } from '../core/options.js';
 import type { Position } from '../core/position.js';
+import { abortScope } from './abort-scope.js';
 import type { AggregateRoot } from './aggregate-root.js';
 import type { AggregateRepository } from './aggregate-repository.js';
 import type { AggregateEventOf, AggregateStateOf } from './aggregate-type.js';
@@ -44,7 +48,24 @@ export interface ResolvedCommandContext extends EventContext {
   readonly commandId: string;
   readonly correlationId: string;
   readonly causationId: string;
+  /**
+   * Aborts when the caller's `signal` does or its `timeoutMs` passes (absent
+   * without either): an `async` decide may pass it to its own I/O.
+   */
+  readonly signal?: AbortSignal;
 }
+
+/**
+ * What {@link CommandHandler.handle} accepts after the command: the command's
+ * context (ids and metadata for its events) and a `signal` / `timeoutMs` that
+ * cancel it.
+ *
+ * @example
+ * ```ts
+ * await handler.handle('42', command, { correlationId: request.id, signal: request.signal, timeoutMs: 2_000 });
+ * ```
+ */
+export interface HandleOptions extends CommandContext, AbortOptions {}
 
 /**
  * What happens on a retry (for logs and metrics).
@@ -132,9 +153,11 @@ export class CommandHandler<A extends AggregateRoot, C> {
     decide: Decide<A, C>,
     options: CommandHandlerOptions = {},
   ) {
+    checkOption.object('options', options);
+    checkOption.function('onRetry', options.onRetry);
     this.repository = repository;
     this.#decide = decide;
-    this.#retry = resolveRetry(options.retry);
+    this.#retry = resolveRetry(options.retry, 'retry');
     this.#onRetry = options.onRetry;
   }
 
@@ -158,14 +181,43 @@ export class CommandHandler<A extends AggregateRoot, C> {
     );
   }
 
-  /** Handles `command` for the aggregate `id`; see the class description. */
-  async handle(id: string, command: C, context: CommandContext = {}): Promise<CommandResult<A>> {
-    const resolved = resolveContext(command, context);
+  /**
+   * Handles `command` for the aggregate `id`; see the class description.
+   * `signal` and `timeoutMs` cancel it between steps: a load, a pending
+   * `decide` and the backoff before a retry stop waiting, no further attempt
+   * starts, and the promise rejects with the signal's reason (a `TimeoutError`
+   * `DOMException` for `timeoutMs`). An append already sent is never cut short:
+   * when it succeeds, the command succeeded.
+   *
+   * @example
+   * ```ts
+   * const { version } = await handler.handle('42', { type: 'CompleteTask' }, { timeoutMs: 1_000 });
+   * ```
+   */
+  async handle(id: string, command: C, options: HandleOptions = {}): Promise<CommandResult<A>> {
+    checkOption.object('options', options);
+    const scope = abortScope(options);
+    try {
+      return await this.#attempt(id, command, resolveContext(command, options, scope.signal));
+    } finally {
+      scope[Symbol.dispose]();
+    }
+  }
+
+  async #attempt(
+    id: string,
+    command: C,
+    context: ResolvedCommandContext,
+  ): Promise<CommandResult<A>> {
+    const signal = context.signal;
     for (let attempt = 1; ; attempt++) {
-      const aggregate = await this.repository.loadOrCreate(id);
-      await this.#decide(aggregate, command, resolved);
+      signal?.throwIfAborted();
+      const aggregate = await abortable(this.repository.loadOrCreate(id), signal);
+      const decided = this.#decide(aggregate, command, context);
+      if (isPromiseLike(decided)) await abortable(Promise.resolve(decided), signal);
+      signal?.throwIfAborted();
       try {
-        const saved = await this.repository.save(aggregate, resolved);
+        const saved = await this.repository.save(aggregate, context);
         return {
           aggregate,
           state: aggregate.state as AggregateStateOf<A>,
@@ -177,15 +229,21 @@ export class CommandHandler<A extends AggregateRoot, C> {
       } catch (error) {
         if (!ConcurrencyError.is(error) || EventIdConflictError.is(error)) throw error;
         if (attempt > this.#retry.maxRetries) throw error;
+        signal?.throwIfAborted();
         const delayMs = backoffDelay(attempt, this.#retry);
         this.#onRetry?.({ id, retry: attempt, delayMs, error });
-        await sleep(delayMs);
+        await sleep(delayMs, signal);
       }
     }
   }
 }
 
-function resolveContext(command: unknown, context: CommandContext): ResolvedCommandContext {
+function resolveContext(
+  command: unknown,
+  options: HandleOptions,
+  signal: AbortSignal | undefined,
+): ResolvedCommandContext {
+  const { signal: _signal, timeoutMs: _timeoutMs, ...context } = options;
   const ownId =
     typeof command === 'object' &&
     command !== null &&
@@ -201,9 +259,6 @@ function resolveContext(command: unknown, context: CommandContext): ResolvedComm
     commandId,
     causationId,
     correlationId,
+    ...(signal === undefined ? {} : { signal }),
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.js';
+import { checkOption } from '../core/options.js';
 import type { NewEvent } from '../core/events.js';
 import { AggregateRoot } from './aggregate-root.js';
 import { assertAggregateType } from './aggregate-stream-id.js';
@@ -13,7 +13,7 @@ import type { Decider } from './decider.js';
  * ```
  */
 export interface DeciderAggregateOptions {
-  /** The version of the state's shape for snapshots (default 1). */
+  /** The version of the state's shape for snapshots: an integer ≥ 0 (default 1). */
   schemaVersion?: number;
 }
 
@@ -42,10 +42,9 @@ export class DeciderAggregate<C, E extends NewEvent, S> extends AggregateRoot<E,
   ) {
     super(id);
     assertAggregateType(type);
+    checkOption.object('options', options);
+    checkOption.integer('schemaVersion', options.schemaVersion);
     const schemaVersion = options.schemaVersion ?? 1;
-    if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 0) {
-      throw new ValidationError(`Invalid schemaVersion ${String(schemaVersion)}`);
-    }
     this.#type = type;
     this.#decider = decider;
     this.#schemaVersion = schemaVersion;

@@ -1,4 +1,5 @@
 import type { NewEvent } from '../core/events.js';
+import { checkOption } from '../core/options.js';
 import type { EventHandlers } from './event-handlers.js';
 import { UnhandledEventError } from './unhandled-event-error.js';
 
@@ -36,6 +37,9 @@ export function evolveWith<E extends NewEvent, S>(
   handlers: EventHandlers<E, S>,
   options: EvolveWithOptions = {},
 ): Reducer<S, E> {
+  checkOption.object('options', options);
+  checkOption.string('aggregateType', options.aggregateType);
+  checkOption.boolean('ignoreUnhandledEvents', options.ignoreUnhandledEvents);
   const table = handlers as unknown as Readonly<Record<string, Reducer<S, E> | undefined>>;
   const aggregateType = options.aggregateType ?? 'aggregate';
   const ignore = options.ignoreUnhandledEvents ?? false;

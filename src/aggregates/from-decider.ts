@@ -1,4 +1,5 @@
 import type { NewEvent } from '../core/events.js';
+import { checkOption } from '../core/options.js';
 import { assertAggregateType } from './aggregate-stream-id.js';
 import type { AggregateType } from './aggregate-type.js';
 import type { Decider } from './decider.js';
@@ -22,6 +23,8 @@ export function fromDecider<C, E extends NewEvent, S>(
   options: DeciderAggregateOptions = {},
 ): AggregateType<DeciderAggregate<C, E, S>> {
   assertAggregateType(type);
+  checkOption.object('options', options);
+  checkOption.integer('schemaVersion', options.schemaVersion);
   const schemaVersion = options.schemaVersion ?? 1;
   return {
     type,

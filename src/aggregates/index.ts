@@ -2,8 +2,8 @@
  * Aggregates on top of any eventfold store: the class style ({@link Aggregate}
  * with a typed handler table) and the decider style ({@link Decider}), one
  * repository for both, `AggregateStore` sugar (`save(aggregate)`,
- * `load(Class, id)`), a command handler with bounded retries, snapshots, and
- * correlation / causation metadata.
+ * `load(Class, id)`), a command handler with bounded retries that a signal or
+ * a timeout cancels, snapshots, and correlation / causation metadata.
  *
  * @module
  */
@@ -25,6 +25,7 @@ export {
   type CommandHandlerOptions,
   type CommandResult,
   type Decide,
+  type HandleOptions,
   type ResolvedCommandContext,
   type RetryInfo,
 } from './command-handler.js';

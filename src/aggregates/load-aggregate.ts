@@ -2,7 +2,8 @@ import type { EventStore } from '../core/event-store.js';
 import type { AggregateRoot } from './aggregate-root.js';
 import { aggregateStreamId } from './aggregate-stream-id.js';
 import { resolveKind, type AggregateKind, type ResolvedKind } from './aggregate-type.js';
-import type { SnapshotOptions } from './snapshot-options.js';
+import { checkOption } from '../core/options.js';
+import { checkSnapshotOptions, type SnapshotOptions } from './snapshot-options.js';
 import type { SnapshotStore } from '../core/contracts/snapshot-store.js';
 import { trackSnapshot } from './snapshot-tracking.js';
 
@@ -35,6 +36,8 @@ export async function loadAggregate<A extends AggregateRoot>(
   id: string,
   options: LoadAggregateOptions = {},
 ): Promise<A | undefined> {
+  checkOption.object('options', options);
+  checkSnapshotOptions(options.snapshots);
   return rehydrate(store, resolveKind(kind), id, options.snapshots?.store);
 }
 

@@ -4,7 +4,12 @@ import type { Position } from '../core/position.js';
 import type { AggregateRoot } from './aggregate-root.js';
 import type { AggregateEventOf } from './aggregate-type.js';
 import { withEventContext, type EventContext } from './event-context.js';
-import { DEFAULT_SNAPSHOT_POLICY, type SnapshotOptions } from './snapshot-options.js';
+import { checkOption } from '../core/options.js';
+import {
+  checkSnapshotOptions,
+  DEFAULT_SNAPSHOT_POLICY,
+  type SnapshotOptions,
+} from './snapshot-options.js';
 import { wantsSnapshot } from './snapshot-policy.js';
 import type { NewSnapshot } from '../core/contracts/snapshot-store.js';
 import { snapshotInfoOf, trackSnapshot } from './snapshot-tracking.js';
@@ -61,6 +66,19 @@ export async function saveAggregate<A extends AggregateRoot>(
   aggregate: A,
   options: SaveAggregateOptions = {},
 ): Promise<SaveResult<AggregateEventOf<A>>> {
+  checkOption.object('options', options);
+  const { snapshots, ...context } = options;
+  checkSnapshotOptions(snapshots);
+  return persistAggregate(store, aggregate, context, snapshots);
+}
+
+/** {@link saveAggregate} with its snapshot options already checked (internal). */
+export async function persistAggregate<A extends AggregateRoot>(
+  store: EventStore,
+  aggregate: A,
+  context: EventContext,
+  snapshots: SnapshotOptions | undefined,
+): Promise<SaveResult<AggregateEventOf<A>>> {
   const streamId = aggregate.streamId;
   const pending = [...(aggregate.uncommittedEvents as readonly AggregateEventOf<A>[])];
   if (pending.length === 0) {
@@ -72,7 +90,6 @@ export async function saveAggregate<A extends AggregateRoot>(
       snapshotted: false,
     };
   }
-  const { snapshots, ...context } = options;
   const events = withEventContext(pending, context);
   const previousVersion = aggregate.persistedVersion;
   const result = await store.append(streamId, events, {

@@ -1,4 +1,6 @@
-import type { SnapshotPolicy } from './snapshot-policy.js';
+import { InvalidOptionError } from '../core/errors.js';
+import { checkOption } from '../core/options.js';
+import { checkSnapshotPolicy, type SnapshotPolicy } from './snapshot-policy.js';
 import type { NewSnapshot, SnapshotStore } from '../core/contracts/snapshot-store.js';
 
 /**
@@ -33,4 +35,32 @@ export interface SnapshotOptions {
    * Default: a process warning.
    */
   onError?: (error: unknown, snapshot: NewSnapshot) => void;
+}
+
+/**
+ * Checks snapshot options once, where they are given (internal): an
+ * `InvalidOptionError` names a bad one under `name` (`snapshots.store`,
+ * `snapshots.policy`, `snapshots.onError`). `undefined` means "no snapshots".
+ */
+export function checkSnapshotOptions(options: unknown, name = 'snapshots'): void {
+  if (options === undefined) return;
+  checkOption.object(name, options);
+  const { store, policy, onError } = options as Partial<Record<keyof SnapshotOptions, unknown>>;
+  if (!isSnapshotStore(store)) {
+    throw new InvalidOptionError(`${name}.store`, store, 'a SnapshotStore (load, save, delete)');
+  }
+  checkSnapshotPolicy(`${name}.policy`, policy);
+  checkOption.function(`${name}.onError`, onError);
+}
+
+/** By shape rather than `instanceof`, so any implementation (or another copy of eventfold's) is accepted. */
+function isSnapshotStore(value: unknown): value is SnapshotStore {
+  const v = value as Partial<Record<'load' | 'save' | 'delete', unknown>> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.load === 'function' &&
+    typeof v.save === 'function' &&
+    typeof v.delete === 'function'
+  );
 }

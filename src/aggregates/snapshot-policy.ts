@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors.js';
+import { checkOption } from '../core/options.js';
 
 /**
  * What a snapshot policy function is told after a save.
@@ -42,23 +42,21 @@ export type SnapshotPolicy = number | ((context: SnapshotPolicyContext) => boole
  * ```
  */
 export function everyNEvents(n: number): (context: SnapshotPolicyContext) => boolean {
-  assertEveryN(n);
+  checkSnapshotPolicy('everyNEvents', n);
   return (context) => context.version - context.lastSnapshotVersion >= n;
 }
 
-/** Whether `policy` asks for a snapshot in `context` (internal). */
-export function wantsSnapshot(policy: SnapshotPolicy, context: SnapshotPolicyContext): boolean {
-  if (typeof policy === 'number') {
-    assertEveryN(policy);
-    return context.version - context.lastSnapshotVersion >= policy;
-  }
-  return policy(context);
+/**
+ * Checks a snapshot policy (internal): a function, or an integer ≥ 1; anything
+ * else is an `InvalidOptionError` naming the option `name`.
+ */
+export function checkSnapshotPolicy(name: string, policy: unknown): void {
+  if (typeof policy === 'function') return;
+  checkOption.integer(name, policy, 1);
 }
 
-function assertEveryN(n: number): void {
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new ValidationError(
-      `Invalid snapshot policy ${String(n)}: expected a positive integer number of events`,
-    );
-  }
+/** Whether a checked `policy` asks for a snapshot in `context` (internal). */
+export function wantsSnapshot(policy: SnapshotPolicy, context: SnapshotPolicyContext): boolean {
+  if (typeof policy === 'number') return context.version - context.lastSnapshotVersion >= policy;
+  return policy(context);
 }

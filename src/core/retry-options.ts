@@ -1,10 +1,10 @@
-import { ValidationError } from './errors.js';
+import { checkOption } from './options.js';
 
 /**
  * How a command handler (after a concurrency conflict) or a subscription (after a
- * failing handler) retries: at most
- * `maxRetries` times, waiting an exponentially growing, jittered delay:
- * attempt n waits between half and all of `min(maxDelayMs, initialDelayMs × 2^(n−1))`.
+ * failing handler) retries: at most `maxRetries` times, waiting an exponentially
+ * growing, jittered delay: retry n waits between half and all of
+ * `min(maxDelayMs, initialDelayMs × 2^(n−1))`.
  *
  * @example
  * ```ts
@@ -12,11 +12,11 @@ import { ValidationError } from './errors.js';
  * ```
  */
 export interface RetryOptions {
-  /** Retries after the first attempt (default 5; 0 never retries). */
+  /** Retries after the first attempt: an integer ≥ 0 (default 5; 0 never retries). */
   maxRetries?: number;
-  /** The delay before the first retry, before jitter (default 5 ms). */
+  /** The delay before the first retry, before jitter: integer milliseconds (default 5). */
   initialDelayMs?: number;
-  /** The longest delay, before jitter (default 500 ms). */
+  /** The longest delay, before jitter: integer milliseconds up to 2^31 − 1 (default 500). */
   maxDelayMs?: number;
 }
 
@@ -33,27 +33,35 @@ export const DEFAULT_RETRY = { maxRetries: 5, initialDelayMs: 5, maxDelayMs: 500
 /** {@link RetryOptions} checked, with defaults (internal). */
 export type ResolvedRetry = Readonly<Required<RetryOptions>>;
 
-/** Checks retry options and fills in defaults (internal). */
-export function resolveRetry(options: RetryOptions = {}): ResolvedRetry {
-  const resolved = { ...DEFAULT_RETRY, ...options };
-  for (const [key, value] of Object.entries(resolved)) {
-    if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
-      throw new ValidationError(
-        `Invalid retry option ${key}=${String(value)}: expected a number ≥ 0`,
-      );
-    }
-  }
-  if (!Number.isSafeInteger(resolved.maxRetries)) {
-    throw new ValidationError(
-      `Invalid retry option maxRetries=${resolved.maxRetries}: expected an integer`,
-    );
-  }
-  return resolved;
+/**
+ * Checks retry options and fills in defaults (internal). A bad value is an
+ * `InvalidOptionError` naming it under `name` (`retry.maxRetries`).
+ *
+ * @example
+ * ```ts
+ * resolveRetry({ maxRetries: 2 }); // { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 500 }
+ * ```
+ */
+export function resolveRetry(
+  options: RetryOptions | undefined = {},
+  name = 'retry',
+): ResolvedRetry {
+  checkOption.object(name, options);
+  const { maxRetries, initialDelayMs, maxDelayMs } = options;
+  checkOption.integer(`${name}.maxRetries`, maxRetries);
+  checkOption.milliseconds(`${name}.initialDelayMs`, initialDelayMs);
+  checkOption.milliseconds(`${name}.maxDelayMs`, maxDelayMs);
+  return {
+    maxRetries: maxRetries ?? DEFAULT_RETRY.maxRetries,
+    initialDelayMs: initialDelayMs ?? DEFAULT_RETRY.initialDelayMs,
+    maxDelayMs: maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+  };
 }
 
 /**
  * The delay before retry number `retry` (1-based): exponential backoff with
- * "equal jitter", a random point in the upper half of the backoff.
+ * "equal jitter", a random point in the upper half of
+ * `min(maxDelayMs, initialDelayMs × 2^(retry−1))`. `random` returns a number in [0, 1).
  *
  * @example
  * ```ts
@@ -62,7 +70,7 @@ export function resolveRetry(options: RetryOptions = {}): ResolvedRetry {
  */
 export function backoffDelay(
   retry: number,
-  options: Readonly<Required<RetryOptions>>,
+  options: Readonly<Pick<Required<RetryOptions>, 'initialDelayMs' | 'maxDelayMs'>>,
   random: () => number = Math.random,
 ): number {
   const backoff = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (retry - 1));
