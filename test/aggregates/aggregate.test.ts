@@ -9,8 +9,6 @@ import {
   UnhandledEventError,
   ValidationError,
   aggregateStreamId,
-  backoffDelay,
-  CommandHandler,
   evolveWith,
   fromDecider,
   withEventContext,
@@ -227,31 +225,7 @@ describe('DeciderAggregate and fromDecider', () => {
   });
 });
 
-describe('retries and event context', () => {
-  it('backoff grows exponentially, is jittered within its upper half, and is capped', () => {
-    const options = { maxRetries: 10, initialDelayMs: 4, maxDelayMs: 50 };
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, options, () => 0))).toEqual([
-      2, 4, 8, 16, 25,
-    ]);
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, options, () => 1))).toEqual([
-      4, 8, 16, 32, 50,
-    ]);
-  });
-
-  it('rejects bad retry options', () => {
-    const repository = new AggregateRepository(new InMemoryEventStore(), BankAccount);
-    const decide = () => undefined;
-    expect(() => new CommandHandler(repository, decide, { retry: { maxRetries: -1 } })).toThrow(
-      ValidationError,
-    );
-    expect(() => new CommandHandler(repository, decide, { retry: { maxRetries: 1.5 } })).toThrow(
-      ValidationError,
-    );
-    expect(
-      () => new CommandHandler(repository, decide, { retry: { initialDelayMs: Number.NaN } }),
-    ).toThrow(ValidationError);
-  });
-
+describe('event context', () => {
   it('withEventContext merges metadata without changing the events, and checks the ids', () => {
     const events = [AccountOpened({ owner: 'Ada' }, { metadata: { own: 1 } })];
     const stamped = withEventContext(events, {

@@ -1,15 +1,19 @@
 import type {
   AppendOptions,
   AppendResult,
+  AppendSubscription,
   EventFeed,
   EventRegistry,
   EventStore,
+  FeedFilter,
   NewEvent,
+  Position,
   ReadAllOptions,
   ReadAllPage,
   ReadOptions,
   ReadResult,
   Recorded,
+  StoreCapabilities,
 } from '../../src/index.js';
 
 /**
@@ -26,6 +30,10 @@ export class InstrumentedStore implements EventStore {
 
   get registry(): EventRegistry | undefined {
     return this.inner.registry;
+  }
+
+  get capabilities(): StoreCapabilities {
+    return this.inner.capabilities;
   }
 
   async append(
@@ -62,8 +70,28 @@ export class InstrumentedStore implements EventStore {
     return this.inner.getVersion(streamId);
   }
 
+  headPosition(): Promise<Position | undefined> {
+    return this.inner.headPosition();
+  }
+
+  countEventsAfter(after: Position | undefined, filter: FeedFilter, cap: number): Promise<number> {
+    return this.inner.countEventsAfter(after, filter, cap);
+  }
+
+  hasPendingEvents(after: Position | undefined, filter: FeedFilter): Promise<boolean> {
+    return this.inner.hasPendingEvents(after, filter);
+  }
+
+  onAppended(listener: () => void): AppendSubscription {
+    return this.inner.onAppended(listener);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
+  }
+
+  [Symbol.asyncDispose](): PromiseLike<void> {
+    return this.inner[Symbol.asyncDispose]();
   }
 }
 
@@ -75,4 +103,14 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected a rejection, but the promise resolved');
+}
+
+/** The error `body` throws; fails when it returns. */
+export function thrownBy(body: () => unknown): unknown {
+  try {
+    body();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, but nothing was thrown');
 }

@@ -114,9 +114,9 @@ describe('SqliteSnapshotStore', () => {
           'SELECT version, schema_version, state FROM eventfold_snapshots WHERE stream_id = ?',
         )
         .get('BankAccount-r1');
-      // Saves end at versions 1, 8, 15, …: the policy snapshots at the first save 100 or more events after the last.
-      expect(row?.version).toBeGreaterThanOrEqual(200);
-      expect(row?.version).toBeLessThan(250);
+      // Saves end at versions 1, 8, 15, … 246, 250: the policy snapshots at the first save
+      // 100 or more events after the last one, so at 106 and then 211.
+      expect(row?.version).toBe(211);
       expect(row?.schema_version).toBe(1);
       const snapshotVersion = row?.version ?? 0;
 
@@ -151,7 +151,15 @@ describe('SqliteSnapshotStore', () => {
     const saved = await firstSnapshots.load('BankAccount-r2');
     await firstSnapshots.close();
     await first.close();
-    expect(saved).toBeDefined();
+    // Saves end at versions 1, 8, … 57, 60: every 20 events snapshots at 22 and 43.
+    expect(saved).toEqual({
+      streamId: 'BankAccount-r2',
+      version: 43,
+      schemaVersion: 1,
+      state: { status: 'open', owner: 'Ada', balance: (42 * 43) / 2, transactions: 42 },
+      createdAt: saved?.createdAt,
+    });
+    expect(saved?.createdAt).toBeInstanceOf(Date);
 
     const store = new SqliteEventStore(file);
     const snapshots = new SqliteSnapshotStore(store);
