@@ -1,8 +1,8 @@
 /**
- * Aggregates in both styles on one store: a bank account as a class (the
- * source document's `store.save(account)` / `store.load(BankAccount, id)`),
- * the same account as a decider, a command handler with correlation ids and
- * retries under contention, and snapshots.
+ * Aggregates in both styles on one store: a bank account as a class
+ * (`store.save(account)` / `store.load(BankAccount, id)`), the same account as
+ * a decider, a command handler with correlation ids, retries under contention
+ * and cancellation, and snapshots.
  *
  * Run: `npx tsx examples/aggregates.ts [store-url]` (default `memory:`).
  */
@@ -157,6 +157,26 @@ export async function main(
     const last = results.reduce((a, b) => (a.version > b.version ? a : b));
     print(`All 5 landed: balance ${last.state.balance} at version ${last.version}`);
     print(`Conflicts retried: ${retries > 0 ? 'yes' : 'none needed'}`);
+
+    print('\n=== Cancelling a command: a deadline, and a signal ===');
+    const onTime = await deciderHandler.handle(
+      joint,
+      { type: 'Deposit', amount: 1 },
+      { timeoutMs: 5_000 },
+    );
+    print(`Within its 5 s deadline: balance ${onTime.state.balance}`);
+    const controller = new AbortController();
+    controller.abort(new Error('the client went away'));
+    try {
+      await deciderHandler.handle(
+        joint,
+        { type: 'Deposit', amount: 1_000 },
+        { signal: controller.signal },
+      );
+    } catch (error) {
+      if (error !== controller.signal.reason) throw error;
+      print(`Cancelled before it started: ${(error as Error).message}`);
+    }
   } finally {
     await store.close();
   }
