@@ -1,6 +1,7 @@
 // @ts-check
 import path from 'node:path';
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const SRC = path.join(import.meta.dirname, 'src');
@@ -139,5 +140,6 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
   },
 );
