@@ -57,6 +57,9 @@ class AppendCommand implements Cmd {
         (err: unknown) => err,
       );
       assert.ok(ConcurrencyError.is(error), String(error));
+      assert.equal(error.code, 'CONCURRENCY', 'new ids never conflict');
+      assert.equal(error.streamId, this.stream);
+      assert.equal(error.expectedVersion, expectedVersion);
       assert.equal(error.actualVersion, current);
       return;
     }
