@@ -28,7 +28,7 @@ export interface ApplyStep<Tx> {
 /**
  * Applies `events` in order inside a storage transaction and returns the
  * outcome (the checkpoint at the last event covered). Stays synchronous while
- * the handlers are (SQLite needs that); a handler's throw or rejection becomes
+ * the handlers are (a synchronous storage needs that); a handler's throw or rejection becomes
  * a {@link SliceFailure} with the event's index.
  */
 export function applyEvents<Tx>(

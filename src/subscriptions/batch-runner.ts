@@ -5,14 +5,18 @@ import { applyEvents, SliceFailure, type ApplyStep } from './apply-events.js';
 import { toDeadLetterError } from '../core/contracts/dead-letter-store.js';
 import { HandlerFailedError } from './handler-failed-error.js';
 import type { SubscriptionErrorInfo } from './subscription-options.js';
-import type { SubscriptionStorage, TransactionOutcome } from '../core/contracts/subscription-storage.js';
+import type {
+  SubscriptionStorage,
+  TransactionOutcome,
+} from '../core/contracts/subscription-storage.js';
 import { isPromiseLike } from '../core/is-promise-like.js';
+import { runInTransaction } from './run-in-transaction.js';
 
 /**
  * How a subscription applies an event (for the built-in entry points
  * `subscribe` and `startProjection`): before its checkpoint transaction
- * (a handler, at-least-once), or inside it (a projection, exactly-once on an
- * atomic storage).
+ * (a handler, at-least-once), or inside it (a projection, exactly-once on a
+ * storage with `atomicReadModels`).
  */
 export interface EventApplier<Tx> {
   readonly inTransaction: boolean;
@@ -31,7 +35,7 @@ export interface BatchHost<Tx> {
   readonly name: string;
   readonly storage: SubscriptionStorage<Tx>;
   readonly applier: EventApplier<Tx>;
-  /** Apply inside the storage transaction (a projection on an atomic storage). */
+  /** Apply inside the storage transaction (a projection on a storage with `atomicReadModels`). */
   readonly inTransaction: boolean;
   readonly retry: ResolvedRetry;
   readonly onFailure: 'park' | 'stop';
@@ -81,11 +85,11 @@ export class BatchRunner<Tx> {
     const { name, storage, applier } = this.#host;
     if (!this.#host.inTransaction) {
       const fault = await this.#handleAlone(event);
-      if (fault === undefined) await storage.transaction({ name }, () => outcome);
+      if (fault === undefined) await runInTransaction(storage, { name }, () => outcome);
       return fault;
     }
     try {
-      await storage.transaction({ name }, (tx) => {
+      await runInTransaction(storage, { name }, (tx) => {
         let result: unknown;
         try {
           result = applier.apply(event, tx);
@@ -142,7 +146,7 @@ export class BatchRunner<Tx> {
   async #commitSlice(slice: readonly RecordedEvent[]): Promise<number> {
     const host = this.#host;
     const progress = { covered: 0, handled: 0 };
-    await host.storage.transaction({ name: host.name, expected: host.stored() }, (tx) => {
+    await runInTransaction(host.storage, { name: host.name, expected: host.stored() }, (tx) => {
       progress.covered = 0;
       progress.handled = 0;
       return applyEvents(slice, tx, this.#step, progress);
@@ -183,7 +187,7 @@ export class BatchRunner<Tx> {
     }
     const last = events[covered - 1];
     if (last !== undefined) {
-      await host.storage.transaction({ name: host.name, expected: host.stored() }, () => ({
+      await runInTransaction(host.storage, { name: host.name, expected: host.stored() }, () => ({
         checkpoint: last.position,
       }));
       host.advance(last.position, handled);
@@ -233,13 +237,13 @@ export class BatchRunner<Tx> {
     };
     if (host.inTransaction) {
       // Parked together with the checkpoint past it.
-      await host.storage.transaction({ name: host.name, expected: host.stored() }, () => ({
+      await runInTransaction(host.storage, { name: host.name, expected: host.stored() }, () => ({
         park,
         checkpoint: event.position,
       }));
       host.advance(event.position, 0);
     } else {
-      await host.storage.transaction({ name: host.name }, () => ({ park }));
+      await runInTransaction(host.storage, { name: host.name }, () => ({ park }));
     }
     return 'parked';
   }

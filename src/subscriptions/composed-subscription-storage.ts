@@ -1,3 +1,4 @@
+import { applyOutcome } from '../core/contracts/apply-outcome.js';
 import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
 import type { CheckpointStore } from '../core/contracts/checkpoint-store.js';
 import type { DeadLetterStore } from '../core/contracts/dead-letter-store.js';
@@ -17,9 +18,10 @@ export interface SubscriptionStorageParts {
 
 /**
  * A subscription storage made of separate checkpoint, dead-letter and lease
- * stores (yours, or the in-memory ones). Not atomic: the work runs first, then
- * the outcome is written store by store, and the checkpoint is written last and
- * conditionally, so delivery is at-least-once. Projection handlers get `undefined`.
+ * stores (yours, or the in-memory ones). Without `atomicReadModels`: the work
+ * runs first, then the outcome is written store by store, and the checkpoint
+ * is written last and conditionally, so delivery is at-least-once. Projection
+ * handlers get `undefined`.
  *
  * @example
  * ```ts
@@ -34,7 +36,7 @@ export class ComposedSubscriptionStorage implements SubscriptionStorage {
   readonly checkpoints: CheckpointStore;
   readonly deadLetters: DeadLetterStore;
   readonly leases: LeaseStore;
-  readonly atomic: boolean = false;
+  readonly capabilities = { atomicReadModels: false, synchronousTransactions: false } as const;
 
   constructor(parts: SubscriptionStorageParts) {
     this.checkpoints = parts.checkpoints;
@@ -52,15 +54,21 @@ export class ComposedSubscriptionStorage implements SubscriptionStorage {
       if (actual !== expected) throw new CheckpointConflictError(name, expected, actual);
     }
     const outcome = await work(undefined);
-    if (outcome.park !== undefined) await this.deadLetters.park(outcome.park);
-    if (outcome.unpark !== undefined) await this.deadLetters.remove(name, outcome.unpark);
-    for (const reset of outcome.reset ?? []) {
-      await this.deadLetters.clear(reset);
-      if (reset !== name) await this.checkpoints.save(reset, null);
-    }
-    const checkpoint = outcome.reset?.includes(name) === true ? null : outcome.checkpoint;
-    if (checkpoint !== undefined) {
-      await this.checkpoints.save(name, checkpoint, expected === undefined ? {} : { expected });
-    }
+    await applyOutcome(outcome, name, {
+      park: (letter) => this.deadLetters.park(letter),
+      unpark: async (subscription, eventId) => {
+        await this.deadLetters.remove(subscription, eventId);
+      },
+      clearDeadLetters: async (subscription) => {
+        await this.deadLetters.clear(subscription);
+      },
+      // The scope's own checkpoint is written last, and only if it is still the expected one.
+      saveCheckpoint: (checkpoint, position) =>
+        this.checkpoints.save(
+          checkpoint,
+          position,
+          checkpoint === name && expected !== undefined ? { expected } : {},
+        ),
+    });
   }
 }

@@ -1,4 +1,5 @@
-import { ValidationError } from '../core/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
+import { checkOption } from '../core/options.js';
 
 /**
  * Membership of a consumer group: `members` instances share the work of one
@@ -44,15 +45,16 @@ export function subscriptionNames(name: string, members?: number): string[] {
   return Array.from({ length: members }, (_, member) => groupMemberName(name, { members, member }));
 }
 
-/** Checks group options; throws a {@link ValidationError}. */
-export function checkGroup(group: ConsumerGroupOptions): void {
-  const { members, member } = group;
-  if (!(Number.isSafeInteger(members) && members >= 1)) {
-    throw new ValidationError(`Invalid group.members=${String(members)}: expected an integer ≥ 1`);
-  }
-  if (!(Number.isSafeInteger(member) && member >= 0 && member < members)) {
-    throw new ValidationError(
-      `Invalid group.member=${String(member)}: expected an integer from 0 to ${members - 1}`,
-    );
+/** Checks the `group` option; throws an `InvalidOptionError` naming `group.members` or `group.member`. */
+export function checkGroup(group: unknown): asserts group is ConsumerGroupOptions | undefined {
+  checkOption.object('group', group);
+  if (group === undefined) return;
+  const { members, member } = group as Partial<ConsumerGroupOptions>;
+  checkOption.integer('group.members', members, 1);
+  if (members === undefined)
+    throw new InvalidOptionError('group.members', members, 'an integer ≥ 1');
+  checkOption.integer('group.member', member, 0, members - 1);
+  if (member === undefined) {
+    throw new InvalidOptionError('group.member', member, `an integer from 0 to ${members - 1}`);
   }
 }

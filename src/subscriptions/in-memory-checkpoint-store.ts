@@ -1,6 +1,10 @@
 import type { Position } from '../core/position.js';
 import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
-import type { Checkpoint, CheckpointStore, ExpectedCheckpoint } from '../core/contracts/checkpoint-store.js';
+import type {
+  Checkpoint,
+  CheckpointStore,
+  ExpectedCheckpoint,
+} from '../core/contracts/checkpoint-store.js';
 import { assertSubscriptionName } from '../core/contracts/subscription-name.js';
 
 /**

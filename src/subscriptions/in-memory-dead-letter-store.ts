@@ -1,4 +1,8 @@
-import type { DeadLetter, DeadLetterStore, NewDeadLetter } from '../core/contracts/dead-letter-store.js';
+import type {
+  DeadLetter,
+  DeadLetterStore,
+  NewDeadLetter,
+} from '../core/contracts/dead-letter-store.js';
 import { assertSubscriptionName } from '../core/contracts/subscription-name.js';
 
 /**

@@ -31,7 +31,11 @@ export {
   readSubscriptionStatuses,
   type StoredSubscriptionStatus,
 } from './read-subscription-statuses.js';
-export type { Checkpoint, CheckpointStore, ExpectedCheckpoint } from '../core/contracts/checkpoint-store.js';
+export type {
+  Checkpoint,
+  CheckpointStore,
+  ExpectedCheckpoint,
+} from '../core/contracts/checkpoint-store.js';
 export {
   toDeadLetterError,
   type DeadLetter,
@@ -41,11 +45,25 @@ export {
 } from '../core/contracts/dead-letter-store.js';
 export type { Lease, LeaseInfo, LeaseStore } from '../core/contracts/lease-store.js';
 export type {
-  FeedFilter,
+  AnySubscriptionStorage,
+  StorageTransaction,
+  SubscriptionStateStores,
   SubscriptionStorage,
+  SubscriptionStorageCapabilities,
   TransactionOutcome,
   TransactionScope,
 } from '../core/contracts/subscription-storage.js';
+export type {
+  HandlerResult,
+  IsSynchronous,
+  NotPromise,
+  NotThenable,
+  Synchronous,
+  SynchronousTransaction,
+  TransactionResult,
+} from '../core/contracts/synchronous-transaction.js';
+export { SynchronousTransactionError } from '../core/contracts/synchronous-transaction-error.js';
+export { applyOutcome, type OutcomeWriter } from '../core/contracts/apply-outcome.js';
 export { InMemoryCheckpointStore } from './in-memory-checkpoint-store.js';
 export { InMemoryDeadLetterStore } from './in-memory-dead-letter-store.js';
 export { InMemoryLeaseStore } from './in-memory-lease-store.js';
@@ -58,4 +76,7 @@ export { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-e
 export { HandlerFailedError, type SubscriptionErrorCode } from './handler-failed-error.js';
 export { groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
 export { groupMemberOf, streamHash } from './stream-hash.js';
-export { assertSubscriptionName, MAX_SUBSCRIPTION_NAME_LENGTH } from '../core/contracts/subscription-name.js';
+export {
+  assertSubscriptionName,
+  MAX_SUBSCRIPTION_NAME_LENGTH,
+} from '../core/contracts/subscription-name.js';

@@ -1,7 +1,7 @@
 import type { EventStore } from '../core/event-store.js';
 import { measureLag } from './feed-lag.js';
 import type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
-import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
+import type { AnySubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
 /** What only the running instance knows of itself. */
 export interface InstanceFacts {
@@ -13,14 +13,14 @@ export interface InstanceFacts {
 /** A running subscription's status: its stored state (checkpoint, lag, parked, lease) and its own facts. */
 export async function instanceStatus(
   store: EventStore,
-  storage: SubscriptionStorage<unknown>,
+  storage: AnySubscriptionStorage,
   name: string,
   filter: { types: readonly string[] | undefined; categories: readonly string[] | undefined },
   facts: InstanceFacts,
 ): Promise<SubscriptionStatus> {
   const checkpoint = (await storage.checkpoints.load(name))?.position ?? null;
   const [lag, parked, lease] = await Promise.all([
-    measureLag(store, storage, checkpoint, filter),
+    measureLag(store, checkpoint, filter),
     storage.deadLetters.count(name),
     storage.leases.holderOf(name),
   ]);

@@ -1,36 +1,52 @@
+import { abortable, type AbortOptions } from '../core/abort.js';
 import type { Position } from '../core/position.js';
+import { cancellation } from './cancellation.js';
 import { Deferred } from './deferred.js';
+
+interface Waiter {
+  readonly position: Position;
+  readonly done: Deferred;
+}
 
 /** Callers of `waitForPosition`, resolved once the stored checkpoint reaches their position. */
 export class PositionWaiters {
-  readonly #waiters: { position: Position; done: Deferred }[] = [];
+  readonly #waiters = new Set<Waiter>();
 
-  /** A promise that resolves once {@link settle} sees a checkpoint at or past `position`. */
-  add(position: Position): Promise<void> {
-    const done = new Deferred<void>();
-    this.#waiters.push({ position, done });
-    return done.promise;
+  /** How many callers wait. */
+  get size(): number {
+    return this.#waiters.size;
+  }
+
+  /**
+   * A promise that resolves once {@link settle} sees a checkpoint at or past
+   * `position`; it rejects with the signal's reason when `options.signal`
+   * aborts or `options.timeoutMs` passes first, and the waiter is gone then.
+   * Throws an `InvalidOptionError` for bad options.
+   */
+  add(position: Position, options?: AbortOptions): Promise<void> {
+    const { signal, release } = cancellation(options);
+    const waiter: Waiter = { position, done: new Deferred() };
+    this.#waiters.add(waiter);
+    if (signal === undefined) return waiter.done.promise;
+    return abortable(waiter.done.promise, signal, () => this.#waiters.delete(waiter)).finally(
+      release,
+    );
   }
 
   /** Resolves the waiters that `stored` has reached. */
   settle(stored: Position | null): void {
     if (stored === null) return;
-    this.#take((w) => stored >= w.position).forEach((w) => w.done.resolve());
+    for (const waiter of this.#take((w) => stored >= w.position)) waiter.done.resolve();
   }
 
   /** Rejects every waiter with `error`. */
   fail(error: unknown): void {
-    this.#take(() => true).forEach((w) => w.done.reject(error));
+    for (const waiter of this.#take(() => true)) waiter.done.reject(error);
   }
 
-  #take(match: (w: { position: Position }) => boolean): { done: Deferred }[] {
-    const taken: { done: Deferred }[] = [];
-    for (let i = this.#waiters.length - 1; i >= 0; i--) {
-      const waiter = this.#waiters[i] as { position: Position; done: Deferred };
-      if (!match(waiter)) continue;
-      taken.push(waiter);
-      this.#waiters.splice(i, 1);
-    }
+  #take(match: (waiter: Waiter) => boolean): Waiter[] {
+    const taken = [...this.#waiters].filter(match);
+    for (const waiter of taken) this.#waiters.delete(waiter);
     return taken;
   }
 }

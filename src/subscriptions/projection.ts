@@ -1,12 +1,17 @@
 import { ValidationError } from '../core/errors.js';
 import type { NewEvent, Recorded, RecordedEvent } from '../core/events.js';
 import { assertSubscriptionName } from '../core/contracts/subscription-name.js';
+import type { HandlerResult } from '../core/contracts/synchronous-transaction.js';
 
-/** A projection's handler of one event type: updates the read model through `tx`. */
+/**
+ * A projection's handler of one event type: updates the read model through
+ * `tx`. It may return a promise, except when `Tx` is `Synchronous` (SQLite's
+ * `SqliteTransaction`): then returning one is a compile error.
+ */
 export type ProjectionHandler<Tx, E extends RecordedEvent = RecordedEvent> = (
   event: E,
   tx: Tx,
-) => void | Promise<void>;
+) => HandlerResult<Tx>;
 
 /** Handlers by event type, typed by the union `E` of the events handled. */
 export type ProjectionHandlers<Tx, E extends NewEvent = NewEvent> = {
@@ -16,14 +21,14 @@ export type ProjectionHandlers<Tx, E extends NewEvent = NewEvent> = {
 /**
  * A named projection: handlers per event type that maintain a read model, and
  * a `reset` hook that clears it for a rebuild. `Tx` is what the handlers get
- * from the storage: the better-sqlite3 `Database` (SQLite; handlers must be
- * synchronous), a `pg` `PoolClient` inside `BEGIN` (PostgreSQL), or
- * `undefined` (memory).
+ * from the storage: `SqliteTransaction` (the better-sqlite3 `Database`;
+ * handlers must be synchronous), a `pg` `PoolClient` inside `BEGIN`
+ * (PostgreSQL), or `undefined` (memory).
  */
 export interface Projection<Tx = undefined> {
   readonly name: string;
   readonly handlers: Readonly<Record<string, ProjectionHandler<Tx> | undefined>>;
-  readonly reset?: ((tx: Tx) => void | Promise<void>) | undefined;
+  readonly reset?: ((tx: Tx) => HandlerResult<Tx>) | undefined;
   /** Only events of streams in these categories. */
   readonly categories?: readonly string[] | undefined;
 }
@@ -35,7 +40,7 @@ export interface ProjectionDefinition<Tx, E extends NewEvent> {
   /** One handler per event type handled; the subscription reads only those types. */
   readonly handlers: ProjectionHandlers<Tx, E>;
   /** Clears the read model (for a rebuild), in the rebuild's transaction. */
-  readonly reset?: (tx: Tx) => void | Promise<void>;
+  readonly reset?: (tx: Tx) => HandlerResult<Tx>;
   /** Only events of streams in these categories. */
   readonly categories?: readonly string[];
 }
@@ -47,7 +52,7 @@ export interface ProjectionDefinition<Tx, E extends NewEvent> {
  *
  * @example
  * ```ts
- * const taskList = defineProjection<Database, TaskEvent>({
+ * const taskList = defineProjection<SqliteTransaction, TaskEvent>({
  *   name: 'task-list',
  *   handlers: {
  *     TaskCreated: (e, db) => db.prepare('INSERT INTO tasks (id, title) VALUES (?, ?)').run(e.streamId, e.data.title),

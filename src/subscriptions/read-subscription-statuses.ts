@@ -2,7 +2,7 @@ import type { EventStore } from '../core/event-store.js';
 import type { Position } from '../core/position.js';
 import { measureLag, type SubscriptionLag } from './feed-lag.js';
 import type { LeaseInfo } from '../core/contracts/lease-store.js';
-import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
+import type { AnySubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
 /** A subscription's status as its storage knows it, from any process. */
 export interface StoredSubscriptionStatus {
@@ -32,7 +32,7 @@ export interface StoredSubscriptionStatus {
  */
 export async function readSubscriptionStatuses(
   store: EventStore,
-  storage: SubscriptionStorage<unknown>,
+  storage: AnySubscriptionStorage,
 ): Promise<StoredSubscriptionStatus[]> {
   const checkpoints = await storage.checkpoints.list();
   const letters = await storage.deadLetters.list();
@@ -42,7 +42,7 @@ export async function readSubscriptionStatuses(
     const checkpoint = checkpoints.find((c) => c.name === name);
     const position = checkpoint?.position ?? null;
     const [lag, lease] = await Promise.all([
-      measureLag(store, storage, position, {}),
+      measureLag(store, position, {}),
       storage.leases.holderOf(name),
     ]);
     out.push({

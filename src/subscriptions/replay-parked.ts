@@ -3,6 +3,7 @@ import type { BatchRunner } from './batch-runner.js';
 import { toDeadLetterError } from '../core/contracts/dead-letter-store.js';
 import type { SubscriptionErrorInfo } from './subscription-options.js';
 import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
+import { runInTransaction } from './run-in-transaction.js';
 
 /** What a replay of parked events did. */
 export interface ReplayResult {
@@ -41,7 +42,7 @@ export async function replayParked<Tx>(
     }
     failed++;
     report(fault.cause, { event, attempt: letter.attempts + 1 });
-    await storage.transaction({ name }, () => ({
+    await runInTransaction(storage, { name }, () => ({
       park: { subscription: name, event, error: toDeadLetterError(fault.cause), attempts: 1 },
     }));
   }

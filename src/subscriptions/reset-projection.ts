@@ -1,7 +1,8 @@
-import { checkGroup, subscriptionNames } from './consumer-group.js';
+import { checkOption } from '../core/options.js';
+import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
+import { subscriptionNames } from './consumer-group.js';
 import type { Projection } from './projection.js';
-import type { SubscriptionStorage, TransactionOutcome } from '../core/contracts/subscription-storage.js';
-import { isPromiseLike } from '../core/is-promise-like.js';
+import { outcomeAfter, runInTransaction } from './run-in-transaction.js';
 
 /**
  * Resets a projection for a rebuild, from any process: in one transaction,
@@ -19,12 +20,28 @@ export async function resetProjection<Tx>(
   projection: Projection<Tx>,
   options: { members?: number } = {},
 ): Promise<void> {
-  if (options.members !== undefined) checkGroup({ members: options.members, member: 0 });
+  checkOption.object('options', options);
+  checkOption.integer('members', options.members, 1);
   const names = subscriptionNames(projection.name, options.members);
-  const [first, ...others] = names as [string, ...string[]];
-  const outcome: TransactionOutcome = { reset: names };
-  await storage.transaction({ name: first, alsoLocks: others }, (tx) => {
-    const result = projection.reset?.(tx);
-    return isPromiseLike(result) ? Promise.resolve(result).then(() => outcome) : outcome;
-  });
+  await resetInTransaction(storage, names[0] as string, names, projection.reset);
+}
+
+/**
+ * The rebuild transaction (internal; `resetProjection` and
+ * `Subscription.rebuild` run it): in one transaction of subscription `name`,
+ * runs `reset` and sends every one of `names` back to the start, clearing
+ * their dead letters; the others of `names` are locked too.
+ */
+export function resetInTransaction<Tx>(
+  storage: SubscriptionStorage<Tx>,
+  name: string,
+  names: readonly string[],
+  reset: ((tx: Tx) => unknown) | undefined,
+): Promise<void> {
+  const outcome = { reset: names };
+  return runInTransaction(
+    storage,
+    { name, alsoLocks: names.filter((other) => other !== name) },
+    (tx) => outcomeAfter(reset?.(tx), outcome),
+  );
 }

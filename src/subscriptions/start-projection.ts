@@ -14,14 +14,16 @@ export interface ProjectionOptions<Tx> extends Omit<SubscriptionOptions<Tx>, 'na
 /**
  * Starts a projection: a subscription to the event types it has handlers for,
  * whose handlers run inside the storage's transaction with the checkpoint
- * write. On an atomic storage (SQLite, PostgreSQL) with the read model in the
- * same database, each batch's read-model changes and checkpoint commit
- * together: every event is applied exactly once, across crashes.
+ * write. On a storage with `atomicReadModels` (SQLite, PostgreSQL) with the
+ * read model in the same database, each batch's read-model changes and
+ * checkpoint commit together: every event is applied exactly once, across
+ * crashes. The storage's `Tx` must be the projection's: a projection whose
+ * handlers may return promises does not compile with a synchronous storage.
  *
  * @example
  * ```ts
  * const storage = new SqliteSubscriptionStorage(store);
- * const running = startProjection(store, taskList, { storage });
+ * await using running = startProjection(store, taskList, { storage });
  * await running.caughtUp;
  * await running.rebuild(); // reset the read model and replay, while writers go on
  * ```

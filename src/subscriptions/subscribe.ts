@@ -2,7 +2,7 @@ import type { EventStore } from '../core/event-store.js';
 import type { NewEvent, Recorded, RecordedEvent } from '../core/events.js';
 import { Subscription } from './subscription.js';
 import type { SubscriptionOptions } from './subscription-options.js';
-import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
+import type { AnySubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
 /** Options of {@link subscribe}: the common options and the handler. */
 export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
@@ -11,8 +11,8 @@ export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
 > {
   /** Called once per event, in feed order; an event is done when it resolves. Throw to retry. */
   handler: (event: Recorded<E>) => void | Promise<void>;
-  /** Where checkpoints, dead letters and leases live (default: a new in-memory storage). */
-  storage?: SubscriptionStorage<unknown>;
+  /** Where checkpoints, dead letters and leases live (default: a new in-memory storage); any storage fits. */
+  storage?: AnySubscriptionStorage;
 }
 
 /**
@@ -20,15 +20,17 @@ export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
  * checkpoint (or `from`), catching up in batches, then live, woken by the
  * store's append signal. Delivery is at-least-once: the checkpoint is stored
  * after each batch, so after a crash the events of the unfinished batch are
- * handled again; make the handler idempotent, or use a projection.
+ * handled again; make the handler idempotent, or use a projection. Stop it
+ * with `stop()`, `await using`, or the `signal` option.
  *
  * @example
  * ```ts
- * const mailer = subscribe<OrderEvent>(store, {
+ * await using mailer = subscribe<OrderEvent>(store, {
  *   name: 'mailer',
  *   storage: new SqliteSubscriptionStorage(store),
  *   types: ['OrderPlaced'],
  *   handler: async (event) => sendConfirmation(event.data.orderId),
+ *   signal: shutdown.signal, // aborting stops it too
  * });
  * await mailer.caughtUp;
  * ```

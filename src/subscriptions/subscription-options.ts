@@ -1,12 +1,16 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { resolveRetry, type ResolvedRetry, type RetryOptions } from '../core/retry-options.js';
-import { ValidationError } from '../core/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
 import type { RecordedEvent } from '../core/events.js';
-import { decodePosition, type Position } from '../core/position.js';
-import { checkGroup, groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
+import { checkOption } from '../core/options.js';
+import type { Position } from '../core/position.js';
 import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
-import { assertSubscriptionName } from '../core/contracts/subscription-name.js';
+import {
+  isSubscriptionName,
+  MAX_SUBSCRIPTION_NAME_LENGTH,
+} from '../core/contracts/subscription-name.js';
+import { checkGroup, groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
 
 /** Where a subscription without a checkpoint starts: the start of the feed, its end (only new events), or after a position. */
 export type SubscriptionStart = 'start' | 'end' | Position;
@@ -71,6 +75,8 @@ export interface SubscriptionOptions<Tx = undefined> {
   group?: ConsumerGroupOptions;
   /** Told about every error (failed handler tries, storage or feed errors); for logs and metrics. */
   onError?: (error: unknown, info: SubscriptionErrorInfo) => void;
+  /** Stops the subscription gracefully when it aborts, as `stop()` does. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Default retries of a throwing handler. */
@@ -95,32 +101,40 @@ export interface ResolvedSubscriptionOptions<Tx> {
   readonly lease: Required<LeaseOptions> | undefined;
   readonly group: ConsumerGroupOptions | undefined;
   readonly onError: SubscriptionOptions<Tx>['onError'];
+  readonly signal: AbortSignal | undefined;
 }
 
-/** Checks subscription options and fills in defaults; throws a {@link ValidationError}. */
+const NAME_TEXT = `1 to ${MAX_SUBSCRIPTION_NAME_LENGTH} characters without NUL`;
+/** Positions of every backend are one or two parts of 20 digits. */
+const POSITION = /^\d{20}(:\d{20})?$/;
+
+/** Checks subscription options and fills in defaults; a bad value is an `InvalidOptionError` naming it. */
 export function resolveSubscriptionOptions<Tx>(
   options: SubscriptionOptions<Tx>,
 ): ResolvedSubscriptionOptions<Tx> {
-  assertSubscriptionName(options.name);
+  checkOption.object('options', options);
+  if (!isSubscriptionName(options.name))
+    throw new InvalidOptionError('name', options.name, NAME_TEXT);
+  checkStorage(options.storage);
   const { from = 'start', batchSize = 100, pollIntervalMs = 1_000, onFailure = 'park' } = options;
-  if (from !== 'start' && from !== 'end') decodeAnyPosition(from);
-  positiveInteger('batchSize', batchSize);
-  if (!(
-    typeof pollIntervalMs === 'number' &&
-    pollIntervalMs > 0 &&
-    pollIntervalMs <= 2 ** 31 - 1
-  )) {
-    throw new ValidationError(
-      `Invalid pollIntervalMs=${String(pollIntervalMs)}: expected a positive number of milliseconds`,
-    );
+  if (from !== 'start' && from !== 'end' && !(typeof from === 'string' && POSITION.test(from))) {
+    throw new InvalidOptionError('from', from, "'start', 'end' or a position of the store");
   }
-  if (onFailure !== 'park' && onFailure !== 'stop') {
-    throw new ValidationError(`Invalid onFailure=${String(onFailure)}: expected 'park' or 'stop'`);
+  checkStrings('types', options.types);
+  checkStrings('categories', options.categories);
+  checkOption.integer('batchSize', batchSize, 1);
+  checkOption.milliseconds('pollIntervalMs', pollIntervalMs, 1);
+  checkOption.object('retry', options.retry);
+  const retry = resolveRetry({ ...DEFAULT_HANDLER_RETRY, ...options.retry }, 'retry');
+  checkOption.oneOf('onFailure', onFailure, ['park', 'stop'] as const);
+  checkGroup(options.group);
+  checkOption.function('onError', options.onError);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new InvalidOptionError('signal', options.signal, 'an AbortSignal');
   }
-  if (options.group !== undefined) checkGroup(options.group);
   const name =
     options.group === undefined ? options.name : groupMemberName(options.name, options.group);
-  assertSubscriptionName(name);
+  if (!isSubscriptionName(name)) throw new InvalidOptionError('name', options.name, NAME_TEXT);
   return {
     name,
     baseName: options.name,
@@ -130,33 +144,46 @@ export function resolveSubscriptionOptions<Tx>(
     categories: options.categories,
     batchSize,
     pollIntervalMs,
-    retry: resolveRetry({ ...DEFAULT_HANDLER_RETRY, ...options.retry }),
+    retry,
     onFailure,
-    lease: options.lease === false ? undefined : resolveLease(options.lease ?? {}),
+    lease: options.lease === false ? undefined : resolveLease(options.lease),
     group: options.group,
     onError: options.onError,
+    signal: options.signal,
   };
 }
 
-function resolveLease(lease: LeaseOptions): Required<LeaseOptions> {
-  const { ttlMs = 10_000, retryMs = 1_000 } = lease;
-  positiveInteger('lease.ttlMs', ttlMs);
-  positiveInteger('lease.retryMs', retryMs);
-  const holder = lease.holder ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+function resolveLease(lease: LeaseOptions | undefined): Required<LeaseOptions> {
+  if (
+    lease !== undefined &&
+    (typeof lease !== 'object' || lease === null || Array.isArray(lease))
+  ) {
+    throw new InvalidOptionError('lease', lease, 'false or an object');
+  }
+  const { ttlMs = 10_000, retryMs = 1_000 } = lease ?? {};
+  checkOption.milliseconds('lease.ttlMs', ttlMs, 1);
+  checkOption.milliseconds('lease.retryMs', retryMs, 1);
+  const holder = lease?.holder ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   if (typeof holder !== 'string' || holder.length === 0 || holder.length > 200) {
-    throw new ValidationError('Invalid lease.holder: expected 1 to 200 characters');
+    throw new InvalidOptionError('lease.holder', holder, '1 to 200 characters');
   }
   return { ttlMs, retryMs, holder };
 }
 
-function positiveInteger(name: string, value: unknown): void {
-  if (!(typeof value === 'number' && Number.isSafeInteger(value) && value > 0)) {
-    throw new ValidationError(`Invalid ${name}=${String(value)}: expected a positive integer`);
+function checkStorage(storage: unknown): void {
+  if (storage === undefined) return;
+  if (
+    typeof storage !== 'object' ||
+    storage === null ||
+    typeof (storage as { transaction?: unknown }).transaction !== 'function'
+  ) {
+    throw new InvalidOptionError('storage', storage, 'a SubscriptionStorage');
   }
 }
 
-/** Positions of every backend are 1 or 2 numeric parts; anything else is refused early. */
-function decodeAnyPosition(position: unknown): void {
-  if (typeof position === 'string' && position.split(':').length === 2) decodePosition(position, 2);
-  else decodePosition(position, 1);
+function checkStrings(name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new InvalidOptionError(name, value, 'an array of strings');
+  }
 }

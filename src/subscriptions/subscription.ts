@@ -1,6 +1,7 @@
+import type { AbortOptions } from '../core/abort.js';
 import { backoffDelay } from '../core/retry-options.js';
 import type { AppendSubscription } from '../core/append-signal.js';
-import { EventfoldError, StoreClosedError, ValidationError } from '../core/errors.js';
+import { EventfoldError } from '../core/errors.js';
 import type { EventStore } from '../core/event-store.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { Position } from '../core/position.js';
@@ -8,15 +9,17 @@ import { BatchRunner, type EventApplier } from './batch-runner.js';
 import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
 import { subscriptionNames } from './consumer-group.js';
 import { BetweenBatches } from './between-batches.js';
+import { checkAbortOptions } from './cancellation.js';
 import { Deferred } from './deferred.js';
-import { headOf } from './feed-lag.js';
-import { HandlerFailedError } from './handler-failed-error.js';
+import { isFatal } from './is-fatal.js';
 import { instanceStatus } from './instance-status.js';
 import { InMemorySubscriptionStorage } from './in-memory-subscription-storage.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { PositionWaiters } from './position-waiters.js';
 import { replayParked, type ReplayResult } from './replay-parked.js';
+import { resetInTransaction } from './reset-projection.js';
+import { startPosition } from './start-position.js';
 import { groupMemberOf } from './stream-hash.js';
 import {
   resolveSubscriptionOptions,
@@ -25,8 +28,7 @@ import {
   type SubscriptionOptions,
 } from './subscription-options.js';
 import type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
-import type { SubscriptionStorage, TransactionOutcome } from '../core/contracts/subscription-storage.js';
-import { isPromiseLike } from '../core/is-promise-like.js';
+import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 import { WakeUp } from './wake-up.js';
 
 export type { EventApplier } from './batch-runner.js';
@@ -43,13 +45,13 @@ const INFRA_RETRY = { maxRetries: 0, initialDelayMs: 50, maxDelayMs: 5_000 } as 
  *
  * @example
  * ```ts
- * const sub = subscribe(store, { name: 'log', storage, handler: (e) => console.log(e.type) });
+ * await using sub = subscribe(store, { name: 'log', storage, handler: (e) => console.log(e.type) });
  * await sub.caughtUp;
  * console.log(await sub.status());
- * await sub.stop();
+ * // leaving the block stops it, as `await sub.stop()` does
  * ```
  */
-export class Subscription<Tx = undefined> {
+export class Subscription<Tx = undefined> implements AsyncDisposable {
   /** The name its checkpoint, lease and dead letters are kept under (a group member's own name). */
   readonly name: string;
   /** Where its checkpoint, dead letters and lease are kept. */
@@ -77,6 +79,7 @@ export class Subscription<Tx = undefined> {
   #failures = 0;
   #chase = 0;
   #lastError: { message: string; at: Date } | undefined;
+  readonly #onAbort = (): void => void this.stop();
 
   /** Prefer `subscribe` or `startProjection`; this does not start it (call {@link Subscription.start}). */
   constructor(store: EventStore, options: SubscriptionOptions<Tx>, applier: EventApplier<Tx>) {
@@ -87,6 +90,9 @@ export class Subscription<Tx = undefined> {
     this.storage =
       this.#options.storage ??
       (new InMemorySubscriptionStorage() as unknown as SubscriptionStorage<Tx>);
+    const signal = this.#options.signal;
+    if (signal?.aborted === true) this.#stopping = true;
+    else signal?.addEventListener('abort', this.#onAbort, { once: true });
     const lease = this.#options.lease;
     this.#keeper =
       lease === undefined
@@ -106,7 +112,7 @@ export class Subscription<Tx = undefined> {
       storage: this.storage,
       applier,
       // On a storage that cannot roll a failed batch back, a projection runs like a handler (at-least-once).
-      inTransaction: applier.inTransaction && this.storage.atomic,
+      inTransaction: applier.inTransaction && this.storage.capabilities.atomicReadModels,
       retry: this.#options.retry,
       onFailure: this.#options.onFailure,
       isMine: (event) => this.#isMine(event),
@@ -156,6 +162,7 @@ export class Subscription<Tx = undefined> {
   async stop(): Promise<void> {
     this.#stopping = true;
     if (this.#running === undefined) {
+      this.#options.signal?.removeEventListener('abort', this.#onAbort);
       this.#setState('stopped');
       this.#finished.resolve();
       this.#waiters.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
@@ -167,17 +174,32 @@ export class Subscription<Tx = undefined> {
     await this.#running;
   }
 
+  /** Stops it, as {@link Subscription.stop} does: `await using sub = subscribe(…)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
   /**
    * Resolves once every event up to `position` is handled (or skipped) and
    * checkpointed. With filters, pass the position of an event the
    * subscription matches (its checkpoint only moves to matching events).
+   * `signal` and `timeoutMs` give up waiting (not the subscription): the
+   * promise rejects with the signal's reason (a `TimeoutError` after
+   * `timeoutMs`) and nothing of the wait is left behind.
+   *
+   * @example
+   * ```ts
+   * await sub.waitForPosition(appended.position, { timeoutMs: 5_000 });
+   * ```
    */
-  waitForPosition(position: Position): Promise<void> {
-    if (this.#stored !== null && this.#stored >= position) return Promise.resolve();
+  async waitForPosition(position: Position, options?: AbortOptions): Promise<void> {
+    checkAbortOptions(options);
+    if (options?.signal?.aborted === true) throw options.signal.reason;
+    if (this.#stored !== null && this.#stored >= position) return;
     if (this.#state === 'stopped' || this.#state === 'failed') {
-      return Promise.reject(new EventfoldError(`Subscription "${this.name}" is ${this.#state}`));
+      throw new EventfoldError(`Subscription "${this.name}" is ${this.#state}`);
     }
-    return this.#waiters.add(position);
+    return this.#waiters.add(position, options);
   }
 
   /** Its checkpoint, lag, state, parked count and lease holder. */
@@ -206,15 +228,7 @@ export class Subscription<Tx = undefined> {
   rebuild(): Promise<void> {
     const names = subscriptionNames(this.#options.baseName, this.#options.group?.members);
     return this.#exclusive(async () => {
-      const reset = this.#applier.reset;
-      const outcome: TransactionOutcome = { reset: names };
-      await this.storage.transaction(
-        { name: this.name, alsoLocks: names.filter((n) => n !== this.name) },
-        (tx) => {
-          const result = reset?.(tx);
-          return isPromiseLike(result) ? Promise.resolve(result).then(() => outcome) : outcome;
-        },
-      );
+      await resetInTransaction(this.storage, this.name, names, this.#applier.reset);
       this.#reload = true;
       this.#stored = null;
       if (this.#caughtUp.settled) this.#caughtUp = new Deferred();
@@ -243,8 +257,8 @@ export class Subscription<Tx = undefined> {
   async #run(): Promise<void> {
     let unlisten: AppendSubscription | undefined;
     try {
-      unlisten = this.#store.onAppended?.(() => this.#wake.signal());
-      if (unlisten !== undefined) await unlisten.ready;
+      unlisten = this.#store.onAppended(() => this.#wake.signal());
+      await unlisten.ready;
       while (!this.#stopping) {
         if (this.#keeper !== undefined) {
           const held = await this.#keeper.acquire(() => this.#setState('waiting-for-lease'));
@@ -275,6 +289,7 @@ export class Subscription<Tx = undefined> {
       this.#waiters.fail(error);
     } finally {
       unlisten?.();
+      this.#options.signal?.removeEventListener('abort', this.#onAbort);
     }
   }
 
@@ -300,14 +315,7 @@ export class Subscription<Tx = undefined> {
         this.#reachedEnd();
         await this.#idle();
       } catch (error) {
-        // Fatal: the handler gave up with onFailure 'stop', the store is closed, or a programming error.
-        if (
-          HandlerFailedError.is(error) ||
-          StoreClosedError.is(error) ||
-          ValidationError.is(error)
-        ) {
-          throw error;
-        }
+        if (isFatal(error)) throw error;
         this.#reload = true;
         this.#report(error, {});
         if (CheckpointConflictError.is(error)) continue;
@@ -318,25 +326,8 @@ export class Subscription<Tx = undefined> {
   }
 
   async #loadCheckpoint(): Promise<void> {
-    const checkpoint = await this.storage.checkpoints.load(this.name);
-    if (checkpoint !== undefined) {
-      this.#stored = this.#cursor = checkpoint.position;
-    } else {
-      const { from } = this.#options;
-      const start =
-        from === 'start'
-          ? null
-          : from === 'end'
-            ? ((await headOf(this.#store, this.storage)) ?? null)
-            : from;
-      if (start !== null) {
-        // Remember where "end" was, so a restart before the first event does not skip any.
-        await this.storage.transaction({ name: this.name, expected: null }, () => ({
-          checkpoint: start,
-        }));
-      }
-      this.#stored = this.#cursor = start;
-    }
+    const start = await startPosition(this.#store, this.storage, this.name, this.#options.from);
+    this.#stored = this.#cursor = start;
     this.#reload = false;
     this.#waiters.settle(this.#stored);
   }
@@ -352,12 +343,12 @@ export class Subscription<Tx = undefined> {
     if (this.#state === 'catching-up') this.#setState('live');
   }
 
-  /** Waits for a wake-up or the poll interval; sooner while committed events wait behind PostgreSQL's horizon. */
+  /** Waits for a wake-up or the poll interval; sooner while committed events wait to become visible. */
   async #idle(): Promise<void> {
     const poll = this.#options.pollIntervalMs;
     const pending =
-      this.storage.hasPendingEvents !== undefined &&
-      (await this.storage.hasPendingEvents(this.#cursor ?? undefined, {
+      this.#store.capabilities.delayedVisibility &&
+      (await this.#store.hasPendingEvents(this.#cursor ?? undefined, {
         types: this.#options.types,
         categories: this.#options.categories,
       }));

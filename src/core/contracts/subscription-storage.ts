@@ -2,6 +2,7 @@ import type { Position } from '../position.js';
 import type { CheckpointStore, ExpectedCheckpoint } from './checkpoint-store.js';
 import type { DeadLetterStore, NewDeadLetter } from './dead-letter-store.js';
 import type { LeaseStore } from './lease-store.js';
+import type { IsSynchronous, NotThenable, TransactionResult } from './synchronous-transaction.js';
 
 /** What a storage transaction writes besides the handler's own changes. */
 export interface TransactionOutcome {
@@ -35,51 +36,94 @@ export interface TransactionScope {
   readonly alsoLocks?: readonly string[];
 }
 
-/** Filters of the feed a subscription reads. */
-export interface FeedFilter {
-  readonly types?: readonly string[] | undefined;
-  readonly categories?: readonly string[] | undefined;
+/**
+ * What a subscription storage can do, declared by it (the SQL storages take
+ * the flags of their store's `capabilities`).
+ *
+ * @example
+ * ```ts
+ * if (!storage.capabilities.atomicReadModels) console.warn('this projection is at-least-once');
+ * ```
+ */
+export interface SubscriptionStorageCapabilities {
+  /**
+   * {@link SubscriptionStorage.transaction} commits the work's own writes
+   * (a projection's read model) together with the outcome: exactly-once
+   * projections. Without it, projections run like handlers (at-least-once).
+   */
+  readonly atomicReadModels: boolean;
+  /**
+   * Its transactions are synchronous: the work must finish without awaiting.
+   * A storage's `Tx` is then marked `Synchronous`, and the compiler refuses
+   * projection handlers that return a promise.
+   */
+  readonly synchronousTransactions: boolean;
+}
+
+/** Where subscription state lives: checkpoints, dead letters and leases. */
+export interface SubscriptionStateStores {
+  readonly checkpoints: CheckpointStore;
+  readonly deadLetters: DeadLetterStore;
+  readonly leases: LeaseStore;
 }
 
 /**
  * Where subscriptions keep their state (checkpoints, dead letters, leases) and
  * the transactions their projections run in. `Tx` is what a projection handler
- * gets: the better-sqlite3 `Database` for SQLite, a `pg` client inside `BEGIN`
- * for PostgreSQL, `undefined` in memory. An `atomic` storage commits the
- * handler's writes with the checkpoint (exactly-once read models).
+ * gets: the better-sqlite3 `Database` for SQLite (marked `Synchronous`), a
+ * `pg` client inside `BEGIN` for PostgreSQL, `undefined` in memory.
  *
  * @example
  * ```ts
- * const storage = new InMemorySubscriptionStorage();               // eventfold
- * const storage = new SqliteSubscriptionStorage(sqliteStore);      // eventfold/sqlite
- * const storage = new PostgresSubscriptionStorage(postgresStore);  // eventfold/postgres
+ * const memory = new InMemorySubscriptionStorage();            // eventfold
+ * const sqlite = new SqliteSubscriptionStorage(sqliteStore);     // eventfold/sqlite
+ * const postgres = new PostgresSubscriptionStorage(pgStore);     // eventfold/postgres
  * ```
  */
-export interface SubscriptionStorage<Tx = undefined> {
-  readonly checkpoints: CheckpointStore;
-  readonly deadLetters: DeadLetterStore;
-  readonly leases: LeaseStore;
-  /** True when {@link SubscriptionStorage.transaction} commits the work and the outcome together. */
-  readonly atomic: boolean;
+export interface SubscriptionStorage<Tx = undefined> extends SubscriptionStateStores {
+  /** What it can do; `synchronousTransactions` is `true` exactly when `Tx` is `Synchronous`. */
+  readonly capabilities: SubscriptionStorageCapabilities & {
+    readonly synchronousTransactions: IsSynchronous<Tx>;
+  };
   /**
-   * Runs `work` and writes the outcome it returns, in one transaction when the
-   * storage is atomic. Checks `scope.expected` first. Work that throws rolls
-   * everything back and the error propagates unchanged.
+   * Runs `work` and writes the outcome it returns (with `applyOutcome`), in
+   * one transaction when the storage has `atomicReadModels`. Checks
+   * `scope.expected` first. Work that throws rolls everything back and the
+   * error propagates unchanged. For a synchronous `Tx`, `work` must not
+   * return a promise.
    */
   transaction(
     scope: TransactionScope,
-    work: (tx: Tx) => TransactionOutcome | Promise<TransactionOutcome>,
+    work: (tx: Tx) => TransactionResult<Tx, TransactionOutcome>,
   ): Promise<void>;
-  /** The position of the last event of the feed now (a cheaper way than reading it through). */
-  headPosition?(): Promise<Position | undefined>;
-  /** How many events match `filter` after `after`, counted up to `cap`. */
-  countEventsAfter?(after: Position | undefined, filter: FeedFilter, cap: number): Promise<number>;
-  /**
-   * Whether committed events matching `filter` exist after `after`, visible
-   * to feed readers or not yet (PostgreSQL's horizon holds back events of
-   * transactions newer than one still running). Asked when a read found the
-   * end of the feed: `true` means a read may have missed them, and the
-   * subscription reads again soon instead of waiting for the next wake-up.
-   */
-  hasPendingEvents?(after: Position | undefined, filter: FeedFilter): Promise<boolean>;
 }
+
+/**
+ * A subscription storage of any `Tx`, as code that never hands its
+ * transaction to a handler sees it (a subscription with a handler, status
+ * views): its work ignores the transaction and finishes without awaiting, so
+ * it runs in every storage.
+ *
+ * @example
+ * ```ts
+ * const storages: AnySubscriptionStorage[] = [sqliteStorage, postgresStorage, new InMemorySubscriptionStorage()];
+ * ```
+ */
+export interface AnySubscriptionStorage extends SubscriptionStateStores {
+  readonly capabilities: SubscriptionStorageCapabilities;
+  /** See {@link SubscriptionStorage.transaction}. */
+  transaction(
+    scope: TransactionScope,
+    work: (tx: unknown) => TransactionOutcome & NotThenable,
+  ): Promise<void>;
+}
+
+/**
+ * The transaction handle projection handlers get from a storage of type `S`.
+ *
+ * @example
+ * ```ts
+ * const taskList = defineProjection<StorageTransaction<SqliteSubscriptionStorage>, TaskEvent>({ … });
+ * ```
+ */
+export type StorageTransaction<S> = S extends SubscriptionStorage<infer Tx> ? Tx : never;

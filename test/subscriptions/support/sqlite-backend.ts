@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { defineProjection, type Projection } from '../../../src/subscriptions/index.js';
 import { SqliteEventStore, SqliteSubscriptionStorage } from '../../../src/stores/sqlite/index.js';
+import type { SqliteTransaction } from '../../../src/stores/sqlite/subscriptions/sqlite-subscription-storage.js';
 import type { ReadModel, StreamRow, SubscriptionBackend } from './backend.js';
 
 /** The SQL of the per-stream read model table `rm_<name>`. */
@@ -25,13 +26,13 @@ export function sqliteReadModelProjection(
   db: Database.Database,
   name: string,
   types: readonly string[] = ['Created', 'Renamed'],
-): Projection<Database.Database> {
+): Projection<SqliteTransaction> {
   const sql = sqliteReadModelSql(name);
   db.exec(sql.create);
-  const apply = (e: { streamId: string; version: number }, tx: Database.Database) => {
+  const apply = (e: { streamId: string; version: number }, tx: SqliteTransaction) => {
     tx.prepare(sql.apply).run(e.streamId, e.version);
   };
-  return defineProjection<Database.Database>({
+  return defineProjection<SqliteTransaction>({
     name,
     handlers: Object.fromEntries(types.map((t) => [t, apply])),
     reset: (tx) => {
@@ -51,14 +52,14 @@ export function sqliteReadModelRows(db: Database.Database, name: string): Map<st
 }
 
 /** SQLite files (one per test) with the storage in the same file. */
-export function sqliteBackend(file: () => string): SubscriptionBackend<Database.Database> {
+export function sqliteBackend(file: () => string): SubscriptionBackend<SqliteTransaction> {
   return {
     label: 'sqlite',
     open: () => {
       const filename = file();
       const store = new SqliteEventStore(filename);
       const storage = new SqliteSubscriptionStorage(store);
-      const readModel: ReadModel<Database.Database> = {
+      const readModel: ReadModel<SqliteTransaction> = {
         projection: (name, options = {}) =>
           Promise.resolve(sqliteReadModelProjection(store.database, name, options.types)),
         rows: (name) => Promise.resolve(sqliteReadModelRows(store.database, name)),

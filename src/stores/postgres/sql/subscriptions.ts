@@ -1,4 +1,4 @@
-/** The SQL of subscription checkpoints, dead letters, leases and feed probes, for a quoted schema `s`. */
+/** The SQL of subscription checkpoints, dead letters and leases, for a quoted schema `s`. */
 export interface SubscriptionSql {
   /** Serialises the writers of one checkpoint for the transaction: `$1` the lock key text. */
   readonly lockCheckpoint: string;
@@ -20,11 +20,8 @@ export interface SubscriptionSql {
   readonly unlockLease: string;
   /** The application name of the session holding a lease: `$1` the lock key text. */
   readonly leaseHolder: string;
-  /** The last visible event's position parts. */
-  readonly head: string;
 }
 
-const HORIZON = 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())';
 const DEAD_LETTER_COLUMNS =
   'subscription, event_id, stream_id, version, position, type, error, attempts, parked_at, last_attempt_at';
 
@@ -55,33 +52,5 @@ export function subscriptionSql(s: string): SubscriptionSql {
     AND l.classid = ((hashtextextended($1, 0) >> 32) & 4294967295)::oid
     AND l.objid = (hashtextextended($1, 0) & 4294967295)::oid
   LIMIT 1`,
-    head: `SELECT transaction_id::text AS xid, global_position::text AS pos FROM ${s}.events
-  WHERE ${HORIZON} ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
   };
-}
-
-/**
- * Counts events after (`$1`, `$2`) below the horizon, up to `$3`; with
- * `types`, `$4` is their array; with `categories`, the next parameter.
- */
-export function countEventsSql(s: string, types: boolean, categories: boolean): string {
-  const filters = [
-    ...(types ? ['type = ANY ($4::text[])'] : []),
-    ...(categories ? [`category = ANY ($${types ? 5 : 4}::text[])`] : []),
-  ];
-  const where = [HORIZON, '(transaction_id, global_position) > ($1::xid8, $2::bigint)', ...filters];
-  return `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${s}.events WHERE ${where.join(' AND ')} LIMIT $3) c`;
-}
-
-/**
- * Whether committed events exist after (`$1`, `$2`), below the horizon or
- * not; with `types`, `$3` is their array; with `categories`, the next parameter.
- */
-export function pendingEventsSql(s: string, types: boolean, categories: boolean): string {
-  const filters = [
-    ...(types ? ['type = ANY ($3::text[])'] : []),
-    ...(categories ? [`category = ANY ($${types ? 4 : 3}::text[])`] : []),
-  ];
-  const where = ['(transaction_id, global_position) > ($1::xid8, $2::bigint)', ...filters];
-  return `SELECT EXISTS (SELECT 1 FROM ${s}.events WHERE ${where.join(' AND ')}) AS pending`;
 }

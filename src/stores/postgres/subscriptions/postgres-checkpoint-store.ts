@@ -7,7 +7,9 @@ import type {
   ExpectedCheckpoint,
 } from '../../../core/contracts/checkpoint-store.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
+import { withTransaction } from '../with-transaction.js';
 import {
+  asDatabaseErrors,
   checkpointLockKey,
   withPool,
   type PostgresSubscriptionContext,
@@ -53,25 +55,20 @@ export class PostgresCheckpointStore implements CheckpointStore {
   ): Promise<void> {
     assertSubscriptionName(name);
     const { expected } = options;
-    await withPool(this.#context, 'checkpoint save', async (pool) => {
-      if (expected === undefined) {
-        await pool.query(this.#context.sql.upsertCheckpoint, [name, position]);
-        return;
-      }
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        await lockAndCheck(client, this.#context, name, expected);
-        await client.query(this.#context.sql.upsertCheckpoint, [name, position]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => (broken = true));
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    });
+    const context = this.#context;
+    if (expected === undefined) {
+      await withPool(context, 'checkpoint save', async (pool) => {
+        await pool.query(context.sql.upsertCheckpoint, [name, position]);
+      });
+      return;
+    }
+    await context.ready();
+    await withTransaction(context, 'checkpoint save', (client) =>
+      asDatabaseErrors(context, 'checkpoint save', async () => {
+        await lockAndCheck(client, context, name, expected);
+        await client.query(context.sql.upsertCheckpoint, [name, position]);
+      }),
+    );
   }
 
   async delete(name: string): Promise<boolean> {

@@ -22,6 +22,8 @@ const MAX_APPLICATION_NAME = 63;
 export class PostgresLeaseStore implements LeaseStore {
   readonly #context: PostgresSubscriptionContext;
   readonly #config: ClientConfig;
+  /** The `release` of every lease held now. */
+  readonly #held = new Set<() => Promise<void>>();
 
   /** For {@link PostgresSubscriptionStorage}; `config` opens the dedicated connections. */
   constructor(context: PostgresSubscriptionContext, config: ClientConfig) {
@@ -52,6 +54,14 @@ export class PostgresLeaseStore implements LeaseStore {
       throw toDatabaseError(error, 'lease acquisition', this.#context.secrets);
     }
     let released = false;
+    const release = async (): Promise<void> => {
+      if (released) return;
+      released = true;
+      this.#held.delete(release);
+      if (!lost) await client.query(this.#context.sql.unlockLease, [key]).catch(() => undefined);
+      await client.end().catch(() => undefined);
+    };
+    this.#held.add(release);
     return {
       name,
       holder,
@@ -64,13 +74,13 @@ export class PostgresLeaseStore implements LeaseStore {
           return false;
         }
       },
-      release: async () => {
-        if (released) return;
-        released = true;
-        if (!lost) await client.query(this.#context.sql.unlockLease, [key]).catch(() => undefined);
-        await client.end().catch(() => undefined);
-      },
+      release,
     };
+  }
+
+  /** Releases every lease it holds, ending their connections (a subscription holding one loses it). */
+  async close(): Promise<void> {
+    await Promise.all([...this.#held].map((release) => release()));
   }
 
   holderOf(name: string): Promise<LeaseInfo | undefined> {

@@ -29,8 +29,17 @@ export async function withPool<T>(
   fn: (pool: Pool) => Promise<T>,
 ): Promise<T> {
   await context.ready();
+  return asDatabaseErrors(context, action, () => fn(context.pool));
+}
+
+/** Runs `fn`; a driver error it throws becomes a `DatabaseError` naming `action` (eventfold's own errors pass through). */
+export async function asDatabaseErrors<T>(
+  context: PostgresSubscriptionContext,
+  action: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   try {
-    return await fn(context.pool);
+    return await fn();
   } catch (error) {
     throw toDatabaseError(error, action, context.secrets);
   }

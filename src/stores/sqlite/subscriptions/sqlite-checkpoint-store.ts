@@ -1,4 +1,3 @@
-import { EventfoldError } from '../../../core/errors.js';
 import type { Position } from '../../../core/position.js';
 import { CheckpointConflictError } from '../../../core/contracts/checkpoint-conflict-error.js';
 import type {
@@ -8,7 +7,7 @@ import type {
 } from '../../../core/contracts/checkpoint-store.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import type { CheckpointRow } from '../sql/checkpoints.js';
-import { toDatabaseError } from '../to-database-error.js';
+import { runToPromise } from './run-to-promise.js';
 import type { SqliteSubscriptionStatements } from './sqlite-subscription-statements.js';
 
 /**
@@ -26,7 +25,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   load(name: string): Promise<Checkpoint | undefined> {
-    return run('loading a checkpoint', () => {
+    return runToPromise('loading a checkpoint', () => {
       assertSubscriptionName(name);
       const row = this.#sql.checkpoint.get(name);
       return row === undefined ? undefined : toCheckpoint(row);
@@ -34,7 +33,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   list(): Promise<Checkpoint[]> {
-    return run('listing checkpoints', () => this.#sql.checkpoints.all().map(toCheckpoint));
+    return runToPromise('listing checkpoints', () => this.#sql.checkpoints.all().map(toCheckpoint));
   }
 
   save(
@@ -42,7 +41,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
     position: Position | null,
     options: { expected?: ExpectedCheckpoint } = {},
   ): Promise<void> {
-    return run('saving a checkpoint', () => {
+    return runToPromise('saving a checkpoint', () => {
       assertSubscriptionName(name);
       this.#transaction(() => {
         if (options.expected !== undefined) checkExpected(this.#sql, name, options.expected);
@@ -52,7 +51,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   delete(name: string): Promise<boolean> {
-    return run('deleting a checkpoint', () => {
+    return runToPromise('deleting a checkpoint', () => {
       assertSubscriptionName(name);
       return this.#sql.deleteCheckpoint.run(name).changes > 0;
     });
@@ -75,15 +74,4 @@ function toCheckpoint(row: CheckpointRow): Checkpoint {
     position: row[1] as Position | null,
     updatedAt: new Date(row[2]),
   };
-}
-
-/** Runs `fn` now; its throw becomes the rejection, driver errors as `DatabaseError`s. */
-export function run<T>(action: string, fn: () => T): Promise<T> {
-  return new Promise((resolve) => {
-    try {
-      resolve(fn());
-    } catch (error) {
-      throw EventfoldError.is(error) ? error : toDatabaseError(error, action);
-    }
-  });
 }

@@ -7,7 +7,7 @@ import type {
 } from '../../../core/contracts/dead-letter-store.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import type { DeadLetterRow } from '../sql/dead-letters.js';
-import { run } from './sqlite-checkpoint-store.js';
+import { runToPromise } from './run-to-promise.js';
 import type { SqliteSubscriptionStatements } from './sqlite-subscription-statements.js';
 
 /** The most dead letters a `list` returns when no limit is given. */
@@ -26,7 +26,7 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
   }
 
   list(subscription?: string, options: { limit?: number } = {}): Promise<DeadLetter[]> {
-    return run('listing dead letters', () => {
+    return runToPromise('listing dead letters', () => {
       const limit = options.limit ?? LIST_ALL;
       const rows =
         subscription === undefined
@@ -37,7 +37,7 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
   }
 
   count(subscription?: string): Promise<number> {
-    return run('counting dead letters', () =>
+    return runToPromise('counting dead letters', () =>
       subscription === undefined
         ? (this.#sql.countAllDeadLetters.get() ?? 0)
         : (this.#sql.countDeadLetters.get(subscription) ?? 0),
@@ -45,20 +45,20 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
   }
 
   park(letter: NewDeadLetter): Promise<void> {
-    return run('parking an event', () => {
+    return runToPromise('parking an event', () => {
       parkDeadLetter(this.#sql, letter, Date.now());
     });
   }
 
   remove(subscription: string, eventId: string): Promise<boolean> {
-    return run(
+    return runToPromise(
       'removing a dead letter',
       () => this.#sql.deleteDeadLetter.run(subscription, eventId).changes > 0,
     );
   }
 
   clear(subscription: string): Promise<number> {
-    return run(
+    return runToPromise(
       'clearing dead letters',
       () => this.#sql.deleteDeadLetters.run(subscription).changes,
     );

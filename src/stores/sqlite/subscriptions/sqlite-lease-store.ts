@@ -1,6 +1,6 @@
 import type { Lease, LeaseInfo, LeaseStore } from '../../../core/contracts/lease-store.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
-import { run } from './sqlite-checkpoint-store.js';
+import { runToPromise } from './run-to-promise.js';
 import type { SqliteSubscriptionStatements } from './sqlite-subscription-statements.js';
 
 /**
@@ -18,7 +18,7 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   tryAcquire(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
-    return run('taking a lease', () => {
+    return runToPromise('taking a lease', () => {
       assertSubscriptionName(name);
       const now = Date.now();
       if (this.#sql.acquireLease.run(name, holder, now + ttlMs, now).changes === 0)
@@ -27,12 +27,12 @@ export class SqliteLeaseStore implements LeaseStore {
         name,
         holder,
         renew: () =>
-          run(
+          runToPromise(
             'renewing a lease',
             () => this.#sql.renewLease.run(Date.now() + ttlMs, name, holder).changes > 0,
           ),
         release: () =>
-          run('releasing a lease', () => {
+          runToPromise('releasing a lease', () => {
             this.#sql.releaseLease.run(name, holder);
           }).catch(() => undefined),
       };
@@ -40,7 +40,7 @@ export class SqliteLeaseStore implements LeaseStore {
   }
 
   holderOf(name: string): Promise<LeaseInfo | undefined> {
-    return run('reading a lease', () => {
+    return runToPromise('reading a lease', () => {
       const row = this.#sql.lease.get(name, Date.now());
       return row === undefined
         ? undefined
