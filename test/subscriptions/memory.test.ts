@@ -1,4 +1,4 @@
 import { memoryBackend } from './support/memory-backend.js';
 import { runSubscriptionCases } from './support/subscription-cases.js';
 
-runSubscriptionCases({ ...memoryBackend, atomic: false });
+runSubscriptionCases(memoryBackend);

@@ -1,9 +1,10 @@
-import {} from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PoolClient } from 'pg';
 import {
   PostgresEventStore,
   PostgresSubscriptionStorage,
 } from '../../src/stores/postgres/index.js';
+import type { Lease } from '../../src/subscriptions/index.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
 import type { Opened, SubscriptionBackend } from './support/backend.js';
 import {
@@ -24,9 +25,9 @@ async function openOn(schema: string): Promise<Opened<PoolClient> & { store: Pos
 }
 
 /** A schema per test; the peer is a second store (own pool, own LISTEN connection) on it. */
-const postgresBackend: SubscriptionBackend<PoolClient> & { atomic: boolean } = {
+const postgresBackend: SubscriptionBackend<PoolClient> = {
   label: 'postgres',
-  atomic: true,
+  capabilities: { atomicReadModels: true, synchronousTransactions: false },
   open: async () => {
     const schema = uniqueName('subs');
     const opened = await openOn(schema);
@@ -53,3 +54,29 @@ const postgresBackend: SubscriptionBackend<PoolClient> & { atomic: boolean } = {
 };
 
 runSubscriptionCases(postgresBackend);
+
+describe('PostgreSQL subscription storage', () => {
+  it('await using releases the leases it holds, ending their connections; the store stays open', async () => {
+    const { store } = await openOn(uniqueName('subs'));
+    try {
+      let lease: Lease | undefined;
+      {
+        await using storage = new PostgresSubscriptionStorage(store);
+        lease = await storage.leases.tryAcquire('held', 'disposer', 10_000);
+        expect(lease).toMatchObject({ name: 'held', holder: 'disposer' });
+        expect(await storage.leases.holderOf('held')).toEqual({ holder: 'disposer' });
+      }
+      expect(await lease?.renew()).toBe(false);
+      const other = new PostgresSubscriptionStorage(store);
+      expect(await other.leases.holderOf('held')).toBeUndefined();
+      const next = await other.leases.tryAcquire('held', 'next', 10_000);
+      expect(await other.leases.holderOf('held')).toEqual({ holder: 'next' });
+      await next?.release();
+      await other.close();
+      expect(await other.leases.holderOf('held')).toBeUndefined();
+      expect(await store.getVersion('Task-1')).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});

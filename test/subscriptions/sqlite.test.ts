@@ -6,4 +6,4 @@ import { runSubscriptionCases } from './support/subscription-cases.js';
 const dir = createTempDir('eventfold-subscriptions-');
 afterAll(() => dir.remove());
 
-runSubscriptionCases({ ...sqliteBackend(() => dir.file()), atomic: true });
+runSubscriptionCases(sqliteBackend(() => dir.file()));

@@ -1,6 +1,10 @@
 /** What the store-parameterised subscription cases need of a backend. */
 import type { EventStore } from '../../../src/index.js';
-import type { Projection, SubscriptionStorage } from '../../../src/subscriptions/index.js';
+import type {
+  Projection,
+  SubscriptionStorage,
+  SubscriptionStorageCapabilities,
+} from '../../../src/subscriptions/index.js';
 
 /** A projected row: the last version applied to a stream and how many of its events were applied. */
 export interface StreamRow {
@@ -38,5 +42,7 @@ export interface BackendInstance<Tx> extends Opened<Tx> {
 /** A backend under test. */
 export interface SubscriptionBackend<Tx> {
   readonly label: string;
+  /** What its storage declares (a case checks the storage agrees): cases are registered by them. */
+  readonly capabilities: SubscriptionStorageCapabilities;
   open(): Promise<BackendInstance<Tx>>;
 }

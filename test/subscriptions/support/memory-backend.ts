@@ -9,6 +9,7 @@ import type { ReadModel, StreamRow, SubscriptionBackend } from './backend.js';
 /** The in-memory store with in-memory storage; the read model is a map per projection. */
 export const memoryBackend: SubscriptionBackend<undefined> = {
   label: 'memory',
+  capabilities: { atomicReadModels: false, synchronousTransactions: false },
   open: () => {
     const store = new InMemoryEventStore();
     const storage = new InMemorySubscriptionStorage();

@@ -55,6 +55,7 @@ export function sqliteReadModelRows(db: Database.Database, name: string): Map<st
 export function sqliteBackend(file: () => string): SubscriptionBackend<SqliteTransaction> {
   return {
     label: 'sqlite',
+    capabilities: { atomicReadModels: true, synchronousTransactions: true },
     open: () => {
       const filename = file();
       const store = new SqliteEventStore(filename);
