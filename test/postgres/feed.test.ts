@@ -26,6 +26,29 @@ async function readAll(after?: Position) {
 }
 
 describe('PostgreSQL global feed', () => {
+  it('counts held-back events as pending, not as readable, until the horizon passes them', async () => {
+    const start = await store.headPosition();
+    const holder = await rawClient(database.url);
+    try {
+      await beginHeldAppend(holder, schema, 'Pending-1', [event('Slow')]);
+      const fast = await store.append('Pending-2', [event('Fast')]);
+      expect(await store.hasPendingEvents(start, {})).toBe(true);
+      expect(await store.hasPendingEvents(start, { categories: ['Pending'] })).toBe(true);
+      expect(await store.hasPendingEvents(start, { types: ['Other'] })).toBe(false);
+      expect(await store.countEventsAfter(start, {}, 10)).toBe(0);
+      expect(await store.headPosition()).toBe(start);
+      await holder.query('COMMIT');
+      await waitFor(
+        async () => ((await store.hasPendingEvents(start, {})) ? undefined : true),
+        'nothing pending',
+      );
+      expect(await store.countEventsAfter(start, { categories: ['Pending'] }, 10)).toBe(2);
+      expect(await store.headPosition()).toBe(fast.position);
+    } finally {
+      await holder.end();
+    }
+  });
+
   it('holds back later commits until an earlier open transaction ends, and reports it', async () => {
     const start = (await store.readAllPage({ limit: 100_000 })).next;
     const holder = await rawClient(database.url);

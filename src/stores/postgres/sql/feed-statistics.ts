@@ -19,11 +19,14 @@ export function countEventsSql(s: string, types: boolean, categories: boolean): 
 }
 
 /**
- * Whether committed events exist after (`$1`, `$2`), visible or not yet;
- * with `types`, `$3` is their array; with `categories`, the next parameter.
+ * Whether committed events after (`$1`, `$2`) are still held back above the
+ * horizon; with `types`, `$3` is their array; with `categories`, the next parameter.
  */
 export function pendingEventsSql(s: string, types: boolean, categories: boolean): string {
-  const where = ['(transaction_id, global_position) > ($1::xid8, $2::bigint)'];
+  const where = [
+    'transaction_id >= pg_snapshot_xmin(pg_current_snapshot())',
+    '(transaction_id, global_position) > ($1::xid8, $2::bigint)',
+  ];
   if (types) where.push('type = ANY ($3::text[])');
   if (categories) where.push(`category = ANY ($${types ? 4 : 3}::text[])`);
   return `SELECT EXISTS (SELECT 1 FROM ${s}.events WHERE ${where.join(' AND ')}) AS pending`;
