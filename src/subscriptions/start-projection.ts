@@ -1,4 +1,5 @@
 import type { EventStore } from '../core/event-store.js';
+import { checkOption } from '../core/options.js';
 import type { RecordedEvent } from '../core/events.js';
 import { projectionTypes, type Projection } from './projection.js';
 import { Subscription } from './subscription.js';
@@ -33,6 +34,7 @@ export function startProjection<Tx>(
   projection: Projection<Tx>,
   options: ProjectionOptions<Tx>,
 ): Subscription<Tx> {
+  checkOption.object('options', options);
   const { handlers, reset } = projection;
   return new Subscription<Tx>(
     store,

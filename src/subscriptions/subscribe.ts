@@ -1,4 +1,6 @@
+import { InvalidOptionError } from '../core/errors.js';
 import type { EventStore } from '../core/event-store.js';
+import { checkOption } from '../core/options.js';
 import type { NewEvent, Recorded, RecordedEvent } from '../core/events.js';
 import { Subscription } from './subscription.js';
 import type { SubscriptionOptions } from './subscription-options.js';
@@ -39,7 +41,10 @@ export function subscribe<E extends NewEvent = NewEvent>(
   store: EventStore,
   options: SubscribeOptions<E>,
 ): Subscription<unknown> {
+  checkOption.object('options', options);
   const { handler, ...rest } = options;
+  checkOption.function('handler', handler);
+  if (handler === undefined) throw new InvalidOptionError('handler', handler, 'a function');
   return new Subscription<unknown>(store, rest, {
     inTransaction: false,
     apply: (event: RecordedEvent) => handler(event as Recorded<E>),
