@@ -346,12 +346,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   /** Waits for a wake-up or the poll interval; sooner while committed events wait to become visible. */
   async #idle(): Promise<void> {
     const poll = this.#options.pollIntervalMs;
-    const pending =
-      this.#store.capabilities.delayedVisibility &&
-      (await this.#store.hasPendingEvents(this.#cursor ?? undefined, {
-        types: this.#options.types,
-        categories: this.#options.categories,
-      }));
+    const pending = this.#store.capabilities.delayedVisibility && (await this.#morePending());
     this.#chase = pending ? Math.min(this.#chase + 1, 8) : 0;
     if (pending) {
       await this.#wake.wait(Math.min(poll, 5 * 2 ** this.#chase));
@@ -359,6 +354,19 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
       // A quiet poll interval: check the checkpoint too, in case another process reset it.
       this.#reload = true;
     }
+  }
+
+  /**
+   * Whether the feed holds back committed events after the cursor, or showed
+   * them since the read that found its end: either way, read again soon.
+   */
+  async #morePending(): Promise<boolean> {
+    const after = this.#cursor ?? undefined;
+    const filter = { types: this.#options.types, categories: this.#options.categories };
+    return (
+      (await this.#store.hasPendingEvents(after, filter)) ||
+      (await this.#store.countEventsAfter(after, filter, 1)) > 0
+    );
   }
 
   #isMine(event: RecordedEvent): boolean {
