@@ -34,7 +34,11 @@ import {
   type Subscription,
   type SubscriptionStorage,
 } from '../src/subscriptions/index.js';
-import { SqliteEventStore, SqliteSubscriptionStorage } from '../src/stores/sqlite/index.js';
+import {
+  SqliteEventStore,
+  SqliteSubscriptionStorage,
+  type SqliteTransaction,
+} from '../src/stores/sqlite/index.js';
 import { measure, payload200, type Measurement } from './lib/measure.js';
 
 /** A backend the benchmark runs on. */
@@ -107,7 +111,7 @@ function memoryEnv(): Promise<Env<undefined>> {
   });
 }
 
-function sqliteEnv(): Promise<Env<Database.Database>> {
+function sqliteEnv(): Promise<Env<SqliteTransaction>> {
   const dir = mkdtempSync(join(tmpdir(), 'eventfold-bench-subscriptions-'));
   const store = new SqliteEventStore(join(dir, 'events.db'));
   const storage = new SqliteSubscriptionStorage(store);
@@ -123,7 +127,7 @@ function sqliteEnv(): Promise<Env<Database.Database>> {
         `INSERT INTO ${table} VALUES (?, 1) ON CONFLICT (stream_id) DO UPDATE SET events = events + 1`,
       );
       return Promise.resolve(
-        defineProjection<Database.Database>({
+        defineProjection<SqliteTransaction>({
           name,
           handlers: {
             TaskUpdated: (e) => {

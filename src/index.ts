@@ -141,7 +141,6 @@ export {
   type DeadLetterStore,
   type EventApplier,
   type ExpectedCheckpoint,
-  type FeedFilter,
   type Lease,
   type LeaseInfo,
   type LeaseOptions,

@@ -26,7 +26,8 @@ export type CoreErrorCode =
   | 'DATABASE'
   | 'STORE_CLOSED'
   | 'MIGRATION'
-  | 'CHECKPOINT_CONFLICT';
+  | 'CHECKPOINT_CONFLICT'
+  | 'SYNCHRONOUS_TRANSACTION';
 
 interface Tagged {
   [CODES]?: readonly string[];

@@ -1,4 +1,4 @@
-import { EventfoldError } from '../errors.js';
+import { EventfoldError, type CoreErrorCode } from '../errors.js';
 
 /**
  * Work in a synchronous transaction (a SQLite projection handler or reset
@@ -15,7 +15,7 @@ import { EventfoldError } from '../errors.js';
  * ```
  */
 export class SynchronousTransactionError extends EventfoldError {
-  static override readonly code: string = 'SYNCHRONOUS_TRANSACTION';
+  static override readonly code: CoreErrorCode = 'SYNCHRONOUS_TRANSACTION';
   /** The subscription whose work returned a promise. */
   readonly subscription: string;
 

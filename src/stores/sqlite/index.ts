@@ -15,7 +15,10 @@ export {
 export { parseSqliteUrl, type ParsedSqliteUrl } from './sqlite-url.js';
 export { SQLITE_SCHEMA_VERSION } from './migrations/index.js';
 export { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
-export { SqliteSubscriptionStorage } from './subscriptions/sqlite-subscription-storage.js';
+export {
+  SqliteSubscriptionStorage,
+  type SqliteTransaction,
+} from './subscriptions/sqlite-subscription-storage.js';
 export { SqliteCheckpointStore } from './subscriptions/sqlite-checkpoint-store.js';
 export { SqliteDeadLetterStore } from './subscriptions/sqlite-dead-letter-store.js';
 export { SqliteLeaseStore } from './subscriptions/sqlite-lease-store.js';
