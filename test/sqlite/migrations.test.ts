@@ -1,9 +1,18 @@
+import { readdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventStore, MigrationError } from '../../src/index.js';
 import { migrate, readSchemaVersion } from '../../src/stores/sqlite/migrate.js';
-import { MIGRATIONS } from '../../src/stores/sqlite/migrations/index.js';
-import { SQLITE_SCHEMA_VERSION, SqliteEventStore } from '../../src/stores/sqlite/index.js';
+import {
+  EVENT_MIGRATIONS,
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  SNAPSHOT_MIGRATIONS,
+  SNAPSHOT_SCHEMA_VERSION,
+  SQLITE_SCHEMA_VERSION,
+  type MigrationSet,
+} from '../../src/stores/sqlite/migrations/index.js';
+import { SqliteEventStore } from '../../src/stores/sqlite/sqlite-event-store.js';
 import { createTempDir } from './support/temp-dir.js';
 
 const dir = createTempDir();
@@ -19,9 +28,31 @@ function indexNames(db: Database.Database): string[] {
 }
 
 describe('SQLite schema migrations', () => {
-  it('numbers the migrations 1, 2, … without gaps', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
-    expect(SQLITE_SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  it('numbers the migrations of both sets 1, 2, … without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(EVENT_MIGRATIONS.migrations).toBe(MIGRATIONS);
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(SQLITE_SCHEMA_VERSION).toBe(SCHEMA_VERSION);
+    expect(SNAPSHOT_MIGRATIONS.migrations.map((m) => m.version)).toEqual([1]);
+    expect(SNAPSHOT_SCHEMA_VERSION).toBe(1);
+  });
+
+  it('names migration files NNNN-name.ts, numbered as their versions', () => {
+    const folder = new URL('../../src/stores/sqlite/migrations/', import.meta.url);
+    const files = (path: string) =>
+      readdirSync(new URL(path, folder)).filter(
+        (f) => f.endsWith('.ts') && !['index.ts', 'migration.ts'].includes(f),
+      );
+    expect(files('.')).toEqual([
+      '0001-create-events.ts',
+      '0002-feed-filter-indexes.ts',
+      '0003-subscriptions.ts',
+    ]);
+    expect(files('./snapshots/')).toEqual(['0001-create-snapshots.ts']);
+    const named = (set: MigrationSet) =>
+      set.migrations.map((m) => `${String(m.version).padStart(4, '0')}-${m.name}.ts`);
+    expect(named(EVENT_MIGRATIONS)).toEqual(files('.'));
+    expect(named(SNAPSHOT_MIGRATIONS)).toEqual(files('./snapshots/'));
   });
 
   it('creates the schema on a new file and records every migration once', async () => {
@@ -44,7 +75,7 @@ describe('SQLite schema migrations', () => {
   it('migrates a file written at an older schema version, keeping its events', async () => {
     const file = dir.file();
     const db = new Database(file);
-    migrate(db, 1);
+    migrate(db, EVENT_MIGRATIONS, 1);
     expect(readSchemaVersion(db)).toBe(1);
     expect(indexNames(db)).not.toContain('eventfold_events_type');
     const insert = db.prepare(
@@ -86,7 +117,7 @@ describe('SQLite schema migrations', () => {
     await store.close();
 
     const after = new Database(file);
-    expect(readSchemaVersion(after)).toBe(SQLITE_SCHEMA_VERSION);
+    expect(readSchemaVersion(after)).toBe(SCHEMA_VERSION);
     expect(indexNames(after)).toEqual(
       expect.arrayContaining(['eventfold_events_type', 'eventfold_events_category']),
     );
@@ -98,7 +129,7 @@ describe('SQLite schema migrations', () => {
     await new SqliteEventStore(file).close();
     const db = new Database(file);
     db.prepare('INSERT INTO eventfold_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-      SQLITE_SCHEMA_VERSION + 1,
+      SCHEMA_VERSION + 1,
       'from-the-future',
       new Date().toISOString(),
     );
@@ -109,7 +140,7 @@ describe('SQLite schema migrations', () => {
     await expect(createEventStore(`sqlite://${file}`)).rejects.toMatchObject({ code: 'MIGRATION' });
 
     const check = new Database(file);
-    expect(readSchemaVersion(check)).toBe(SQLITE_SCHEMA_VERSION + 1);
+    expect(readSchemaVersion(check)).toBe(SCHEMA_VERSION + 1);
     check.close();
   });
 
@@ -119,5 +150,88 @@ describe('SQLite schema migrations', () => {
     expect(() => new SqliteEventStore(db)).toThrow(MigrationError);
     expect(readSchemaVersion(db)).toBe(0); // rolled back
     db.close();
+  });
+
+  it('runs the snapshot table through the same runner, with a ledger of its own', () => {
+    const db = new Database(':memory:');
+    try {
+      migrate(db);
+      const tables = () =>
+        db
+          .prepare<[], string>(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'eventfold%' ORDER BY name",
+          )
+          .pluck()
+          .all();
+      expect(tables()).not.toContain('eventfold_snapshots');
+      expect(readSchemaVersion(db, SNAPSHOT_MIGRATIONS)).toBe(0);
+      migrate(db, SNAPSHOT_MIGRATIONS);
+      migrate(db, SNAPSHOT_MIGRATIONS); // current: only reads its version
+      expect(tables()).toEqual([
+        'eventfold_checkpoints',
+        'eventfold_dead_letters',
+        'eventfold_events',
+        'eventfold_leases',
+        'eventfold_migrations',
+        'eventfold_snapshots',
+        'eventfold_snapshots_schema',
+      ]);
+      expect(db.prepare('SELECT id, version FROM eventfold_snapshots_schema').all()).toEqual([
+        { id: 1, version: 1 },
+      ]);
+      expect(readSchemaVersion(db, SNAPSHOT_MIGRATIONS)).toBe(1);
+      expect(readSchemaVersion(db)).toBe(SCHEMA_VERSION); // the event ledger is untouched
+      expect(db.prepare('SELECT count(*) FROM eventfold_migrations').pluck().get()).toBe(3);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a snapshot table of a newer eventfold, naming the set, and leaves it unchanged', () => {
+    const db = new Database(':memory:');
+    try {
+      migrate(db, SNAPSHOT_MIGRATIONS);
+      db.prepare('UPDATE eventfold_snapshots_schema SET version = 2').run();
+      let error: unknown;
+      try {
+        migrate(db, SNAPSHOT_MIGRATIONS);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(MigrationError.is(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        'SQLite database ":memory:" has snapshot table version 2, but this eventfold knows versions up to 1: ' +
+          'it was written by a newer eventfold. Upgrade eventfold to open it; the file was not changed.',
+      );
+      expect(readSchemaVersion(db, SNAPSHOT_MIGRATIONS)).toBe(2);
+      expect(readSchemaVersion(db)).toBe(0); // the event schema was not created either
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rolls a failing migration of a set back, whole, as a MigrationError naming the set', () => {
+    const db = new Database(':memory:');
+    const broken: MigrationSet = {
+      subject: 'test set',
+      migrations: [
+        { version: 1, name: 'one', sql: 'CREATE TABLE test_one (x INTEGER)' },
+        { version: 2, name: 'two', sql: 'CREATE TABLE test_one (y INTEGER)' },
+      ],
+      ledger: SNAPSHOT_MIGRATIONS.ledger,
+    };
+    try {
+      expect(() => migrate(db, broken)).toThrow(
+        /^Could not migrate the test set of SQLite database ":memory:": table test_one already exists$/,
+      );
+      expect(readSchemaVersion(db, broken)).toBe(0);
+      expect(
+        db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'test_one'").pluck().get(),
+      ).toBe(0);
+      migrate(db, broken, 1); // up to a target: only the first
+      expect(readSchemaVersion(db, broken)).toBe(1);
+    } finally {
+      db.close();
+    }
   });
 });

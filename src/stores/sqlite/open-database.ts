@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { DatabaseError, ValidationError } from '../../core/errors.js';
+import { DatabaseError, InvalidOptionError } from '../../core/errors.js';
+import { isBetterSqliteDatabase } from './is-better-sqlite-database.js';
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
   type SqliteEventStoreOptions,
@@ -27,15 +28,6 @@ function loadDriver(): typeof BetterSqlite3 {
   }
 }
 
-function isDatabase(value: unknown): value is BetterSqlite3.Database {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as BetterSqlite3.Database).prepare === 'function' &&
-    typeof (value as BetterSqlite3.Database).transaction === 'function'
-  );
-}
-
 /**
  * Opens `database` (a file name, `':memory:'`, or an open better-sqlite3 handle)
  * and applies the connection settings: for a file the store opens, WAL mode,
@@ -47,8 +39,13 @@ export function openDatabase(
   options: SqliteEventStoreOptions,
 ): OpenedDatabase {
   if (typeof database === 'string') {
-    if (database.length === 0)
-      throw new ValidationError('SqliteEventStore: the file name is empty');
+    if (database.length === 0) {
+      throw new InvalidOptionError(
+        'database',
+        database,
+        'a file name, or an open better-sqlite3 Database',
+      );
+    }
     const Driver = loadDriver();
     const busyTimeout = options.busyTimeout ?? DEFAULT_BUSY_TIMEOUT_MS;
     let db: BetterSqlite3.Database;
@@ -69,9 +66,11 @@ export function openDatabase(
     }
     return { db, owned: true };
   }
-  if (!isDatabase(database)) {
-    throw new ValidationError(
-      'SqliteEventStore: expected a file name or an open better-sqlite3 Database',
+  if (!isBetterSqliteDatabase(database)) {
+    throw new InvalidOptionError(
+      'database',
+      database,
+      'a file name, or an open better-sqlite3 Database',
     );
   }
   if (!database.open)

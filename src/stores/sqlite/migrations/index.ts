@@ -1,12 +1,60 @@
+import { EVENT_SCHEMA_LEDGER, SNAPSHOT_TABLE_LEDGER } from '../sql/migrations.js';
 import { createEvents } from './0001-create-events.js';
 import { feedFilterIndexes } from './0002-feed-filter-indexes.js';
 import { subscriptions } from './0003-subscriptions.js';
-import type { Migration } from './migration.js';
+import type { Migration, MigrationSet } from './migration.js';
+import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 
-export type { Migration } from './migration.js';
+export type { Migration, MigrationLedger, MigrationSet } from './migration.js';
 
-/** Every migration of the SQLite schema, in order. Append new ones; never edit a released one. */
+/** Every migration of the event store's schema, in order. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [createEvents, feedFilterIndexes, subscriptions];
 
-/** The schema version this eventfold writes and reads. */
-export const SQLITE_SCHEMA_VERSION: number = MIGRATIONS.length;
+/**
+ * The event store's schema (events and subscription tables), recorded in
+ * `eventfold_migrations`; every `SqliteEventStore` brings a file to it.
+ */
+export const EVENT_MIGRATIONS: MigrationSet = {
+  subject: 'eventfold schema',
+  migrations: MIGRATIONS,
+  ledger: EVENT_SCHEMA_LEDGER,
+};
+
+/**
+ * The snapshot table, recorded in `eventfold_snapshots_schema`: a set of its
+ * own, applied when a `SqliteSnapshotStore` opens the file, so a database has
+ * the table only when snapshots are used.
+ */
+export const SNAPSHOT_MIGRATIONS: MigrationSet = {
+  subject: 'snapshot table',
+  migrations: [createSnapshots],
+  ledger: SNAPSHOT_TABLE_LEDGER,
+};
+
+/**
+ * The version of the event store's schema this eventfold writes and reads.
+ *
+ * @example
+ * ```ts
+ * SCHEMA_VERSION; // 3
+ * ```
+ */
+export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);
+
+/**
+ * The version of the snapshot table this eventfold writes and reads.
+ *
+ * @example
+ * ```ts
+ * SNAPSHOT_SCHEMA_VERSION; // 1
+ * ```
+ */
+export const SNAPSHOT_SCHEMA_VERSION: number = latestVersion(SNAPSHOT_MIGRATIONS);
+
+/** {@link SCHEMA_VERSION} under the name `eventfold/sqlite` exports. */
+export const SQLITE_SCHEMA_VERSION: number = SCHEMA_VERSION;
+
+/** The version a set's last migration brings it to (0 for an empty set). */
+export function latestVersion(set: MigrationSet): number {
+  return set.migrations.at(-1)?.version ?? 0;
+}

@@ -1,36 +1,4 @@
-/** The table holding one snapshot per stream (created by `SqliteSnapshotStore`, not by the event store's migrations). */
-export const SNAPSHOTS_TABLE = 'eventfold_snapshots';
-/** The one-row table recording the version of the snapshot table's own schema. */
-export const SNAPSHOTS_SCHEMA_TABLE = 'eventfold_snapshots_schema';
-
-/** Whether the snapshot schema table exists (1 or no row). */
-export const SELECT_SNAPSHOTS_SCHEMA_EXISTS = `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${SNAPSHOTS_SCHEMA_TABLE}'`;
-
-/** Creates the snapshot schema table if needed: at most one row (`id = 1`). */
-export const CREATE_SNAPSHOTS_SCHEMA_TABLE = `CREATE TABLE IF NOT EXISTS ${SNAPSHOTS_SCHEMA_TABLE} (
-  id      INTEGER PRIMARY KEY CHECK (id = 1),
-  version INTEGER NOT NULL
-)`;
-
-/** The snapshot table's schema version (no row: none yet). */
-export const SELECT_SNAPSHOTS_SCHEMA_VERSION = `SELECT version FROM ${SNAPSHOTS_SCHEMA_TABLE} WHERE id = 1`;
-
-/** Records the snapshot table's schema version: `?` version. */
-export const UPSERT_SNAPSHOTS_SCHEMA_VERSION = `INSERT INTO ${SNAPSHOTS_SCHEMA_TABLE} (id, version) VALUES (1, ?)
-  ON CONFLICT (id) DO UPDATE SET version = excluded.version`;
-
-/**
- * Version 1 of the snapshot table: the stream id as key, the stream version the
- * state reflects, the state's schema version, the state as JSON text and when
- * it was saved (milliseconds since the Unix epoch).
- */
-export const CREATE_SNAPSHOTS_TABLE = `CREATE TABLE IF NOT EXISTS ${SNAPSHOTS_TABLE} (
-  stream_id      TEXT    NOT NULL PRIMARY KEY,
-  version        INTEGER NOT NULL,
-  schema_version INTEGER NOT NULL,
-  state          TEXT    NOT NULL,
-  created_at     INTEGER NOT NULL
-)`;
+import { SNAPSHOTS_TABLE } from './tables.js';
 
 /** A stream's snapshot as a raw row: version, schema version, state, created at. */
 export type SnapshotRow = [

@@ -1,6 +1,6 @@
 /** The table holding every event; `position` (the rowid) is the global feed order. */
 export const EVENTS_TABLE = 'eventfold_events';
-/** The table recording which schema migrations have been applied. */
+/** The ledger of the event schema's migrations: one row per applied migration. */
 export const MIGRATIONS_TABLE = 'eventfold_migrations';
 
 /** Unique index of `(stream_id, version)`: stream reads and versions. */
@@ -18,3 +18,8 @@ export const CHECKPOINTS_TABLE = 'eventfold_checkpoints';
 export const DEAD_LETTERS_TABLE = 'eventfold_dead_letters';
 /** Subscription leases: one row per subscription name, with its holder and expiry. */
 export const LEASES_TABLE = 'eventfold_leases';
+
+/** Aggregate snapshots: one row per stream (created when a `SqliteSnapshotStore` first opens the file). */
+export const SNAPSHOTS_TABLE = 'eventfold_snapshots';
+/** The ledger of the snapshot table's migrations: one row holding its version. */
+export const SNAPSHOTS_SCHEMA_TABLE = 'eventfold_snapshots_schema';

@@ -1,0 +1,20 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * Whether `value` looks like a better-sqlite3 `Database` (open or closed): the
+ * stores accept a handle of yours, from whichever copy of better-sqlite3.
+ *
+ * @example
+ * ```ts
+ * isBetterSqliteDatabase(new Database(':memory:')); // true
+ * isBetterSqliteDatabase('events.db'); // false
+ * ```
+ */
+export function isBetterSqliteDatabase(value: unknown): value is BetterSqlite3.Database {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as BetterSqlite3.Database).prepare === 'function' &&
+    typeof (value as BetterSqlite3.Database).transaction === 'function'
+  );
+}

@@ -1,0 +1,31 @@
+import type { MigrationLedger } from '../migrations/migration.js';
+import { MIGRATIONS_TABLE, SNAPSHOTS_SCHEMA_TABLE } from './tables.js';
+
+/** Whether `table` exists (1 or no row). */
+function tableExists(table: string): string {
+  return `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${table}'`;
+}
+
+/** The ledger of the event store's schema: one row per applied migration. */
+export const EVENT_SCHEMA_LEDGER: MigrationLedger = {
+  exists: tableExists(MIGRATIONS_TABLE),
+  create: `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`,
+  version: `SELECT max(version) FROM ${MIGRATIONS_TABLE}`,
+  record: `INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (@version, @name, @appliedAt)`,
+};
+
+/** The ledger of the snapshot table: one row (`id = 1`) holding its version. */
+export const SNAPSHOT_TABLE_LEDGER: MigrationLedger = {
+  exists: tableExists(SNAPSHOTS_SCHEMA_TABLE),
+  create: `CREATE TABLE IF NOT EXISTS ${SNAPSHOTS_SCHEMA_TABLE} (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+)`,
+  version: `SELECT version FROM ${SNAPSHOTS_SCHEMA_TABLE} WHERE id = 1`,
+  record: `INSERT INTO ${SNAPSHOTS_SCHEMA_TABLE} (id, version) VALUES (1, @version)
+  ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
+};
