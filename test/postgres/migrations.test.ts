@@ -1,12 +1,23 @@
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createEventStore,
+  DatabaseError,
   MigrationError,
   StoreClosedError,
   ValidationError,
 } from '../../src/index.js';
-import { PostgresEventStore, SCHEMA_VERSION } from '../../src/stores/postgres/index.js';
+import { migrate } from '../../src/stores/postgres/migrate.js';
+import {
+  EVENT_MIGRATIONS,
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  SNAPSHOT_MIGRATIONS,
+  SNAPSHOT_SCHEMA_VERSION,
+  type MigrationSet,
+} from '../../src/stores/postgres/migrations/index.js';
+import { PostgresEventStore } from '../../src/stores/postgres/postgres-event-store.js';
 import {
   beforeAllOrFail,
   createTestDatabase,
@@ -39,6 +50,128 @@ beforeAllOrFail(async () => {
 });
 afterAll(async () => {
   await database?.drop();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** A pool of its own for a test (its late connection errors are ignored). */
+function testPool(max = 4): pg.Pool {
+  const pool = new pg.Pool({ connectionString: database.url, max });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+describe('PostgreSQL migration sets', () => {
+  it('numbers the migrations of both sets 1, 2, … and names their files NNNN-name.ts', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
+    expect(EVENT_MIGRATIONS.migrations).toBe(MIGRATIONS);
+    expect(SCHEMA_VERSION).toBe(2);
+    expect(SNAPSHOT_MIGRATIONS.migrations.map((m) => m.version)).toEqual([1]);
+    expect(SNAPSHOT_SCHEMA_VERSION).toBe(1);
+    const folder = new URL('../../src/stores/postgres/migrations/', import.meta.url);
+    const files = (path: string) =>
+      readdirSync(new URL(path, folder)).filter(
+        (f) => f.endsWith('.ts') && !['index.ts', 'migration.ts'].includes(f),
+      );
+    expect(files('.')).toEqual(['0001-initial.ts', '0002-subscriptions.ts']);
+    expect(files('./snapshots/')).toEqual(['0001-create-snapshots.ts']);
+    const numbers = (set: MigrationSet) =>
+      set.migrations.map((m) => String(m.version).padStart(4, '0'));
+    expect(numbers(EVENT_MIGRATIONS)).toEqual(files('.').map((f) => f.slice(0, 4)));
+    expect(numbers(SNAPSHOT_MIGRATIONS)).toEqual(files('./snapshots/').map((f) => f.slice(0, 4)));
+  });
+
+  it('runs both sets through one runner, each recorded in its own ledger, once under races', async () => {
+    const schema = uniqueName('sets');
+    const pools = Array.from({ length: 4 }, () => testPool(2));
+    try {
+      await Promise.all(
+        pools.flatMap((pool, i) => [
+          migrate(pool, schema, [], true, i % 2 === 0 ? EVENT_MIGRATIONS : SNAPSHOT_MIGRATIONS),
+          migrate(pool, schema, [], true, i % 2 === 0 ? SNAPSHOT_MIGRATIONS : EVENT_MIGRATIONS),
+        ]),
+      );
+      const [pool] = pools as [pg.Pool];
+      const events = await pool.query(
+        `SELECT version, name FROM "${schema}".migrations ORDER BY version`,
+      );
+      expect(events.rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+      const snapshots = await pool.query(`SELECT id, version FROM "${schema}".snapshots_schema`);
+      expect(snapshots.rows).toEqual([{ id: 1, version: SNAPSHOT_SCHEMA_VERSION }]);
+      const tables = await pool.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+        [schema],
+      );
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'checkpoints',
+        'dead_letters',
+        'events',
+        'migrations',
+        'snapshots',
+        'snapshots_schema',
+        'streams',
+      ]);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+  });
+
+  it('only checks a set with apply: false, naming the set', async () => {
+    const schema = uniqueName('check');
+    const pool = testPool();
+    try {
+      const error = await rejection(migrate(pool, schema, [], false, SNAPSHOT_MIGRATIONS));
+      expect(MigrationError.is(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        `The snapshot table of schema "${schema}" is at version 0, eventfold needs 1; run with migrations enabled`,
+      );
+      const exists = await pool.query('SELECT to_regnamespace($1) IS NOT NULL AS found', [schema]);
+      expect(exists.rows).toEqual([{ found: false }]);
+      await migrate(pool, schema, [], true, SNAPSHOT_MIGRATIONS);
+      await migrate(pool, schema, [], false, SNAPSHOT_MIGRATIONS);
+      await pool.query(`UPDATE "${schema}".snapshots_schema SET version = 2`);
+      const newer = await rejection(migrate(pool, schema, [], true, SNAPSHOT_MIGRATIONS));
+      expect((newer as Error).message).toBe(
+        `The snapshot table of schema "${schema}" is at version 2, newer than this eventfold supports (1); upgrade eventfold`,
+      );
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('applies the missing migrations of a set in one transaction: a failure leaves nothing', async () => {
+    const schema = uniqueName('fail');
+    const pool = testPool();
+    const broken: MigrationSet = {
+      subject: 'test set',
+      migrations: [
+        { version: 1, name: 'one', sql: (s) => `CREATE TABLE ${s}.one (x int)` },
+        { version: 2, name: 'two', sql: (s) => `CREATE TABLE ${s}.one (y int)` },
+      ],
+      ledger: SNAPSHOT_MIGRATIONS.ledger,
+    };
+    try {
+      const error = await rejection(migrate(pool, schema, [], true, broken));
+      expect(MigrationError.is(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        `PostgreSQL migration 2 (two) of the test set of schema "${schema}" failed: relation "one" already exists (SQLSTATE 42P07)`,
+      );
+      const cause = (error as Error).cause;
+      expect(DatabaseError.is(cause)).toBe(true);
+      const exists = await pool.query('SELECT to_regnamespace($1) IS NOT NULL AS found', [schema]);
+      expect(exists.rows).toEqual([{ found: false }]); // even the schema was rolled back
+      expect(pool.totalCount - pool.idleCount).toBe(0); // the client went back
+    } finally {
+      await pool.end();
+    }
+  });
 });
 
 describe('PostgreSQL schema and migrations', () => {
@@ -149,7 +282,9 @@ describe('PostgreSQL schema and migrations', () => {
     await store.close();
     await expect(
       PostgresEventStore.connect({ connectionString: database.url, schema }),
-    ).rejects.toThrow(/newer than this eventfold supports/);
+    ).rejects.toThrow(
+      `The eventfold schema of schema "${schema}" is at version ${SCHEMA_VERSION + 1}, newer than this eventfold supports (${SCHEMA_VERSION}); upgrade eventfold`,
+    );
   });
 
   it('uses a pool of yours and leaves it open on close', async () => {

@@ -1,5 +1,5 @@
 import { Pool, type ClientConfig } from 'pg';
-import { ValidationError } from '../../core/errors.js';
+import { InvalidOptionError, ValidationError } from '../../core/errors.js';
 import { secretsOf } from './database-error.js';
 import type { PostgresEventStoreOptions } from './postgres-event-store-options.js';
 import { assertSchemaName, DEFAULT_SCHEMA } from './schema-name.js';
@@ -36,23 +36,40 @@ export function splitSchemaParam(url: string): { url: string; schema: string | u
 }
 
 /**
- * Checks the options, then opens (or adopts) the pool they describe. Throws a
- * {@link ValidationError} (having closed any pool it opened) for bad options.
+ * Checks the `schema` option of a store: an {@link InvalidOptionError} naming
+ * it unless it is a safe schema name (see `assertSchemaName`).
+ *
+ * @example
+ * ```ts
+ * checkSchemaOption('billing_events'); // ok
+ * checkSchemaOption('Billing'); // throws InvalidOptionError, option 'schema'
+ * ```
+ */
+export function checkSchemaOption(schema: unknown): asserts schema is string {
+  try {
+    assertSchemaName(schema);
+  } catch (error) {
+    if (!ValidationError.is(error)) throw error;
+    throw new InvalidOptionError(
+      'schema',
+      schema,
+      'a schema name of 1 to 48 lower-case letters, digits and underscores, starting with a letter or underscore and not with "pg_"',
+    );
+  }
+}
+
+/**
+ * Opens (or adopts) the pool the options describe, once their values are
+ * checked (`checkPostgresOptions`), and settles the schema: the option, else
+ * the URL's `schema` parameter, else the default. Throws an
+ * {@link InvalidOptionError} (having closed any pool it opened) when both a
+ * pool and a connection string are given, or for a bad schema name.
  */
 export function openConnection(options: PostgresEventStoreOptions): Connection {
   const connection = poolOf(options);
   try {
     const schema = options.schema ?? connection.schema;
-    assertSchemaName(schema);
-    const interval = options.notifyIntervalMs;
-    if (
-      interval !== undefined &&
-      !(typeof interval === 'number' && interval >= 0 && interval < Infinity)
-    ) {
-      throw new ValidationError(
-        'PostgresEventStore: notifyIntervalMs must be a non-negative number',
-      );
-    }
+    checkSchemaOption(schema);
     return { ...connection, schema };
   } catch (error) {
     if (connection.owned) void connection.pool.end().catch(() => undefined);
@@ -62,8 +79,10 @@ export function openConnection(options: PostgresEventStoreOptions): Connection {
 
 function poolOf(options: PostgresEventStoreOptions): Connection {
   if (options.pool !== undefined && options.connectionString !== undefined) {
-    throw new ValidationError(
-      'PostgresEventStore: give either a pool or a connectionString, not both',
+    throw new InvalidOptionError(
+      'pool',
+      options.pool,
+      'no pool when a connectionString is given (give one or the other)',
     );
   }
   if (options.pool !== undefined) {
@@ -77,9 +96,6 @@ function poolOf(options: PostgresEventStoreOptions): Connection {
     };
   }
   const given = options.connectionString;
-  if (given !== undefined && typeof given !== 'string') {
-    throw new ValidationError('PostgresEventStore: connectionString must be a string');
-  }
   const { url, schema } =
     given === undefined ? { url: undefined, schema: undefined } : splitSchemaParam(given);
   const config: ClientConfig = {

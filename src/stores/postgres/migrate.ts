@@ -1,86 +1,98 @@
 import type { Pool, PoolClient } from 'pg';
-import { MigrationError } from '../../core/errors.js';
+import { EventfoldError, MigrationError } from '../../core/errors.js';
 import { toDatabaseError, type Secrets } from './database-error.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.js';
+import {
+  EVENT_MIGRATIONS,
+  latestVersion,
+  type MigrationLedger,
+  type MigrationSet,
+} from './migrations/index.js';
 import { quoteSchema } from './schema-name.js';
-import { migrationsSql, type MigrationsSql } from './sql/migrations.js';
+import { createSchemaSql, LOCK_SCHEMA, SCHEMA_EXISTS } from './sql/migrations.js';
+import { withTransaction } from './with-transaction.js';
 
-/** Namespace of the two-key advisory lock taken while migrating a schema ("EvFd"). */
-/** The advisory-lock class under which every schema change of a store's schema runs (migrations, the snapshot table). */
+/**
+ * The advisory-lock class ("EvFd") under which every schema change of a
+ * store's schema runs, whichever migration set it belongs to.
+ */
 export const MIGRATION_LOCK_CLASS = 0x45764664;
 
 /**
- * Brings `schema` to {@link SCHEMA_VERSION}: creates it when missing and applies,
- * each in its own transaction and recorded in `<schema>.migrations`, the
- * migrations not yet applied. Runs under a session advisory lock keyed by the
- * schema name, so several processes starting at once migrate it exactly once.
- * With `apply: false` it only checks the version. Throws a {@link MigrationError}.
+ * The one migration runner of PostgreSQL: brings `set` (default: the event
+ * store's schema) to its latest version in `schema`, creating the schema when
+ * missing. Everything happens in one transaction on one checked-out client
+ * (`withTransaction`): when the set is current it only reads its version;
+ * otherwise it takes the schema's transaction-level advisory lock, so several
+ * processes starting at once migrate it exactly once, applies the missing
+ * migrations, records each in the set's ledger and commits them together.
+ * With `apply: false` it only checks the version. A schema written by a newer
+ * eventfold is refused and left untouched. Throws a {@link MigrationError}
+ * (a `DatabaseError`), or a `DatabaseError` when no connection can be had.
+ *
+ * @example
+ * ```ts
+ * await migrate(pool, 'eventfold', secrets); // the event store's tables
+ * await migrate(pool, 'eventfold', secrets, true, SNAPSHOT_MIGRATIONS); // the snapshot table
+ * ```
  */
 export async function migrate(
   pool: Pool,
   schema: string,
   secrets: Secrets,
   apply = true,
+  set: MigrationSet = EVENT_MIGRATIONS,
 ): Promise<void> {
   const s = quoteSchema(schema);
-  const sql = migrationsSql(s);
-  let client: PoolClient;
+  const ledger = set.ledger(s);
+  const latest = latestVersion(set);
+  const action = `migration of the ${set.subject} of schema "${schema}"`;
   try {
-    client = await pool.connect();
-  } catch (error) {
-    throw toDatabaseError(error, 'connection', secrets);
-  }
-  let broken = false;
-  try {
-    // Fast path: already current, no lock needed.
-    const found = await currentVersion(client, sql);
-    if (found === SCHEMA_VERSION) return;
-    if (!apply || (found !== undefined && found > SCHEMA_VERSION)) throw outOfDate(schema, found);
-    await client.query(sql.lock, [MIGRATION_LOCK_CLASS, schema]);
-    try {
-      await client.query(sql.createSchema);
-      await client.query(sql.createTable);
-      const version = await currentVersion(client, sql);
-      if (version !== undefined && version > SCHEMA_VERSION) throw outOfDate(schema, version);
-      for (const migration of MIGRATIONS) {
-        if (version !== undefined && migration.version <= version) continue;
-        await client.query('BEGIN');
+    await withTransaction({ pool, secrets }, action, async (client) => {
+      const found = await readVersion(client, ledger);
+      if (found === latest) return;
+      if (found > latest) throw newer(set, schema, found);
+      if (!apply) throw outOfDate(set, schema, found);
+      await client.query(LOCK_SCHEMA, [MIGRATION_LOCK_CLASS, schema]);
+      const namespace = await client.query<{ found: boolean }>(SCHEMA_EXISTS, [s]);
+      if (namespace.rows[0]?.found !== true) await client.query(createSchemaSql(s));
+      await client.query(ledger.create);
+      const locked = await readVersion(client, ledger); // another process may have migrated meanwhile
+      if (locked > latest) throw newer(set, schema, locked);
+      for (const migration of set.migrations) {
+        if (migration.version <= locked) continue;
         try {
           await client.query(migration.sql(s));
-          await client.query(sql.record, [migration.version, migration.name]);
-          await client.query('COMMIT');
+          await client.query(ledger.record(migration));
         } catch (error) {
-          await client.query('ROLLBACK').catch(() => (broken = true));
-          throw new MigrationError(
-            `Migration ${migration.version} (${migration.name}) of schema "${schema}" failed: ${toDatabaseError(error, 'migration', secrets).message}`,
-          );
+          const step = `migration ${migration.version} (${migration.name}) of the ${set.subject} of schema "${schema}"`;
+          const cause = toDatabaseError(error, step, secrets);
+          throw new MigrationError(cause.message, { cause });
         }
       }
-    } finally {
-      await client.query(sql.unlock, [MIGRATION_LOCK_CLASS, schema]).catch(() => (broken = true));
-    }
+    });
   } catch (error) {
-    if (error instanceof MigrationError) throw error;
-    broken = true;
-    const wrapped = toDatabaseError(error, `migration of schema "${schema}"`, secrets);
-    throw new MigrationError(wrapped.message, { cause: wrapped });
-  } finally {
-    client.release(broken);
+    if (EventfoldError.is(error)) throw error;
+    const cause = toDatabaseError(error, action, secrets);
+    throw new MigrationError(cause.message, { cause });
   }
 }
 
-/** The highest applied migration, or `undefined` when the schema has no migrations table yet. */
-async function currentVersion(client: PoolClient, sql: MigrationsSql): Promise<number | undefined> {
-  const exists = await client.query<{ exists: boolean }>(sql.exists);
-  if (exists.rows[0]?.exists !== true) return undefined;
-  const current = await client.query<{ version: number }>(sql.current);
+/** The set's recorded version: 0 when its ledger does not exist yet. */
+async function readVersion(client: PoolClient, ledger: MigrationLedger): Promise<number> {
+  const exists = await client.query<{ exists: boolean }>(ledger.exists);
+  if (exists.rows[0]?.exists !== true) return 0;
+  const current = await client.query<{ version: number }>(ledger.version);
   return current.rows[0]?.version ?? 0;
 }
 
-function outOfDate(schema: string, version: number | undefined): MigrationError {
+function newer(set: MigrationSet, schema: string, version: number): MigrationError {
   return new MigrationError(
-    version !== undefined && version > SCHEMA_VERSION
-      ? `Schema "${schema}" is at version ${version}, newer than this eventfold supports (${SCHEMA_VERSION}); upgrade eventfold`
-      : `Schema "${schema}" is at version ${version ?? 'none'}, eventfold needs ${SCHEMA_VERSION}; run with migrations enabled`,
+    `The ${set.subject} of schema "${schema}" is at version ${version}, newer than this eventfold supports (${latestVersion(set)}); upgrade eventfold`,
+  );
+}
+
+function outOfDate(set: MigrationSet, schema: string, version: number): MigrationError {
+  return new MigrationError(
+    `The ${set.subject} of schema "${schema}" is at version ${version}, eventfold needs ${latestVersion(set)}; run with migrations enabled`,
   );
 }

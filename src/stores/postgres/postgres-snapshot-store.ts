@@ -1,12 +1,15 @@
 import type { Pool, QueryResult } from 'pg';
 import { prepareSnapshot } from '../../core/contracts/prepare-snapshot.js';
 import type { NewSnapshot, Snapshot, SnapshotStore } from '../../core/contracts/snapshot-store.js';
-import { StoreClosedError, ValidationError } from '../../core/errors.js';
+import { InvalidOptionError, StoreClosedError } from '../../core/errors.js';
+import { checkOption } from '../../core/options.js';
 import { assertStreamId } from '../../core/stream-id.js';
 import { secretsOf, toDatabaseError, type Secrets } from './database-error.js';
-import { PostgresEventStore } from './postgres-event-store.js';
-import { assertSchemaName, DEFAULT_SCHEMA, quoteSchema } from './schema-name.js';
-import { ensureSnapshotTable } from './snapshot-table.js';
+import { migrate } from './migrate.js';
+import { SNAPSHOT_MIGRATIONS } from './migrations/index.js';
+import type { PostgresEventStore } from './postgres-event-store.js';
+import { checkSchemaOption } from './connection.js';
+import { DEFAULT_SCHEMA, quoteSchema } from './schema-name.js';
 import { snapshotsSql, type SnapshotsSql } from './sql/snapshots.js';
 
 /** A snapshot row: numbers as `float8` (plain numbers with `pg`'s default parsers; converted in case an application set its own). */
@@ -15,18 +18,6 @@ interface SnapshotRow {
   readonly schema_version: unknown;
   readonly state: string;
   readonly created_ms: unknown;
-}
-
-/** A UTF-16 surrogate that is not part of a pair: PostgreSQL would store another string. */
-const LONE_SURROGATE = /\p{Surrogate}/u;
-
-function assertStorableStreamId(streamId: unknown): asserts streamId is string {
-  assertStreamId(streamId);
-  if (LONE_SURROGATE.test(streamId)) {
-    throw new ValidationError(
-      'Invalid stream id: it contains a lone UTF-16 surrogate, which PostgreSQL cannot store',
-    );
-  }
 }
 
 function isPool(value: unknown): value is Pool {
@@ -39,26 +30,35 @@ function isPool(value: unknown): value is Pool {
   );
 }
 
+/** The pool and schema of a {@link PostgresEventStore} (its `pool` and `schema`), or `undefined`. */
+function storeOf(source: unknown): { pool: Pool; schema: string } | undefined {
+  if (typeof source !== 'object' || source === null) return undefined;
+  const { pool, schema } = source as { pool?: unknown; schema?: unknown };
+  return isPool(pool) && typeof schema === 'string' ? { pool, schema } : undefined;
+}
+
 /**
  * Aggregate snapshots in the PostgreSQL schema of the events: one row per
  * stream in the table `<schema>.snapshots` (`stream_id` key, `version`,
- * `schema_version`, `state` as JSON text, `created_at`). The table is created
- * on first use (or by {@link PostgresSnapshotStore.migrate}) with
- * `CREATE TABLE IF NOT EXISTS` under the schema's advisory migration lock, and
- * keeps its own schema version in `<schema>.snapshots_schema`, apart from the
- * event store's migrations. A save is one `INSERT … ON CONFLICT DO UPDATE …
- * WHERE` that keeps a stored snapshot of the same schema version and a higher
- * version, as `shouldReplaceSnapshot` says, and is safe under concurrent saves.
+ * `schema_version`, `state` as JSON text, `created_at`). The table is the
+ * migration set `SNAPSHOT_MIGRATIONS`, applied on first use (or by
+ * {@link PostgresSnapshotStore.migrate}) by the runner of the event store's
+ * migrations, under the schema's advisory migration lock, and recorded in
+ * `<schema>.snapshots_schema` (apart from the event store's migrations, so a
+ * schema has the table only when snapshots are used). A save is one
+ * `INSERT … ON CONFLICT DO UPDATE … WHERE` that keeps a stored snapshot of the
+ * same schema version and a higher version, as `shouldReplaceSnapshot` says,
+ * and is safe under concurrent saves.
  *
- * The store queries through the pool it is given and never ends it: `close()`
- * only stops this snapshot store.
+ * The store owns nothing: it queries through the pool it is given and never
+ * ends it, so `close()` (and `await using`) only stops this snapshot store.
  *
  * @example
  * ```ts
  * import { PostgresEventStore, PostgresSnapshotStore } from 'eventfold/postgres';
  *
- * const store = await PostgresEventStore.connect({ connectionString: process.env.DATABASE_URL });
- * const snapshots = new PostgresSnapshotStore(store); // or new PostgresSnapshotStore(pool, 'billing_events')
+ * await using store = await PostgresEventStore.connect({ connectionString: process.env.DATABASE_URL });
+ * await using snapshots = new PostgresSnapshotStore(store); // or new PostgresSnapshotStore(pool, 'billing_events')
  * const accounts = new AggregateRepository(store, BankAccount, { snapshots: { store: snapshots, policy: 100 } });
  * ```
  */
@@ -77,23 +77,34 @@ export class PostgresSnapshotStore implements SnapshotStore {
   constructor(store: PostgresEventStore);
   /** Uses `pool` and `schema` (default `eventfold`, validated as the event store validates it). */
   constructor(pool: Pool, schema?: string);
+  /**
+   * Throws an `InvalidOptionError` naming `source` or `schema` for a source
+   * that is neither, a schema that is not a safe schema name, or a schema
+   * other than the event store's.
+   */
   constructor(source: PostgresEventStore | Pool, schema?: string) {
-    if (source instanceof PostgresEventStore) {
-      if (schema !== undefined && schema !== source.schema) {
-        throw new ValidationError(
-          `PostgresSnapshotStore: the event store uses schema "${source.schema}"; pass its pool to use schema "${schema}"`,
+    checkOption.string('schema', schema);
+    const store = isPool(source) ? undefined : storeOf(source);
+    if (store !== undefined) {
+      if (schema !== undefined && schema !== store.schema) {
+        throw new InvalidOptionError(
+          'schema',
+          schema,
+          `the event store's schema "${store.schema}" (pass its pool to use another schema)`,
         );
       }
-      this.pool = source.pool;
-      this.schema = source.schema;
+      this.pool = store.pool;
+      this.schema = store.schema;
     } else if (isPool(source)) {
       const name = schema ?? DEFAULT_SCHEMA;
-      assertSchemaName(name);
+      checkSchemaOption(name);
       this.pool = source;
       this.schema = name;
     } else {
-      throw new ValidationError(
-        'PostgresSnapshotStore: expected a PostgresEventStore or a pg Pool (and a schema name)',
+      throw new InvalidOptionError(
+        'source',
+        source,
+        'a PostgresEventStore, or a pg Pool (and a schema name)',
       );
     }
     this.#sql = snapshotsSql(quoteSchema(this.schema));
@@ -107,8 +118,8 @@ export class PostgresSnapshotStore implements SnapshotStore {
   }
 
   /**
-   * Creates the snapshot table (and the schema) if needed; done on first use
-   * otherwise. Safe to run from several processes at once. Throws a
+   * Creates or upgrades the snapshot table (and the schema) if needed; done on
+   * first use otherwise. Safe to run from several processes at once. Throws a
    * `MigrationError` when the table cannot be created or was written by a
    * newer eventfold.
    *
@@ -119,18 +130,22 @@ export class PostgresSnapshotStore implements SnapshotStore {
    */
   migrate(): Promise<void> {
     if (this.#closed) return Promise.reject(new StoreClosedError());
-    this.#ready ??= ensureSnapshotTable(this.pool, this.schema, this.#sql, this.#secrets).catch(
-      (error: unknown) => {
-        this.#ready = undefined;
-        throw error;
-      },
-    );
-    return this.#ready;
+    const ready = (this.#ready ??= migrate(
+      this.pool,
+      this.schema,
+      this.#secrets,
+      true,
+      SNAPSHOT_MIGRATIONS,
+    ).catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    }));
+    return ready;
   }
 
   async load(streamId: string): Promise<Snapshot | undefined> {
     this.#open();
-    assertStorableStreamId(streamId);
+    assertStreamId(streamId);
     const { rows } = await this.#query<SnapshotRow>(
       this.#names.load,
       this.#sql.load,
@@ -151,7 +166,6 @@ export class PostgresSnapshotStore implements SnapshotStore {
   async save(snapshot: NewSnapshot): Promise<boolean> {
     this.#open();
     const { streamId, version, schemaVersion, state } = prepareSnapshot(snapshot);
-    assertStorableStreamId(streamId);
     const result = await this.#query(
       this.#names.save,
       this.#sql.save,
@@ -163,7 +177,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
 
   async delete(streamId: string): Promise<boolean> {
     this.#open();
-    assertStorableStreamId(streamId);
+    assertStreamId(streamId);
     const result = await this.#query(
       this.#names.delete,
       this.#sql.delete,
@@ -173,10 +187,15 @@ export class PostgresSnapshotStore implements SnapshotStore {
     return (result.rowCount ?? 0) > 0;
   }
 
-  /** Stops this snapshot store; the pool stays open (it belongs to the event store or to you). */
+  /** Stops this snapshot store (idempotent); the pool stays open (it belongs to the event store or to you). */
   close(): Promise<void> {
     this.#closed = true;
     return Promise.resolve();
+  }
+
+  /** `await using`: the same as {@link PostgresSnapshotStore.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   async #query<R extends object>(

@@ -1,11 +1,57 @@
-import { initialMigration } from './001-initial.js';
-import { subscriptionsMigration } from './002-subscriptions.js';
-import type { Migration } from './migration.js';
+import { eventSchemaLedger, snapshotTableLedger } from '../sql/migrations.js';
+import { initialMigration } from './0001-initial.js';
+import { subscriptionsMigration } from './0002-subscriptions.js';
+import type { Migration, MigrationSet } from './migration.js';
+import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 
-export type { Migration } from './migration.js';
+export type { Migration, MigrationLedger, MigrationSet } from './migration.js';
 
-/** Every migration of the PostgreSQL store, in order. */
+/** Every migration of the event store's schema, in order. Append new ones; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [initialMigration, subscriptionsMigration];
 
-/** The schema version this eventfold needs: the number of the last migration. */
-export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
+/**
+ * The event store's schema (streams, events, `append_events`, subscription
+ * tables), recorded in `<schema>.migrations`; every `PostgresEventStore`
+ * brings its schema to it.
+ */
+export const EVENT_MIGRATIONS: MigrationSet = {
+  subject: 'eventfold schema',
+  migrations: MIGRATIONS,
+  ledger: eventSchemaLedger,
+};
+
+/**
+ * The snapshot table, recorded in `<schema>.snapshots_schema`: a set of its
+ * own, applied when a `PostgresSnapshotStore` is first used, so a schema has
+ * the table only when snapshots are used.
+ */
+export const SNAPSHOT_MIGRATIONS: MigrationSet = {
+  subject: 'snapshot table',
+  migrations: [createSnapshots],
+  ledger: snapshotTableLedger,
+};
+
+/**
+ * The version of the event store's schema this eventfold writes and reads.
+ *
+ * @example
+ * ```ts
+ * SCHEMA_VERSION; // 2
+ * ```
+ */
+export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);
+
+/**
+ * The version of the snapshot table this eventfold writes and reads.
+ *
+ * @example
+ * ```ts
+ * SNAPSHOT_SCHEMA_VERSION; // 1
+ * ```
+ */
+export const SNAPSHOT_SCHEMA_VERSION: number = latestVersion(SNAPSHOT_MIGRATIONS);
+
+/** The version a set's last migration brings it to (0 for an empty set). */
+export function latestVersion(set: MigrationSet): number {
+  return set.migrations.at(-1)?.version ?? 0;
+}

@@ -1,32 +1,50 @@
-/** The statements that create and record a schema's migrations (given the quoted schema). */
-export interface MigrationsSql {
-  /** → `{ exists }`: whether the migrations table exists. */
-  readonly exists: string;
-  /** → `{ version }`: the highest applied migration (0 when none). */
-  readonly current: string;
-  /** Takes the session advisory lock `($1 class, hashtext($2 schema))`. */
-  readonly lock: string;
-  /** Releases it. */
-  readonly unlock: string;
-  readonly createSchema: string;
-  readonly createTable: string;
-  /** `$1` version, `$2` name. */
-  readonly record: string;
+import type { MigrationLedger } from '../migrations/migration.js';
+
+/**
+ * Takes the transaction-level advisory lock `($1 class, hashtext($2 schema))`
+ * under which every schema change of a store's schema runs; it is released at
+ * `COMMIT` or `ROLLBACK`.
+ */
+export const LOCK_SCHEMA = 'SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))';
+
+/** `$1` the quoted schema name → `{ found }`: whether the schema exists. */
+export const SCHEMA_EXISTS = 'SELECT to_regnamespace($1::text) IS NOT NULL AS found';
+
+/** Creates the schema (given quoted) if it is missing. */
+export function createSchemaSql(s: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${s}`;
 }
 
-/** SQL of the migration runner for one schema. */
-export function migrationsSql(s: string): MigrationsSql {
+/** The ledger of the event store's schema: `<schema>.migrations`, one row per applied migration. */
+export function eventSchemaLedger(s: string): MigrationLedger {
   return {
     exists: `SELECT to_regclass('${s}.migrations') IS NOT NULL AS "exists"`,
-    current: `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.migrations`,
-    lock: 'SELECT pg_advisory_lock($1::int, hashtext($2::text))',
-    unlock: 'SELECT pg_advisory_unlock($1::int, hashtext($2::text))',
-    createSchema: `CREATE SCHEMA IF NOT EXISTS ${s}`,
-    createTable: `CREATE TABLE IF NOT EXISTS ${s}.migrations (
+    create: `CREATE TABLE IF NOT EXISTS ${s}.migrations (
       version integer PRIMARY KEY,
       name text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`,
-    record: `INSERT INTO ${s}.migrations (version, name) VALUES ($1, $2)`,
+    version: `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.migrations`,
+    record: (migration) => ({
+      text: `INSERT INTO ${s}.migrations (version, name) VALUES ($1, $2)`,
+      values: [migration.version, migration.name],
+    }),
+  };
+}
+
+/** The ledger of the snapshot table: `<schema>.snapshots_schema`, one row (`id = 1`) holding its version. */
+export function snapshotTableLedger(s: string): MigrationLedger {
+  return {
+    exists: `SELECT to_regclass('${s}.snapshots_schema') IS NOT NULL AS "exists"`,
+    create: `CREATE TABLE IF NOT EXISTS ${s}.snapshots_schema (
+      id integer PRIMARY KEY CHECK (id = 1),
+      version integer NOT NULL
+    )`,
+    version: `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.snapshots_schema`,
+    record: (migration) => ({
+      text: `INSERT INTO ${s}.snapshots_schema (id, version) VALUES (1, $1)
+        ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
+      values: [migration.version],
+    }),
   };
 }
