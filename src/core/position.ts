@@ -13,22 +13,43 @@ const WIDTH = 20; // digits of 2^64 - 1
 const PART = /^\d{20}$/;
 const ZEROS = '0'.repeat(WIDTH);
 
+/** A non-negative integer: a number, a bigint, or its decimal digits (as drivers return 64-bit columns). */
+type PositionPart = number | bigint | string;
+
+/** A part written as 20 digits. */
+function padded(part: PositionPart): string {
+  const digits = String(part);
+  return ZEROS.substring(0, WIDTH - digits.length) + digits;
+}
+
 /**
  * The one-part position of sequence number `seq`: `encodePosition(seq)`,
  * written the fast way (it runs once per event read).
  */
 export function sequencePosition(seq: number | bigint): Position {
-  const digits = String(seq);
-  return (ZEROS.substring(0, WIDTH - digits.length) + digits) as Position;
+  return padded(seq) as Position;
 }
 
 /**
- * Builds a position from non-negative integer parts (for backend authors).
- * Positions with the same number of parts compare like the tuples of their parts.
+ * Builds a position from non-negative integer parts (for backend authors):
+ * numbers, bigints, or decimal digit strings as a driver returns 64-bit
+ * columns (no detour through BigInt). Each part is written as 20 digits, so
+ * positions with the same number of parts compare like the tuples of their parts.
+ *
+ * @example
+ * ```ts
+ * encodePosition(7); // '00000000000000000007'
+ * encodePosition('745', '12'); // '00000000000000000745:00000000000000000012'
+ * ```
  */
-export function encodePosition(...parts: readonly (number | bigint)[]): Position {
-  if (parts.length === 1) return sequencePosition(parts[0] as number | bigint);
-  return parts.map((p) => String(p).padStart(WIDTH, '0')).join(':') as Position;
+export function encodePosition(...parts: readonly (number | bigint | string)[]): Position {
+  const count = parts.length;
+  // Two parts (PostgreSQL: once per event read) without a loop.
+  if (count === 2)
+    return `${padded(parts[0] as PositionPart)}:${padded(parts[1] as PositionPart)}` as Position;
+  let out = count === 0 ? '' : padded(parts[0] as PositionPart);
+  for (let i = 1; i < count; i++) out += `:${padded(parts[i] as PositionPart)}`;
+  return out as Position;
 }
 
 /**

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DatabaseError, ValidationError } from '../../src/index.js';
-import { encodePosition } from '../../src/core/position.js';
-import { splitSchemaParam } from '../../src/stores/postgres/connection.js';
+import { DatabaseError, InvalidOptionError, ValidationError } from '../../src/index.js';
+import { decodePosition, encodePosition } from '../../src/core/position.js';
+import { checkSchemaOption, splitSchemaParam } from '../../src/stores/postgres/connection.js';
 import { redact, secretsOf, toDatabaseError } from '../../src/stores/postgres/database-error.js';
 import { positionOf, toStoredRows } from '../../src/stores/postgres/event-rows.js';
 import { assertSchemaName } from '../../src/stores/postgres/index.js';
 
 describe('PostgreSQL store helpers (no server)', () => {
-  it('builds positions exactly as the core encodes them', () => {
+  it('writes positions with the core’s one formatter, from the decimal strings pg returns', () => {
     const cases: [string, string][] = [
       ['0', '0'],
       ['1', '9'],
@@ -15,8 +15,16 @@ describe('PostgreSQL store helpers (no server)', () => {
       ['18446744073709551615', '9223372036854775807'],
     ];
     for (const [xid, pos] of cases) {
-      expect(positionOf(xid, pos)).toBe(encodePosition(BigInt(xid), BigInt(pos)));
+      const expected = `${xid.padStart(20, '0')}:${pos.padStart(20, '0')}`;
+      expect(positionOf(xid, pos)).toBe(expected);
+      expect(encodePosition(xid, pos)).toBe(expected);
+      expect(encodePosition(BigInt(xid), BigInt(pos))).toBe(expected);
+      expect(decodePosition(expected, 2)).toEqual([BigInt(xid), BigInt(pos)]);
     }
+    expect(encodePosition(7)).toBe('00000000000000000007');
+    expect(encodePosition(1, 2n, '3')).toBe(
+      '00000000000000000001:00000000000000000002:00000000000000000003',
+    );
     const date = new Date();
     const rows = toStoredRows([
       ['12', '1', 'a-1', '1', 'id1', 'A', '{}', null, date],
@@ -28,13 +36,23 @@ describe('PostgreSQL store helpers (no server)', () => {
       encodePosition(12n, 2n),
       encodePosition(13n, 3n),
     ]);
-    expect(rows[1]).toMatchObject({
+    expect(rows[1]).toEqual({
+      position: '00000000000000000012:00000000000000000002',
       streamId: 'a-1',
       version: 2,
       id: 'id2',
       type: 'B',
+      data: '{}',
       metadata: '{"k":1}',
+      recordedAt: date,
     });
+    // Columns from an offset, and recorded_at as text (a custom type parser).
+    const [shifted] = toStoredRows(
+      [['x', '5', '6', 's-1', '3', 'id', 'T', '1', null, '2024-01-02T03:04:05.000Z']],
+      1,
+    );
+    expect(shifted?.position).toBe(encodePosition(5, 6));
+    expect(shifted?.recordedAt).toEqual(new Date('2024-01-02T03:04:05.000Z'));
   });
 
   it('validates schema names strictly', () => {
@@ -42,6 +60,21 @@ describe('PostgreSQL store helpers (no server)', () => {
       expect(() => assertSchemaName(good)).not.toThrow();
     for (const bad of ['', 'A', 'a-b', 'a"b', 'pg_x', '9a', 'x'.repeat(49), null, 1]) {
       expect(() => assertSchemaName(bad)).toThrow(ValidationError);
+    }
+  });
+
+  it('checks the schema option, naming it', () => {
+    expect(() => checkSchemaOption('billing_events')).not.toThrow();
+    for (const bad of ['Billing', 'pg_x', '', 7, undefined]) {
+      let error: unknown;
+      try {
+        checkSchemaOption(bad);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(InvalidOptionError.is(error)).toBe(true);
+      expect((error as InvalidOptionError).option).toBe('schema');
+      expect((error as InvalidOptionError).value).toBe(bad);
     }
   });
 

@@ -1,4 +1,4 @@
-import type { Position } from '../../core/position.js';
+import { encodePosition, type Position } from '../../core/position.js';
 import type { StoredEventRow } from '../../core/recorded.js';
 
 /**
@@ -9,33 +9,21 @@ import type { StoredEventRow } from '../../core/recorded.js';
  */
 export type EventRowValues = readonly unknown[];
 
-const ZEROS = '00000000000000000000';
-
 /**
- * A position from the decimal strings of its parts: the same text as the
- * core's `encodePosition(BigInt(xid), BigInt(globalPosition))` (each part
- * zero-padded to 20 digits), without the detour through BigInt.
+ * A position from the decimal strings of its parts, as `pg` returns `xid8`
+ * and `bigint`: the core's `encodePosition(xid, globalPosition)`.
  */
 export function positionOf(xid: string, globalPosition: string): Position {
-  return `${ZEROS.slice(xid.length)}${xid}:${ZEROS.slice(globalPosition.length)}${globalPosition}` as Position;
+  return encodePosition(xid, globalPosition);
 }
 
 /** Turns array-mode rows into the core's stored rows, reading columns from `offset` on. */
 export function toStoredRows(rows: readonly EventRowValues[], offset = 0): StoredEventRow[] {
   const out = new Array<StoredEventRow>(rows.length);
-  // Rows of one transaction come together: pad its xid once.
-  let xid = '';
-  let prefix = '';
   for (let i = 0; i < rows.length; i++) {
     const r: EventRowValues = rows[i] ?? [];
-    const rowXid = r[offset] as string;
-    if (rowXid !== xid) {
-      xid = rowXid;
-      prefix = `${ZEROS.slice(xid.length)}${xid}:`;
-    }
-    const globalPosition = r[offset + 1] as string;
     out[i] = {
-      position: `${prefix}${ZEROS.slice(globalPosition.length)}${globalPosition}` as Position,
+      position: encodePosition(r[offset] as string, r[offset + 1] as string),
       streamId: r[offset + 2] as string,
       version: Number(r[offset + 3]),
       id: r[offset + 4] as string,
