@@ -1,5 +1,9 @@
 import { Client, type ClientConfig, type Notification } from 'pg';
-import type { AppendSubscription } from '../../core/append-signal.js';
+import {
+  AppendSignal,
+  appendSubscription,
+  type AppendSubscription,
+} from '../../core/append-signal.js';
 import { listenSql } from './sql/notify.js';
 
 const MIN_BACKOFF_MS = 100;
@@ -9,39 +13,49 @@ const MAX_BACKOFF_MS = 5_000;
  * One `LISTEN` connection shared by every listener of a store, opened with the
  * first listener and closed with the last. It reconnects with backoff when the
  * connection drops, and wakes every listener after reconnecting, since
- * notifications sent meanwhile were lost.
+ * notifications sent meanwhile were lost. Wake-ups go through the core's
+ * {@link AppendSignal}: coalesced, once per turn of the event loop.
  */
-export class AppendListener {
+export class AppendListener implements AsyncDisposable {
   readonly #config: ClientConfig;
   readonly #channel: string;
-  readonly #listeners = new Set<() => void>();
+  readonly #signal = new AppendSignal();
+  #listeners = 0;
   #client: Client | undefined;
   #connected: Promise<void> | undefined;
   #resolveConnected: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #backoff = MIN_BACKOFF_MS;
   #closed = false;
-  #wakeScheduled = false;
 
   constructor(config: ClientConfig, channel: string) {
     this.#config = config;
     this.#channel = channel;
   }
 
-  /** Adds a listener; the returned function removes it. */
+  /**
+   * Adds a listener; the returned subscription (also `using`/`await using`)
+   * removes it, and its `ready` resolves once `LISTEN` is active (at once,
+   * and for nothing, after `close()`).
+   */
   add(listener: () => void): AppendSubscription {
-    this.#listeners.add(listener);
+    if (this.#closed) return appendSubscription(() => undefined, Promise.resolve());
+    // A function of its own per subscription, so adding one listener twice needs two stops.
+    const stopSignal = this.#signal.add(() => {
+      listener();
+    });
+    this.#listeners++;
     if (this.#connected === undefined) {
       this.#connected = new Promise((resolve) => (this.#resolveConnected = resolve));
       this.#connect();
     }
-    const ready = this.#connected;
-    return Object.assign(
-      () => {
-        if (this.#listeners.delete(listener) && this.#listeners.size === 0) void this.#disconnect();
-      },
-      { ready },
-    );
+    let active = true;
+    return appendSubscription(() => {
+      if (!active) return;
+      active = false;
+      stopSignal();
+      if (--this.#listeners === 0) void this.#disconnect();
+    }, this.#connected);
   }
 
   /**
@@ -49,30 +63,31 @@ export class AppendListener {
    * server: for this store's own appends when it sends no `NOTIFY`.
    */
   wakeSoon(): void {
-    if (this.#wakeScheduled || this.#listeners.size === 0) return;
-    this.#wakeScheduled = true;
-    setImmediate(() => {
-      this.#wakeScheduled = false;
-      this.#wake();
-    });
+    this.#signal.notify();
   }
 
-  /** Closes the connection for good. */
+  /** Closes the connection for good and drops every listener. */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#listeners.clear();
+    this.#signal.clear();
+    this.#listeners = 0;
     await this.#disconnect();
   }
 
+  /** `await using`: the same as {@link AppendListener.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   #connect(): void {
-    if (this.#closed || this.#listeners.size === 0) return;
+    if (this.#closed || this.#listeners === 0) return;
     const client = new Client(this.#config);
     this.#client = client;
     const retry = () => this.#dropped(client);
     client.on('error', retry);
     client.on('end', retry);
     client.on('notification', (message: Notification) => {
-      if (message.channel === this.#channel) this.#wake();
+      if (message.channel === this.#channel) this.#signal.notify();
     });
     const reconnected = this.#backoff > MIN_BACKOFF_MS;
     client
@@ -83,7 +98,7 @@ export class AppendListener {
         this.#backoff = MIN_BACKOFF_MS;
         this.#resolveConnected?.();
         this.#resolveConnected = undefined;
-        if (reconnected) this.#wake();
+        if (reconnected) this.#signal.notify();
       })
       .catch(retry);
   }
@@ -94,7 +109,7 @@ export class AppendListener {
     client.removeAllListeners('end');
     client.on('error', () => undefined);
     client.end().catch(() => undefined);
-    if (this.#closed || this.#listeners.size === 0) return;
+    if (this.#closed || this.#listeners === 0) return;
     const delay = this.#backoff;
     this.#backoff = Math.min(this.#backoff * 2, MAX_BACKOFF_MS);
     this.#timer = setTimeout(() => this.#connect(), delay);
@@ -113,15 +128,5 @@ export class AppendListener {
     client.removeAllListeners('end');
     client.on('error', () => undefined);
     await client.end().catch(() => undefined);
-  }
-
-  #wake(): void {
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener();
-      } catch {
-        // A listener's failure is its own; the others still get woken.
-      }
-    }
   }
 }
