@@ -18,7 +18,7 @@ interface Row extends PreparedSnapshot {
  *
  * @example
  * ```ts
- * const snapshots = new InMemorySnapshotStore();
+ * await using snapshots = new InMemorySnapshotStore();
  * const tasks = new AggregateRepository(store, Task, { snapshots: { store: snapshots, policy: 50 } });
  * ```
  */
@@ -62,9 +62,16 @@ export class InMemorySnapshotStore implements SnapshotStore {
     return this.#rows.delete(streamId);
   }
 
+  /** Stops the store (idempotent) and drops its snapshots: later calls reject with a `StoreClosedError`. */
   close(): Promise<void> {
     this.#closed = true;
+    this.#rows.clear();
     return Promise.resolve();
+  }
+
+  /** `await using`: the same as {@link InMemorySnapshotStore.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   #open(): void {

@@ -17,7 +17,7 @@ export interface SnapshotSuiteOptions {
   describe: DescribeFn;
   /** The test runner's `it`. */
   it: ItFn;
-  /** Returns a new, empty snapshot store on every call (closed with `close()` after each case, if it has one). */
+  /** Returns a new, empty snapshot store on every call (closed with `close()` after each case). */
   createSnapshotStore: () => Promise<SnapshotStore>;
 }
 
@@ -26,7 +26,8 @@ export interface SnapshotSuiteOptions {
  * implementation: round trips of JSON state, one snapshot per stream, newer
  * versions replace older ones but never the reverse (within a schema version),
  * another schema version always replaces, delete, bad input rejected before
- * any write, concurrent saves. Runner-agnostic, like the conformance suite.
+ * any write, concurrent saves, and closing (`close()`, `await using`).
+ * Runner-agnostic, like the conformance suite.
  *
  * @example
  * ```ts
@@ -42,11 +43,47 @@ export function runSnapshotStoreSuite(name: string, options: SnapshotSuiteOption
     try {
       await body(store);
     } finally {
-      await store.close?.();
+      await store.close();
     }
   };
 
   describe(`eventfold snapshot store: ${name}`, () => {
+    it('closes with await using: every call then rejects with StoreClosedError', async () => {
+      let disposed: SnapshotStore | undefined;
+      {
+        await using store = await options.createSnapshotStore();
+        disposed = store;
+        assert.equal(
+          await store.save({ streamId: 'Dispose-1', version: 1, schemaVersion: 1, state: 'kept' }),
+          true,
+        );
+        assert.equal((await store.load('Dispose-1'))?.state, 'kept');
+      }
+      await rejectsWith(disposed.load('Dispose-1'), 'STORE_CLOSED', 'load after disposal');
+      await rejectsWith(
+        disposed.save({ streamId: 'Dispose-1', version: 2, schemaVersion: 1, state: 'new' }),
+        'STORE_CLOSED',
+        'save after disposal',
+      );
+      await rejectsWith(disposed.delete('Dispose-1'), 'STORE_CLOSED', 'delete after disposal');
+      // Closing again, either way, resolves.
+      await disposed.close();
+      await disposed[Symbol.asyncDispose]();
+    });
+
+    it('closes with close(), idempotently, and rejects calls made after it', () =>
+      withStore(async (store) => {
+        await store.save({ streamId: 'Close-1', version: 1, schemaVersion: 1, state: 1 });
+        await Promise.all([store.close(), store.close()]);
+        await rejectsWith(store.load('Close-1'), 'STORE_CLOSED', 'load after close');
+        await rejectsWith(store.delete('Close-1'), 'STORE_CLOSED', 'delete after close');
+        await rejectsWith(
+          store.save({ streamId: 'Close-1', version: 2, schemaVersion: 1, state: 2 }),
+          'STORE_CLOSED',
+          'save after close',
+        );
+      }));
+
     it('loads nothing for a stream without a snapshot', () =>
       withStore(async (store) => {
         assert.equal(await store.load('Task-none'), undefined);

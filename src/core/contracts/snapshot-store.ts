@@ -42,13 +42,19 @@ export type NewSnapshot<S = unknown> = Omit<Snapshot<S>, 'createdAt'>;
  * of `eventfold/testing`. SQL sketch:
  * `INSERT … ON CONFLICT (stream_id) DO UPDATE SET … WHERE snapshots.version <= excluded.version OR snapshots.schema_version <> excluded.schema_version`.
  *
+ * Every snapshot store can be closed, and `await using` closes it: after
+ * `close()` its calls reject with a `StoreClosedError`. Closing releases what
+ * the store owns; the built-in stores own nothing (they use the connection of
+ * the event store, or one you gave, and leave it open), while a store that
+ * opens its own connection ends it there.
+ *
  * @example
  * ```ts
- * const snapshots: SnapshotStore = new InMemorySnapshotStore();
+ * await using snapshots: SnapshotStore = new InMemorySnapshotStore();
  * const tasks = new AggregateRepository(store, Task, { snapshots: { store: snapshots, policy: 100 } });
  * ```
  */
-export interface SnapshotStore {
+export interface SnapshotStore extends AsyncDisposable {
   /** The stream's snapshot, or `undefined`. Each call returns a fresh copy of the state. */
   load(streamId: string): Promise<Snapshot | undefined>;
   /**
@@ -60,6 +66,8 @@ export interface SnapshotStore {
   save(snapshot: NewSnapshot): Promise<boolean>;
   /** Deletes the stream's snapshot; resolves to whether there was one. */
   delete(streamId: string): Promise<boolean>;
-  /** Releases the store's resources, if it owns any. */
-  close?(): Promise<void>;
+  /** Stops the store and releases what it owns (see above). Idempotent. */
+  close(): Promise<void>;
+  /** The same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
