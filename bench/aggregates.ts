@@ -23,14 +23,16 @@ import { pathToFileURL } from 'node:url';
 import {
   Aggregate,
   AggregateRepository,
-  InMemoryEventStore,
   InMemorySnapshotStore,
-  MAX_EVENTS_PER_APPEND,
   fromDecider,
   type EventHandlers,
+  type SnapshotStore,
+} from '../src/aggregates/index.js';
+import {
+  InMemoryEventStore,
+  MAX_EVENTS_PER_APPEND,
   type EventStore,
   type NewEvent,
-  type SnapshotStore,
 } from '../src/index.js';
 import { formatTable, measure, payload200, type Measurement } from './lib/measure.js';
 

@@ -12,16 +12,13 @@ import {
   AggregateRepository,
   AggregateStore,
   CommandHandler,
-  createEventStore,
-  defineEvent,
   evolveWith,
   fromDecider,
   InMemorySnapshotStore,
-  payload,
   type Decider,
   type EventHandlers,
-  type EventOf,
-} from '../src/index.js';
+} from '../src/aggregates/index.js';
+import { createEventStore, defineEvent, payload, type EventOf } from '../src/index.js';
 
 // Events
 const AccountOpened = defineEvent('AccountOpened', payload<{ owner: string }>());

@@ -11,15 +11,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defineEvent, payload, type EventOf } from '../src/index.js';
 import {
-  defineEvent,
   defineProjection,
-  payload,
   readSubscriptionStatuses,
   startProjection,
   subscribe,
-  type EventOf,
-} from '../src/index.js';
+} from '../src/subscriptions/index.js';
 import {
   SqliteEventStore,
   SqliteSubscriptionStorage,

@@ -1,7 +1,19 @@
 /**
- * eventfold: event sourcing for TypeScript. The core API and the in-memory
- * store; the SQLite and PostgreSQL stores live under `eventfold/sqlite` and
- * `eventfold/postgres`, and the conformance suite under `eventfold/testing`.
+ * eventfold: event sourcing for TypeScript. This entry point holds events,
+ * the registry, errors, the `EventStore` contract, the in-memory store and
+ * `createEventStore`. The rest lives under subpaths by purpose:
+ * `eventfold/aggregates`, `eventfold/subscriptions`, the database stores
+ * `eventfold/sqlite` and `eventfold/postgres`, the test kits
+ * `eventfold/testing` and `eventfold/testing/property`, and the building
+ * blocks for backend authors `eventfold/backend`.
+ *
+ * @example
+ * ```ts
+ * import { createEventStore, defineEvent, payload } from 'eventfold';
+ * const TaskCreated = defineEvent('TaskCreated', payload<{ title: string }>());
+ * await using store = await createEventStore('memory:');
+ * await store.append('Task-1', [TaskCreated({ title: 'Try eventfold' })], { expectedVersion: 0 });
+ * ```
  *
  * @module
  */
@@ -57,112 +69,3 @@ export type { AbortOptions } from './core/abort.js';
 export type { AppendSubscription } from './core/append-signal.js';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './stores/memory/index.js';
 export { createEventStore, type CreateEventStoreOptions } from './create-event-store.js';
-export {
-  Aggregate,
-  AggregateNotFoundError,
-  AggregateRepository,
-  AggregateRoot,
-  AggregateStore,
-  aggregateStreamId,
-  backoffDelay,
-  causedBy,
-  CommandHandler,
-  DEFAULT_RETRY,
-  DEFAULT_SNAPSHOT_POLICY,
-  DeciderAggregate,
-  everyNEvents,
-  evolveWith,
-  fromDecider,
-  InMemorySnapshotStore,
-  loadAggregate,
-  prepareSnapshot,
-  saveAggregate,
-  shouldReplaceSnapshot,
-  UnhandledEventError,
-  withEventContext,
-  type AggregateClass,
-  type AggregateErrorCode,
-  type AggregateEventOf,
-  type AggregateKind,
-  type AggregateRepositoryOptions,
-  type AggregateStateOf,
-  type AggregateStatics,
-  type AggregateType,
-  type CommandContext,
-  type CommandHandlerOptions,
-  type CommandResult,
-  type Decide,
-  type Decider,
-  type DeciderAggregateOptions,
-  type EventContext,
-  type EventHandlers,
-  type EvolveWithOptions,
-  type LoadAggregateOptions,
-  type NewSnapshot,
-  type PreparedSnapshot,
-  type ResolvedCommandContext,
-  type RetryInfo,
-  type RetryOptions,
-  type SaveAggregateOptions,
-  type SaveResult,
-  type Snapshot,
-  type SnapshotOptions,
-  type SnapshotPolicy,
-  type SnapshotPolicyContext,
-  type SnapshotStore,
-} from './aggregates/index.js';
-export {
-  assertSubscriptionName,
-  CheckpointConflictError,
-  ComposedSubscriptionStorage,
-  DEFAULT_HANDLER_RETRY,
-  defineProjection,
-  groupMemberName,
-  groupMemberOf,
-  HandlerFailedError,
-  InMemoryCheckpointStore,
-  InMemoryDeadLetterStore,
-  InMemoryLeaseStore,
-  InMemorySubscriptionStorage,
-  MAX_LAG_COUNT,
-  MAX_SUBSCRIPTION_NAME_LENGTH,
-  readSubscriptionStatuses,
-  resetProjection,
-  startProjection,
-  streamHash,
-  subscribe,
-  Subscription,
-  toDeadLetterError,
-  type Checkpoint,
-  type CheckpointStore,
-  type ConsumerGroupOptions,
-  type DeadLetter,
-  type DeadLetterError,
-  type DeadLetterStore,
-  type EventApplier,
-  type ExpectedCheckpoint,
-  type Lease,
-  type LeaseInfo,
-  type LeaseOptions,
-  type LeaseStore,
-  type NewDeadLetter,
-  type Projection,
-  type ProjectionDefinition,
-  type ProjectionHandler,
-  type ProjectionHandlers,
-  type ProjectionOptions,
-  type ReplayResult,
-  type StoredSubscriptionStatus,
-  type SubscribeOptions,
-  type SubscriptionErrorCode,
-  type SubscriptionErrorInfo,
-  type SubscriptionLag,
-  type SubscriptionOptions,
-  type SubscriptionStart,
-  type SubscriptionState,
-  type SubscriptionStatus,
-  type SubscriptionStorage,
-  type SubscriptionStorageParts,
-  type TransactionOutcome,
-  type TransactionScope,
-} from './subscriptions/index.js';

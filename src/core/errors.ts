@@ -79,7 +79,7 @@ export class EventfoldError extends Error {
 /**
  * An append's expected version did not match the stream's actual version, read
  * from storage inside the append's transaction. Exported also as
- * {@link OptimisticLockError}, the name the source tutorial uses.
+ * `OptimisticLockError`, the name eventsource's tutorial uses.
  */
 export class ConcurrencyError extends EventfoldError {
   static override readonly code: CoreErrorCode = 'CONCURRENCY';
@@ -106,9 +106,9 @@ export class ConcurrencyError extends EventfoldError {
   }
 }
 
-/** The source tutorial's name for {@link ConcurrencyError}; the same class. */
+/** eventsource's name for {@link ConcurrencyError}; the same class. */
 export const OptimisticLockError = ConcurrencyError;
-/** The source tutorial's name for {@link ConcurrencyError}; the same class. */
+/** eventsource's name for {@link ConcurrencyError}; the same class. */
 export type OptimisticLockError = ConcurrencyError;
 
 /**

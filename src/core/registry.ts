@@ -104,7 +104,7 @@ export class EventRegistry {
     });
   }
 
-  /** Whether reading needs {@link revive} at all (false when no type has a real schema and the registry is lenient). */
+  /** Whether reading needs {@link EventRegistry.revive} at all (false when no type has a real schema and the registry is lenient). */
   get needsRevive(): boolean {
     return this.strict || [...this.#definitions.values()].some((d) => !isPayloadOnly(d.schema));
   }

@@ -5,7 +5,8 @@
  * topic lives in its own file under `cases/`.
  */
 import { describe } from 'vitest';
-import { InMemorySnapshotStore, type EventStore, type SnapshotStore } from '../../src/index.js';
+import { InMemorySnapshotStore, type SnapshotStore } from '../../src/aggregates/index.js';
+import { type EventStore } from '../../src/index.js';
 import { cancelCases } from './cases/cancel-cases.js';
 import { commandHandlerCases } from './cases/command-handler-cases.js';
 import { contentionCases } from './cases/contention-cases.js';

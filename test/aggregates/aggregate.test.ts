@@ -4,15 +4,17 @@ import {
   AggregateRepository,
   AggregateRoot,
   DeciderAggregate,
-  EventfoldError,
-  InMemoryEventStore,
   UnhandledEventError,
-  ValidationError,
   aggregateStreamId,
   evolveWith,
   fromDecider,
   withEventContext,
   type EventHandlers,
+} from '../../src/aggregates/index.js';
+import {
+  EventfoldError,
+  InMemoryEventStore,
+  ValidationError,
   type NewEvent,
 } from '../../src/index.js';
 import {

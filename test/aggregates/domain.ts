@@ -4,14 +4,12 @@
  */
 import {
   Aggregate,
-  defineEvent,
   evolveWith,
   fromDecider,
-  payload,
   type Decider,
   type EventHandlers,
-  type EventOf,
-} from '../../src/index.js';
+} from '../../src/aggregates/index.js';
+import { defineEvent, payload, type EventOf } from '../../src/index.js';
 
 export const AccountOpened = defineEvent('AccountOpened', payload<{ owner: string }>());
 export const MoneyDeposited = defineEvent('MoneyDeposited', payload<{ amount: number }>());

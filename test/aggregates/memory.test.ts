@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
-import { InMemoryEventStore, InMemorySnapshotStore } from '../../src/index.js';
+import { InMemoryEventStore } from '../../src/index.js';
+import { InMemorySnapshotStore } from '../../src/aggregates/index.js';
 import { runSnapshotStoreSuite } from '../../src/testing/index.js';
 import { aggregateSuite } from './aggregate-cases.js';
 

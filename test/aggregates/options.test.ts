@@ -9,15 +9,14 @@ import {
   AggregateStore,
   CommandHandler,
   DeciderAggregate,
-  InMemoryEventStore,
   InMemorySnapshotStore,
-  InvalidOptionError,
   everyNEvents,
   evolveWith,
   fromDecider,
   loadAggregate,
   saveAggregate,
-} from '../../src/index.js';
+} from '../../src/aggregates/index.js';
+import { InMemoryEventStore, InvalidOptionError } from '../../src/index.js';
 import { Account, BankAccount, accountDecider, accountHandlers, decideAccount } from './domain.js';
 import { InstrumentedStore, rejectionOf, thrownBy } from './instrumented-store.js';
 

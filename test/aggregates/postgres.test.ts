@@ -6,17 +6,14 @@
  */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  AggregateRepository,
-  MigrationError,
-  StoreClosedError,
-  ValidationError,
-  type SnapshotStore,
-} from '../../src/index.js';
+import { AggregateRepository, type SnapshotStore } from '../../src/aggregates/index.js';
+import { MigrationError, StoreClosedError, ValidationError } from '../../src/index.js';
 import { PostgresEventStore } from '../../src/stores/postgres/postgres-event-store.js';
 import { PostgresSnapshotStore } from '../../src/stores/postgres/postgres-snapshot-store.js';
-import { POSTGRES_SNAPSHOT_SCHEMA_VERSION } from '../../src/stores/postgres/snapshot-table.js';
-import { snapshotsSql } from '../../src/stores/postgres/sql/snapshots.js';
+import {
+  SNAPSHOT_MIGRATIONS,
+  SNAPSHOT_SCHEMA_VERSION,
+} from '../../src/stores/postgres/migrations/index.js';
 import { runSnapshotStoreSuite } from '../../src/testing/index.js';
 import {
   beforeAllOrFail,
@@ -79,14 +76,16 @@ runSnapshotStoreSuite('postgres (from a PostgresEventStore)', {
   createSnapshotStore: async (): Promise<SnapshotStore> => {
     const store = await connect();
     const snapshots = new PostgresSnapshotStore(store);
+    const close = async () => {
+      await snapshots.close();
+      await store.close();
+    };
     return {
       load: (streamId) => snapshots.load(streamId),
       save: (snapshot) => snapshots.save(snapshot),
       delete: (streamId) => snapshots.delete(streamId),
-      close: async () => {
-        await snapshots.close();
-        await store.close();
-      },
+      close,
+      [Symbol.asyncDispose]: close,
     };
   },
 });
@@ -172,8 +171,8 @@ describe('PostgresSnapshotStore', () => {
       const snapshots = new PostgresSnapshotStore(store);
       expect(snapshots.schema).toBe(schema);
       await snapshots.migrate();
-      expect(await recordedVersion(schema)).toBe(POSTGRES_SNAPSHOT_SCHEMA_VERSION);
-      expect(snapshotsSql('"x"').steps).toHaveLength(POSTGRES_SNAPSHOT_SCHEMA_VERSION);
+      expect(await recordedVersion(schema)).toBe(SNAPSHOT_SCHEMA_VERSION);
+      expect(SNAPSHOT_MIGRATIONS.migrations).toHaveLength(SNAPSHOT_SCHEMA_VERSION);
       const { rows: columns } = await store.pool.query<{ column_name: string; data_type: string }>(
         `SELECT column_name, data_type FROM information_schema.columns
          WHERE table_schema = $1 AND table_name = 'snapshots' ORDER BY ordinal_position`,
@@ -219,7 +218,7 @@ describe('PostgresSnapshotStore', () => {
         ...snapshotStores.map((s) => s.migrate()),
       ]);
       await store.close();
-      expect(await recordedVersion(schema)).toBe(POSTGRES_SNAPSHOT_SCHEMA_VERSION);
+      expect(await recordedVersion(schema)).toBe(SNAPSHOT_SCHEMA_VERSION);
       const count = await sharedPool().query<{ n: number }>(
         `SELECT count(*)::int AS n FROM "${schema}".snapshots_schema`,
       );
@@ -241,14 +240,14 @@ describe('PostgresSnapshotStore', () => {
     const schema = uniqueName('newer');
     await new PostgresSnapshotStore(sharedPool(), schema).migrate();
     await sharedPool().query(`UPDATE "${schema}".snapshots_schema SET version = $1`, [
-      POSTGRES_SNAPSHOT_SCHEMA_VERSION + 1,
+      SNAPSHOT_SCHEMA_VERSION + 1,
     ]);
     const snapshots = new PostgresSnapshotStore(sharedPool(), schema);
     const error = await rejectionOf(snapshots.load('Task-1'));
     expect(MigrationError.is(error)).toBe(true);
     expect((error as MigrationError).message).toMatch(/newer than this eventfold supports/);
     expect(MigrationError.is(await rejectionOf(snapshots.migrate()))).toBe(true);
-    expect(await recordedVersion(schema)).toBe(POSTGRES_SNAPSHOT_SCHEMA_VERSION + 1);
+    expect(await recordedVersion(schema)).toBe(SNAPSHOT_SCHEMA_VERSION + 1);
   });
 
   it('validates its source, the schema name and stream ids; refuses use after close', async () => {

@@ -11,11 +11,11 @@ import { describe, expect, it } from 'vitest';
 import {
   AggregateRepository,
   fromDecider,
-  type EventStore,
   type AggregateRoot,
   type SnapshotPolicy,
   type SnapshotStore,
-} from '../../src/index.js';
+} from '../../src/aggregates/index.js';
+import { type EventStore } from '../../src/index.js';
 import {
   AccountOpened,
   BankAccount,

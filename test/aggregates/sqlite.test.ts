@@ -6,13 +6,12 @@
  */
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AggregateRepository, type SnapshotStore } from '../../src/aggregates/index.js';
 import {
-  AggregateRepository,
   DatabaseError,
   MigrationError,
   StoreClosedError,
   ValidationError,
-  type SnapshotStore,
 } from '../../src/index.js';
 import {
   SQLITE_SCHEMA_VERSION,
@@ -21,9 +20,9 @@ import {
 } from '../../src/stores/sqlite/index.js';
 import { readSchemaVersion } from '../../src/stores/sqlite/migrate.js';
 import {
-  SQLITE_SNAPSHOT_SCHEMA_VERSION,
-  readSnapshotTableVersion,
-} from '../../src/stores/sqlite/snapshot-table.js';
+  SNAPSHOT_MIGRATIONS,
+  SNAPSHOT_SCHEMA_VERSION,
+} from '../../src/stores/sqlite/migrations/index.js';
 import { SELECT_SNAPSHOT } from '../../src/stores/sqlite/sql/snapshots.js';
 import { runSnapshotStoreSuite } from '../../src/testing/index.js';
 import { asSqlite } from '../sqlite/support/as-sqlite.js';
@@ -39,14 +38,16 @@ afterAll(() => dir.remove());
 
 /** A snapshot store whose `close()` also runs `release` (the suite closes only the snapshot store). */
 function closingAlso(snapshots: SqliteSnapshotStore, release: () => Promise<void>): SnapshotStore {
+  const close = async () => {
+    await snapshots.close();
+    await release();
+  };
   return {
     load: (streamId) => snapshots.load(streamId),
     save: (snapshot) => snapshots.save(snapshot),
     delete: (streamId) => snapshots.delete(streamId),
-    close: async () => {
-      await snapshots.close();
-      await release();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
 
@@ -201,7 +202,7 @@ describe('SqliteSnapshotStore', () => {
         'eventfold_snapshots',
         'eventfold_snapshots_schema',
       ]);
-      expect(readSnapshotTableVersion(db)).toBe(SQLITE_SNAPSHOT_SCHEMA_VERSION);
+      expect(readSchemaVersion(db, SNAPSHOT_MIGRATIONS)).toBe(SNAPSHOT_SCHEMA_VERSION);
       expect(readSchemaVersion(db)).toBe(SQLITE_SCHEMA_VERSION);
       const columns = db
         .prepare<[], { name: string; type: string; notnull: number; pk: number }>(
@@ -261,7 +262,7 @@ describe('SqliteSnapshotStore', () => {
     try {
       void new SqliteSnapshotStore(db).close();
       db.prepare('UPDATE eventfold_snapshots_schema SET version = ?').run(
-        SQLITE_SNAPSHOT_SCHEMA_VERSION + 1,
+        SNAPSHOT_SCHEMA_VERSION + 1,
       );
       const error = (() => {
         try {
@@ -273,7 +274,7 @@ describe('SqliteSnapshotStore', () => {
       })();
       expect(MigrationError.is(error)).toBe(true);
       expect((error as MigrationError).message).toMatch(/newer eventfold/);
-      expect(readSnapshotTableVersion(db)).toBe(SQLITE_SNAPSHOT_SCHEMA_VERSION + 1);
+      expect(readSchemaVersion(db, SNAPSHOT_MIGRATIONS)).toBe(SNAPSHOT_SCHEMA_VERSION + 1);
     } finally {
       db.close();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import { AggregateNotFoundError } from '../../src/aggregates/index.js';
 import {
-  AggregateNotFoundError,
   ConcurrencyError,
   DatabaseError,
   EventIdConflictError,

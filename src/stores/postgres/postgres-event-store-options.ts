@@ -34,7 +34,7 @@ export interface PostgresEventStoreOptions extends EventStoreOptions {
   migrate?: boolean | undefined;
   /**
    * Send a coalesced `NOTIFY` after appends commit, for
-   * {@link PostgresEventStore.onAppended} (default `true`).
+   * `onAppended` listeners in every process (default `true`).
    */
   notify?: boolean | undefined;
   /**

@@ -19,6 +19,6 @@ export {
   SqliteSubscriptionStorage,
   type SqliteTransaction,
 } from './subscriptions/sqlite-subscription-storage.js';
-export { SqliteCheckpointStore } from './subscriptions/sqlite-checkpoint-store.js';
-export { SqliteDeadLetterStore } from './subscriptions/sqlite-dead-letter-store.js';
-export { SqliteLeaseStore } from './subscriptions/sqlite-lease-store.js';
+export type { SqliteCheckpointStore } from './subscriptions/sqlite-checkpoint-store.js';
+export type { SqliteDeadLetterStore } from './subscriptions/sqlite-dead-letter-store.js';
+export type { SqliteLeaseStore } from './subscriptions/sqlite-lease-store.js';

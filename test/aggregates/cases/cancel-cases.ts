@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import {
   AggregateRepository,
   CommandHandler,
-  type EventStore,
   type ResolvedCommandContext,
-} from '../../../src/index.js';
+} from '../../../src/aggregates/index.js';
+import { type EventStore } from '../../../src/index.js';
 import { Account, BankAccount, decideAccount, type AccountCommand } from '../domain.js';
 import { InstrumentedStore, rejectionOf } from '../instrumented-store.js';
 import type { WithStore } from './styles.js';

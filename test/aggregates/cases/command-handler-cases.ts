@@ -1,6 +1,10 @@
 /** The command handler's load / decide / append cycle, in both styles, on any backend. */
 import { describe, expect, it } from 'vitest';
-import { AggregateRepository, CommandHandler, type AggregateRoot } from '../../../src/index.js';
+import {
+  AggregateRepository,
+  CommandHandler,
+  type AggregateRoot,
+} from '../../../src/aggregates/index.js';
 import {
   AccountError,
   InsufficientFunds,

@@ -1,6 +1,7 @@
 /** The command handler under real contention: bounded retries, exhaustion, no retry. */
 import { describe, expect, it } from 'vitest';
-import { AggregateRepository, CommandHandler, ConcurrencyError } from '../../../src/index.js';
+import { AggregateRepository, CommandHandler } from '../../../src/aggregates/index.js';
+import { ConcurrencyError } from '../../../src/index.js';
 import { Account, BankAccount, decideAccount, type AccountCommand } from '../domain.js';
 import { InstrumentedStore, rejectionOf } from '../instrumented-store.js';
 import type { WithStore } from './styles.js';

@@ -1,6 +1,11 @@
 /** Correlation and causation metadata stamped by the command handler and by saves. */
 import { describe, expect, it } from 'vitest';
-import { AggregateRepository, CommandHandler, causedBy, fromDecider } from '../../../src/index.js';
+import {
+  AggregateRepository,
+  CommandHandler,
+  causedBy,
+  fromDecider,
+} from '../../../src/aggregates/index.js';
 import {
   Account,
   BankAccount,

@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   AggregateNotFoundError,
   AggregateRepository,
-  ConcurrencyError,
   UnhandledEventError,
-  ValidationError,
   type AggregateRoot,
-} from '../../../src/index.js';
+} from '../../../src/aggregates/index.js';
+import { ConcurrencyError, ValidationError } from '../../../src/index.js';
 import type { AccountEvent, AccountState } from '../domain.js';
 import { InstrumentedStore, rejectionOf } from '../instrumented-store.js';
 import { run, type Style, type WithStore } from './styles.js';

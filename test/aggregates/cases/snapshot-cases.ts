@@ -3,13 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   AggregateRepository,
   CommandHandler,
-  InvalidOptionError,
-  ValidationError,
-  type EventStore,
   type NewSnapshot,
   type SnapshotPolicyContext,
   type SnapshotStore,
-} from '../../../src/index.js';
+} from '../../../src/aggregates/index.js';
+import { InvalidOptionError, ValidationError, type EventStore } from '../../../src/index.js';
 import { Account, BankAccount, type AccountState } from '../domain.js';
 import { InstrumentedStore, rejectionOf, thrownBy } from '../instrumented-store.js';
 import type { WithStore } from './styles.js';
@@ -167,6 +165,8 @@ export function snapshotCases(
           load: () => Promise.resolve(undefined),
           save: () => Promise.reject(new Error('disk full')),
           delete: () => Promise.resolve(false),
+          close: () => Promise.resolve(),
+          [Symbol.asyncDispose]: () => Promise.resolve(),
         };
         const fragile = new AggregateRepository(store, BankAccount, {
           snapshots: {

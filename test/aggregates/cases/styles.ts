@@ -7,8 +7,8 @@ import type {
   AggregateRoot,
   Decide,
   DeciderAggregate,
-  EventStore,
-} from '../../../src/index.js';
+} from '../../../src/aggregates/index.js';
+import type { EventStore } from '../../../src/index.js';
 import {
   Account,
   BankAccount,

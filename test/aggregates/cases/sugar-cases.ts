@@ -5,10 +5,10 @@ import {
   AggregateRepository,
   AggregateStore,
   UnhandledEventError,
-  ValidationError,
   loadAggregate,
   saveAggregate,
-} from '../../../src/index.js';
+} from '../../../src/aggregates/index.js';
+import { ValidationError } from '../../../src/index.js';
 import { Account, BankAccount } from '../domain.js';
 import { rejectionOf } from '../instrumented-store.js';
 import type { WithStore } from './styles.js';

@@ -28,7 +28,11 @@ interface CheckpointRow {
 export class PostgresCheckpointStore implements CheckpointStore {
   readonly #context: PostgresSubscriptionContext;
 
-  /** For {@link PostgresSubscriptionStorage}. */
+  /**
+   * For {@link PostgresSubscriptionStorage}.
+   *
+   * @internal
+   */
   constructor(context: PostgresSubscriptionContext) {
     this.#context = context;
   }

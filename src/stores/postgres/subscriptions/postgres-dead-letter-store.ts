@@ -30,7 +30,11 @@ interface DeadLetterRow {
 export class PostgresDeadLetterStore implements DeadLetterStore {
   readonly #context: PostgresSubscriptionContext;
 
-  /** For {@link PostgresSubscriptionStorage}. */
+  /**
+   * For {@link PostgresSubscriptionStorage}.
+   *
+   * @internal
+   */
   constructor(context: PostgresSubscriptionContext) {
     this.#context = context;
   }

@@ -25,7 +25,11 @@ export class PostgresLeaseStore implements LeaseStore {
   /** The `release` of every lease held now. */
   readonly #held = new Set<() => Promise<void>>();
 
-  /** For {@link PostgresSubscriptionStorage}; `config` opens the dedicated connections. */
+  /**
+   * For {@link PostgresSubscriptionStorage}; `config` opens the dedicated connections.
+   *
+   * @internal
+   */
   constructor(context: PostgresSubscriptionContext, config: ClientConfig) {
     this.#context = context;
     this.#config = config;

@@ -18,7 +18,11 @@ export class SqliteCheckpointStore implements CheckpointStore {
   readonly #sql: SqliteSubscriptionStatements;
   readonly #transaction: <T>(fn: () => T) => T;
 
-  /** For {@link SqliteSubscriptionStorage}; `transaction` runs `fn` in `BEGIN IMMEDIATE`. */
+  /**
+   * For {@link SqliteSubscriptionStorage}; `transaction` runs `fn` in `BEGIN IMMEDIATE`.
+   *
+   * @internal
+   */
   constructor(sql: SqliteSubscriptionStatements, transaction: <T>(fn: () => T) => T) {
     this.#sql = sql;
     this.#transaction = transaction;

@@ -20,7 +20,11 @@ const LIST_ALL = 2 ** 31 - 1;
 export class SqliteDeadLetterStore implements DeadLetterStore {
   readonly #sql: SqliteSubscriptionStatements;
 
-  /** For {@link SqliteSubscriptionStorage}. */
+  /**
+   * For {@link SqliteSubscriptionStorage}.
+   *
+   * @internal
+   */
   constructor(sql: SqliteSubscriptionStatements) {
     this.#sql = sql;
   }

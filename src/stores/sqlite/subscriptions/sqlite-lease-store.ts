@@ -12,7 +12,11 @@ import type { SqliteSubscriptionStatements } from './sqlite-subscription-stateme
 export class SqliteLeaseStore implements LeaseStore {
   readonly #sql: SqliteSubscriptionStatements;
 
-  /** For {@link SqliteSubscriptionStorage}. */
+  /**
+   * For {@link SqliteSubscriptionStorage}.
+   *
+   * @internal
+   */
   constructor(sql: SqliteSubscriptionStatements) {
     this.#sql = sql;
   }
