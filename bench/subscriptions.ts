@@ -22,7 +22,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import type Database from 'better-sqlite3';
 import type { PoolClient } from 'pg';
 import { InMemoryEventStore, type EventStore, type Position } from '../src/index.js';
 import {
