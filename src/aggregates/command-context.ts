@@ -1,3 +1,5 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { AbortOptions } from '../core/abort.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { EventContext } from './event-context.js';
 
@@ -35,5 +37,62 @@ export function causedBy(event: RecordedEvent): CommandContext {
   return {
     correlationId: typeof correlationId === 'string' ? correlationId : event.id,
     causationId: event.id,
+  };
+}
+
+/**
+ * The context a command runs in, with every default filled in; `decide` receives it.
+ *
+ * @example
+ * ```ts
+ * const decide: Decide<Task, TaskCommand> = (task, command, { correlationId }) => task.complete();
+ * ```
+ */
+export interface ResolvedCommandContext extends EventContext {
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  /**
+   * Aborts when the caller's `signal` does or its `timeoutMs` passes (absent
+   * without either): an `async` decide may pass it to its own I/O.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What `CommandHandler.handle` accepts after the command: the command's
+ * context (ids and metadata for its events) and a `signal` / `timeoutMs` that
+ * cancel it.
+ *
+ * @example
+ * ```ts
+ * await handler.handle('42', command, { correlationId: request.id, signal: request.signal, timeoutMs: 2_000 });
+ * ```
+ */
+export interface HandleOptions extends CommandContext, AbortOptions {}
+
+/** The context of one command, with its ids resolved and the signal it runs under (internal). */
+export function resolveCommandContext(
+  command: unknown,
+  options: HandleOptions,
+  signal: AbortSignal | undefined,
+): ResolvedCommandContext {
+  const { signal: _signal, timeoutMs: _timeoutMs, ...context } = options;
+  const ownId =
+    typeof command === 'object' &&
+    command !== null &&
+    'id' in command &&
+    typeof command.id === 'string'
+      ? command.id
+      : undefined;
+  const commandId = context.commandId ?? ownId ?? uuidv7();
+  const causationId = context.causationId ?? commandId;
+  const correlationId = context.correlationId ?? context.causationId ?? commandId;
+  return {
+    ...context,
+    commandId,
+    causationId,
+    correlationId,
+    ...(signal === undefined ? {} : { signal }),
   };
 }

@@ -1,5 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
-import { abortable, sleep, type AbortOptions } from '../core/abort.js';
+import { abortable, sleep } from '../core/abort.js';
 import { ConcurrencyError, EventIdConflictError } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { isPromiseLike } from '../core/is-promise-like.js';
@@ -9,9 +8,12 @@ import { abortScope } from './abort-scope.js';
 import type { AggregateRoot } from './aggregate-root.js';
 import type { AggregateRepository } from './aggregate-repository.js';
 import type { AggregateEventOf, AggregateStateOf } from './aggregate-type.js';
-import type { CommandContext } from './command-context.js';
+import {
+  resolveCommandContext,
+  type HandleOptions,
+  type ResolvedCommandContext,
+} from './command-context.js';
 import type { DeciderAggregate } from './decider-aggregate.js';
-import type { EventContext } from './event-context.js';
 import {
   backoffDelay,
   resolveRetry,
@@ -35,37 +37,6 @@ export type Decide<A, C> = (
   command: C,
   context: ResolvedCommandContext,
 ) => void | Promise<void>;
-
-/**
- * The context a command runs in, with every default filled in; `decide` receives it.
- *
- * @example
- * ```ts
- * const decide: Decide<Task, TaskCommand> = (task, command, { correlationId }) => task.complete();
- * ```
- */
-export interface ResolvedCommandContext extends EventContext {
-  readonly commandId: string;
-  readonly correlationId: string;
-  readonly causationId: string;
-  /**
-   * Aborts when the caller's `signal` does or its `timeoutMs` passes (absent
-   * without either): an `async` decide may pass it to its own I/O.
-   */
-  readonly signal?: AbortSignal;
-}
-
-/**
- * What {@link CommandHandler.handle} accepts after the command: the command's
- * context (ids and metadata for its events) and a `signal` / `timeoutMs` that
- * cancel it.
- *
- * @example
- * ```ts
- * await handler.handle('42', command, { correlationId: request.id, signal: request.signal, timeoutMs: 2_000 });
- * ```
- */
-export interface HandleOptions extends CommandContext, AbortOptions {}
 
 /**
  * What happens on a retry (for logs and metrics).
@@ -198,7 +169,11 @@ export class CommandHandler<A extends AggregateRoot, C> {
     checkOption.object('options', options);
     const scope = abortScope(options);
     try {
-      return await this.#attempt(id, command, resolveContext(command, options, scope.signal));
+      return await this.#attempt(
+        id,
+        command,
+        resolveCommandContext(command, options, scope.signal),
+      );
     } finally {
       scope[Symbol.dispose]();
     }
@@ -236,29 +211,4 @@ export class CommandHandler<A extends AggregateRoot, C> {
       }
     }
   }
-}
-
-function resolveContext(
-  command: unknown,
-  options: HandleOptions,
-  signal: AbortSignal | undefined,
-): ResolvedCommandContext {
-  const { signal: _signal, timeoutMs: _timeoutMs, ...context } = options;
-  const ownId =
-    typeof command === 'object' &&
-    command !== null &&
-    'id' in command &&
-    typeof command.id === 'string'
-      ? command.id
-      : undefined;
-  const commandId = context.commandId ?? ownId ?? uuidv7();
-  const causationId = context.causationId ?? commandId;
-  const correlationId = context.correlationId ?? context.causationId ?? commandId;
-  return {
-    ...context,
-    commandId,
-    causationId,
-    correlationId,
-    ...(signal === undefined ? {} : { signal }),
-  };
 }

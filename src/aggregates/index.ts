@@ -19,14 +19,17 @@ export type {
   AggregateStateOf,
   AggregateType,
 } from './aggregate-type.js';
-export { causedBy, type CommandContext } from './command-context.js';
+export {
+  causedBy,
+  type CommandContext,
+  type HandleOptions,
+  type ResolvedCommandContext,
+} from './command-context.js';
 export {
   CommandHandler,
   type CommandHandlerOptions,
   type CommandResult,
   type Decide,
-  type HandleOptions,
-  type ResolvedCommandContext,
   type RetryInfo,
 } from './command-handler.js';
 export type { Decider } from './decider.js';

@@ -6,7 +6,8 @@ import {
   type AggregateKind,
   type AggregateStateOf,
 } from '../aggregates/aggregate-type.js';
-import type { Decide, ResolvedCommandContext } from '../aggregates/command-handler.js';
+import type { ResolvedCommandContext } from '../aggregates/command-context.js';
+import type { Decide } from '../aggregates/command-handler.js';
 import type { Decider } from '../aggregates/decider.js';
 import {
   checkEvents,
