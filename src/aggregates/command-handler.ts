@@ -1,10 +1,9 @@
-import { abortable, sleep } from '../core/abort.js';
+import { abortable, abortScope, sleep } from '../core/abort.js';
 import { ConcurrencyError, EventIdConflictError } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { isPromiseLike } from '../core/is-promise-like.js';
 import { checkOption } from '../core/options.js';
 import type { Position } from '../core/position.js';
-import { abortScope } from './abort-scope.js';
 import type { AggregateRoot } from './aggregate-root.js';
 import type { AggregateRepository } from './aggregate-repository.js';
 import type { AggregateEventOf, AggregateStateOf } from './aggregate-type.js';

@@ -1,4 +1,5 @@
-import { ValidationError } from './errors.js';
+import { InvalidOptionError } from './errors.js';
+import { checkOption } from './options.js';
 
 /** Options of an operation that can be cancelled or given a deadline. */
 export interface AbortOptions {
@@ -9,49 +10,62 @@ export interface AbortOptions {
 }
 
 /**
- * Combines `signal` and `timeoutMs` into one signal (for library authors);
- * `undefined` when neither is given. Throws a {@link ValidationError} for a
- * bad `timeoutMs` or a `signal` that is not an `AbortSignal`.
+ * Throws an `InvalidOptionError` unless `options` is absent, or an object whose
+ * `signal` is an `AbortSignal` and whose `timeoutMs` a timer accepts.
  */
-export function abortSignalOf(options: AbortOptions | undefined): AbortSignal | undefined {
-  const signal = options?.signal;
-  const timeoutMs = options?.timeoutMs;
+export function checkAbortOptions(options: unknown): asserts options is AbortOptions | undefined {
+  checkOption.object('options', options);
+  const { signal, timeoutMs } = (options ?? {}) as { signal?: unknown; timeoutMs?: unknown };
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new ValidationError(`Invalid signal: expected an AbortSignal, got ${typeof signal}`);
+    throw new InvalidOptionError('signal', signal, 'an AbortSignal');
   }
-  if (timeoutMs === undefined) return signal;
-  if (
-    typeof timeoutMs !== 'number' ||
-    !Number.isSafeInteger(timeoutMs) ||
-    timeoutMs < 0 ||
-    timeoutMs > 2 ** 31 - 1
-  ) {
-    throw new ValidationError(
-      `Invalid timeoutMs=${String(timeoutMs)}: expected a non-negative integer of milliseconds`,
-    );
-  }
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal === undefined ? timeout : anySignal([signal, timeout]);
+  checkOption.milliseconds('timeoutMs', timeoutMs);
 }
 
-/** A signal that aborts when the first of `signals` does, with its reason. */
-export function anySignal(signals: readonly AbortSignal[]): AbortSignal {
-  const controller = new AbortController();
-  const stops: (() => void)[] = [];
-  for (const signal of signals) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    const onAbort = (): void => {
-      for (const stop of stops) stop();
-      controller.abort(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    stops.push(() => signal.removeEventListener('abort', onAbort));
+/**
+ * The caller's `signal` and `timeoutMs` as one signal for the length of one
+ * operation. Unlike `AbortSignal.timeout` and a signal combined for good,
+ * disposing the scope clears its timer and detaches it from the caller's
+ * signal, so a long-lived signal passed to many operations collects no listeners.
+ */
+export interface AbortScope extends Disposable {
+  /** Aborts with the caller's reason, or a `TimeoutError` `DOMException`; `undefined` when neither was given. */
+  readonly signal: AbortSignal | undefined;
+}
+
+const NOTHING: AbortScope = { signal: undefined, [Symbol.dispose]: () => undefined };
+
+/**
+ * Checks `options` ({@link checkAbortOptions}) and opens an {@link AbortScope}
+ * over them (for library and backend authors).
+ *
+ * @example
+ * ```ts
+ * using scope = abortScope({ signal, timeoutMs: 1_000 });
+ * await sleep(50, scope.signal);
+ * ```
+ */
+export function abortScope(options: AbortOptions | undefined): AbortScope {
+  checkAbortOptions(options);
+  const { signal, timeoutMs } = options ?? {};
+  if (timeoutMs === undefined) {
+    return signal === undefined ? NOTHING : { signal, [Symbol.dispose]: () => undefined };
   }
-  if (controller.signal.aborted) for (const stop of stops) stop();
-  return controller.signal;
+  const controller = new AbortController();
+  const follow = (): void => controller.abort(signal?.reason);
+  if (signal?.aborted === true) follow();
+  else signal?.addEventListener('abort', follow, { once: true });
+  const timer = setTimeout(() => {
+    signal?.removeEventListener('abort', follow);
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, timeoutMs);
+  return {
+    signal: controller.signal,
+    [Symbol.dispose]: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', follow);
+    },
+  };
 }
 
 /**

@@ -1,6 +1,5 @@
-import { abortable, type AbortOptions } from '../core/abort.js';
+import { abortable, abortScope, type AbortOptions } from '../core/abort.js';
 import type { Position } from '../core/position.js';
-import { cancellation } from './cancellation.js';
 import { Deferred } from './deferred.js';
 
 interface Waiter {
@@ -24,12 +23,12 @@ export class PositionWaiters {
    * Throws an `InvalidOptionError` for bad options.
    */
   add(position: Position, options?: AbortOptions): Promise<void> {
-    const { signal, release } = cancellation(options);
+    const scope = abortScope(options);
     const waiter: Waiter = { position, done: new Deferred() };
     this.#waiters.add(waiter);
-    if (signal === undefined) return waiter.done.promise;
-    return abortable(waiter.done.promise, signal, () => this.#waiters.delete(waiter)).finally(
-      release,
+    if (scope.signal === undefined) return waiter.done.promise;
+    return abortable(waiter.done.promise, scope.signal, () => this.#waiters.delete(waiter)).finally(
+      () => scope[Symbol.dispose](),
     );
   }
 

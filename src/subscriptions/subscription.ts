@@ -1,4 +1,4 @@
-import type { AbortOptions } from '../core/abort.js';
+import { checkAbortOptions, type AbortOptions } from '../core/abort.js';
 import { backoffDelay } from '../core/retry-options.js';
 import type { AppendSubscription } from '../core/append-signal.js';
 import { EventfoldError } from '../core/errors.js';
@@ -9,7 +9,6 @@ import { BatchRunner, type EventApplier } from './batch-runner.js';
 import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
 import { subscriptionNames } from './consumer-group.js';
 import { BetweenBatches } from './between-batches.js';
-import { checkAbortOptions } from './cancellation.js';
 import { Deferred } from './deferred.js';
 import { isFatal } from './is-fatal.js';
 import { instanceStatus } from './instance-status.js';

@@ -1,7 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { abortable, abortSignalOf, anySignal, sleep } from '../../src/core/abort.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { abortable, abortScope, checkAbortOptions, sleep } from '../../src/core/abort.js';
 
 /** The number of 'abort' listeners on `signal`. */
 const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
@@ -16,128 +15,8 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-/** Resolves when `signal` aborts. */
-const aborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-
 afterEach(() => {
   vi.useRealTimers();
-});
-
-describe('abortSignalOf', () => {
-  it('is undefined without a signal or timeout', () => {
-    expect(abortSignalOf(undefined)).toBe(undefined);
-    expect(abortSignalOf({})).toBe(undefined);
-    expect(abortSignalOf({ signal: undefined, timeoutMs: undefined })).toBe(undefined);
-  });
-
-  it('returns the signal itself when there is no timeout', () => {
-    const controller = new AbortController();
-    expect(abortSignalOf({ signal: controller.signal })).toBe(controller.signal);
-  });
-
-  it('aborts with a TimeoutError after timeoutMs', async () => {
-    const signal = abortSignalOf({ timeoutMs: 20 });
-    expect(signal?.aborted).toBe(false);
-    if (signal === undefined) throw new Error('expected a signal');
-    await aborted(signal);
-    expect(signal.reason).toBeInstanceOf(DOMException);
-    expect((signal.reason as DOMException).name).toBe('TimeoutError');
-  });
-
-  it('aborts with the signal reason when the signal comes before the timeout', async () => {
-    const controller = new AbortController();
-    const signal = abortSignalOf({ signal: controller.signal, timeoutMs: 60_000 });
-    if (signal === undefined) throw new Error('expected a signal');
-    expect(signal).not.toBe(controller.signal);
-    const reason = new Error('cancelled');
-    controller.abort(reason);
-    await Promise.resolve();
-    expect(signal.aborted).toBe(true);
-    expect(signal.reason).toBe(reason);
-    expect(listeners(controller.signal)).toBe(0);
-  });
-
-  it('aborts with a TimeoutError when the timeout comes before the signal', async () => {
-    const controller = new AbortController();
-    const signal = abortSignalOf({ signal: controller.signal, timeoutMs: 10 });
-    if (signal === undefined) throw new Error('expected a signal');
-    await aborted(signal);
-    expect((signal.reason as DOMException).name).toBe('TimeoutError');
-    expect(controller.signal.aborted).toBe(false);
-    expect(listeners(controller.signal)).toBe(0);
-  });
-
-  it('is aborted at once for an already-aborted signal', () => {
-    const reason = new Error('before');
-    const signal = abortSignalOf({ signal: AbortSignal.abort(reason), timeoutMs: 1_000 });
-    expect(signal?.aborted).toBe(true);
-    expect(signal?.reason).toBe(reason);
-  });
-
-  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '10', null])(
-    'rejects timeoutMs %s with a ValidationError',
-    (timeoutMs) => {
-      let caught: unknown;
-      try {
-        abortSignalOf({ timeoutMs: timeoutMs as number });
-      } catch (error) {
-        caught = error;
-      }
-      expect(ValidationError.is(caught)).toBe(true);
-      expect((caught as ValidationError).code).toBe('VALIDATION');
-      expect((caught as ValidationError).message).toBe(
-        `Invalid timeoutMs=${String(timeoutMs)}: expected a non-negative integer of milliseconds`,
-      );
-    },
-  );
-
-  it('accepts timeoutMs 0 and 2^31 - 1', async () => {
-    const now = abortSignalOf({ timeoutMs: 0 });
-    if (now === undefined) throw new Error('expected a signal');
-    await aborted(now);
-    expect((now.reason as DOMException).name).toBe('TimeoutError');
-    expect(abortSignalOf({ timeoutMs: 2 ** 31 - 1 })?.aborted).toBe(false);
-  });
-
-  it('rejects a signal that is not an AbortSignal', () => {
-    expect(() => abortSignalOf({ signal: { aborted: false } as AbortSignal })).toThrow(
-      new ValidationError('Invalid signal: expected an AbortSignal, got object'),
-    );
-  });
-});
-
-describe('anySignal', () => {
-  it('aborts with the reason of the first signal that aborts, and stops listening to the rest', () => {
-    const a = new AbortController();
-    const b = new AbortController();
-    const c = new AbortController();
-    const any = anySignal([a.signal, b.signal, c.signal]);
-    expect(any.aborted).toBe(false);
-    expect([listeners(a.signal), listeners(b.signal), listeners(c.signal)]).toEqual([1, 1, 1]);
-    const reason = new Error('b first');
-    b.abort(reason);
-    expect(any.aborted).toBe(true);
-    expect(any.reason).toBe(reason);
-    expect([listeners(a.signal), listeners(b.signal), listeners(c.signal)]).toEqual([0, 0, 0]);
-    a.abort(new Error('a later'));
-    expect(any.reason).toBe(reason);
-  });
-
-  it('is aborted at once when one signal already is, leaving no listener behind', () => {
-    const a = new AbortController();
-    const reason = new Error('already');
-    const c = new AbortController();
-    const any = anySignal([a.signal, AbortSignal.abort(reason), c.signal]);
-    expect(any.aborted).toBe(true);
-    expect(any.reason).toBe(reason);
-    expect(listeners(a.signal)).toBe(0);
-    expect(listeners(c.signal)).toBe(0);
-  });
-
-  it('never aborts for no signals', () => {
-    expect(anySignal([]).aborted).toBe(false);
-  });
 });
 
 describe('abortable', () => {
@@ -238,5 +117,30 @@ describe('sleep', () => {
     await vi.advanceTimersByTimeAsync(10);
     await slept;
     expect(listeners(controller.signal)).toBe(0);
+  });
+});
+
+describe('checkAbortOptions', () => {
+  it('accepts nothing, a signal and timeouts from 0 to 2^31 - 1', () => {
+    expect(() => checkAbortOptions(undefined)).not.toThrow();
+    expect(() =>
+      checkAbortOptions({ signal: new AbortController().signal, timeoutMs: 0 }),
+    ).not.toThrow();
+    expect(() => checkAbortOptions({ timeoutMs: 2 ** 31 - 1 })).not.toThrow();
+    expect(abortScope(undefined).signal).toBe(undefined);
+  });
+
+  it('refuses a bad signal or timeoutMs with an InvalidOptionError naming it', () => {
+    for (const timeoutMs of [1.5, -1, Number.NaN, 2 ** 31, '5']) {
+      expect(() => checkAbortOptions({ timeoutMs })).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTION', option: 'timeoutMs', value: timeoutMs }),
+      );
+    }
+    expect(() => checkAbortOptions({ signal: {} })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', option: 'signal' }),
+    );
+    expect(() => checkAbortOptions(42)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', option: 'options' }),
+    );
   });
 });

@@ -6,7 +6,6 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sequencePosition } from '../../src/core/position.js';
-import { cancellation } from '../../src/subscriptions/cancellation.js';
 import { PositionWaiters } from '../../src/subscriptions/position-waiters.js';
 
 const P = sequencePosition;
@@ -107,22 +106,5 @@ describe('PositionWaiters', () => {
     waiters.settle(P(1));
     await waiting;
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-  });
-});
-
-describe('cancellation', () => {
-  it('is no signal at all without options, and the caller’s signal without a timeout', () => {
-    expect(cancellation(undefined).signal).toBeUndefined();
-    const signal = new AbortController().signal;
-    expect(cancellation({ signal }).signal).toBe(signal);
-  });
-
-  it('refuses a bad signal or timeoutMs with an InvalidOptionError naming it', () => {
-    expect(() => cancellation({ timeoutMs: 1.5 })).toThrow(
-      expect.objectContaining({ code: 'INVALID_OPTION', option: 'timeoutMs' }),
-    );
-    expect(() => cancellation({ signal: {} as AbortSignal })).toThrow(
-      expect.objectContaining({ code: 'INVALID_OPTION', option: 'signal' }),
-    );
   });
 });

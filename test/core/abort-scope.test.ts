@@ -1,13 +1,13 @@
 /**
- * The scope `CommandHandler.handle` runs in: the caller's signal and timeout
+ * The scope cancellable operations (`CommandHandler.handle`, `waitForPosition`) run in: the caller's signal and timeout
  * as one signal, and nothing left behind once it is disposed.
  */
 import { getEventListeners } from 'node:events';
 import { setTimeout as wait } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { abortScope } from '../../src/aggregates/abort-scope.js';
+import { abortScope } from '../../src/core/abort.js';
 import { InvalidOptionError } from '../../src/index.js';
-import { thrownBy } from './instrumented-store.js';
+import { thrownBy } from '../aggregates/instrumented-store.js';
 
 /** The number of active timers that keep the process alive. */
 function activeTimers(): number {
