@@ -36,12 +36,6 @@ export type {
 export { sequencePosition, sequencePositions, type PositionCodec } from './core/position.js';
 export { resolveEventStoreOptions, type ResolvedEventStoreOptions } from './core/store-options.js';
 export { checkOption } from './core/options.js';
-export {
-  abortable,
-  abortScope,
-  checkAbortOptions,
-  sleep,
-  type AbortScope,
-} from './core/abort.js';
+export { abortable, abortScope, checkAbortOptions, sleep, type AbortScope } from './core/abort.js';
 export { appendSubscription } from './core/append-signal.js';
 export { isPromiseLike } from './core/is-promise-like.js';

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DatabaseError, InvalidOptionError, ValidationError } from '../../src/index.js';
 import { decodePosition, encodePosition } from '../../src/core/position.js';
-import { checkSchemaOption, splitSchemaParam } from '../../src/stores/postgres/connection.js';
-import { redact, secretsOf, toDatabaseError } from '../../src/stores/postgres/database-error.js';
-import { positionOf, toStoredRows } from '../../src/stores/postgres/event-rows.js';
+import {
+  checkSchemaOption,
+  splitSchemaParam,
+} from '../../src/stores/postgres/postgres-connection.js';
+import {
+  redact,
+  secretsOf,
+  toDatabaseError,
+} from '../../src/stores/postgres/postgres-database-error.js';
+import { positionOf, toStoredRows } from '../../src/stores/postgres/postgres-rows.js';
 import { assertSchemaName } from '../../src/stores/postgres/index.js';
 
 describe('PostgreSQL store helpers (no server)', () => {

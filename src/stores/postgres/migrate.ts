@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { EventfoldError, MigrationError } from '../../core/errors.js';
-import { toDatabaseError, type Secrets } from './database-error.js';
+import { toDatabaseError, type Secrets } from './postgres-database-error.js';
 import {
   EVENT_MIGRATIONS,
   latestVersion,

@@ -20,17 +20,17 @@ import type {
 } from '../kernel/event-store-driver.js';
 import { AppendListener } from './append-listener.js';
 import { AppendNotifier } from './append-notifier.js';
-import { appendOutcome, isRacedUniqueViolation } from './append-outcome.js';
-import type { Connection } from './connection.js';
-import { toDatabaseError } from './database-error.js';
-import { positionOf, toStoredRows, type EventRowValues } from './event-rows.js';
+import { appendOutcome, isRacedUniqueViolation } from './postgres-append.js';
+import type { Connection } from './postgres-connection.js';
+import { toDatabaseError } from './postgres-database-error.js';
+import { positionOf, toStoredRows, type EventRowValues } from './postgres-rows.js';
 import { readFeedHealth, type FeedHealth } from './feed-health.js';
-import { feedQuery } from './feed-query.js';
+import { feedQuery } from './postgres-feed-query.js';
 import { migrate } from './migrate.js';
 import { notificationChannel } from './schema-name.js';
 import { appendEventsValues, type AppendEventsRow } from './sql/append-events.js';
 import { countEventsSql, pendingEventsSql } from './sql/feed-statistics.js';
-import { statementsFor, type Statements } from './statements.js';
+import { statementsFor, type Statements } from './postgres-statements.js';
 
 /** Attempts of an append that hit a unique violation raced by another writer (the retry sees the winner). */
 const APPEND_ATTEMPTS = 3;

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { resolveEventStoreOptions } from '../../core/store-options.js';
 import { EventStoreKernel } from '../kernel/event-store-kernel.js';
-import { openConnection } from './connection.js';
+import { openConnection } from './postgres-connection.js';
 import type { FeedHealth } from './feed-health.js';
 import {
   checkPostgresOptions,

@@ -4,11 +4,11 @@ import type { NewSnapshot, Snapshot, SnapshotStore } from '../../core/contracts/
 import { InvalidOptionError, StoreClosedError } from '../../core/errors.js';
 import { checkOption } from '../../core/options.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import { secretsOf, toDatabaseError, type Secrets } from './database-error.js';
+import { secretsOf, toDatabaseError, type Secrets } from './postgres-database-error.js';
 import { migrate } from './migrate.js';
 import { SNAPSHOT_MIGRATIONS } from './migrations/index.js';
 import type { PostgresEventStore } from './postgres-event-store.js';
-import { checkSchemaOption } from './connection.js';
+import { checkSchemaOption } from './postgres-connection.js';
 import { DEFAULT_SCHEMA, quoteSchema } from './schema-name.js';
 import { snapshotsSql, type SnapshotsSql } from './sql/snapshots.js';
 

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { toDatabaseError, type Secrets } from './database-error.js';
+import { toDatabaseError, type Secrets } from './postgres-database-error.js';
 
 /** What {@link withClient} and {@link withTransaction} need to check a client out and report failures. */
 export interface ClientSource {

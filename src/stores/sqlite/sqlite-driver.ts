@@ -13,12 +13,12 @@ import type {
   MaybePromise,
   StreamSlice,
 } from '../kernel/event-store-driver.js';
-import { feedRowsToRecorded, streamRowsToRecorded } from './recorded-rows.js';
-import { selectFeedPage } from './select-feed-page.js';
+import { feedRowsToRecorded, streamRowsToRecorded } from './sqlite-rows.js';
+import { selectFeedPage } from './sqlite-feed-query.js';
 import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
 import { SqliteStatements } from './sqlite-statements.js';
-import { toDatabaseError } from './to-database-error.js';
-import { writeAppend } from './write-append.js';
+import { toDatabaseError } from './sqlite-database-error.js';
+import { writeAppend } from './sqlite-append.js';
 
 /**
  * SQLite's capabilities: a file shared by processes, read models written in

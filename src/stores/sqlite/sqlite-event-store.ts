@@ -2,10 +2,10 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { resolveEventStoreOptions } from '../../core/store-options.js';
 import { EventStoreKernel } from '../kernel/event-store-kernel.js';
 import { migrate } from './migrate.js';
-import { openDatabase } from './open-database.js';
+import { openDatabase } from './sqlite-connection.js';
 import { checkSqliteOptions, type SqliteEventStoreOptions } from './sqlite-event-store-options.js';
 import { SqliteDriver } from './sqlite-driver.js';
-import { toDatabaseError } from './to-database-error.js';
+import { toDatabaseError } from './sqlite-database-error.js';
 
 /**
  * An event store in one SQLite file (or `:memory:`), on better-sqlite3: WAL

@@ -14,7 +14,7 @@ import {
   type SnapshotRow,
   type UpsertSnapshotParams,
 } from './sql/snapshots.js';
-import { toDatabaseError } from './to-database-error.js';
+import { toDatabaseError } from './sqlite-database-error.js';
 
 type Statement<P extends unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
 

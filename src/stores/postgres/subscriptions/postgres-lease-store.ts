@@ -1,7 +1,7 @@
 import { Client, type ClientConfig } from 'pg';
 import type { Lease, LeaseInfo, LeaseStore } from '../../../core/contracts/lease-store.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
-import { toDatabaseError } from '../database-error.js';
+import { toDatabaseError } from '../postgres-database-error.js';
 import {
   leaseLockKey,
   withPool,

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { toDatabaseError, type Secrets } from '../database-error.js';
+import { toDatabaseError, type Secrets } from '../postgres-database-error.js';
 import type { SubscriptionSql } from '../sql/subscriptions.js';
 
 /** What the PostgreSQL subscription parts share: the store's pool, schema, statements and secrets. */

@@ -6,7 +6,7 @@ import type {
   TransactionScope,
 } from '../../../core/contracts/subscription-storage.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
-import { secretsOf } from '../database-error.js';
+import { secretsOf } from '../postgres-database-error.js';
 import type { PostgresEventStore } from '../postgres-event-store.js';
 import { subscriptionSql } from '../sql/subscriptions.js';
 import { withTransaction } from '../with-transaction.js';

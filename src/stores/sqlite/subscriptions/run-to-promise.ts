@@ -1,5 +1,5 @@
 import { EventfoldError } from '../../../core/errors.js';
-import { toDatabaseError } from '../to-database-error.js';
+import { toDatabaseError } from '../sqlite-database-error.js';
 
 /**
  * Runs the synchronous `fn` now and returns a promise of its result: a throw

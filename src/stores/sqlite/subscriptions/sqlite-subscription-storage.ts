@@ -13,7 +13,7 @@ import type {
 import { SynchronousTransactionError } from '../../../core/contracts/synchronous-transaction-error.js';
 import { isPromiseLike } from '../../../core/is-promise-like.js';
 import type { SqliteEventStore } from '../sqlite-event-store.js';
-import { toDatabaseError } from '../to-database-error.js';
+import { toDatabaseError } from '../sqlite-database-error.js';
 import { runToPromise } from './run-to-promise.js';
 import { checkExpected, SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { parkDeadLetter, SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';

@@ -6,7 +6,7 @@ import {
   DEFAULT_BUSY_TIMEOUT_MS,
   type SqliteEventStoreOptions,
 } from './sqlite-event-store-options.js';
-import { toDatabaseError } from './to-database-error.js';
+import { toDatabaseError } from './sqlite-database-error.js';
 
 /** A database the store uses, and whether the store opened it (and so closes it). */
 export interface OpenedDatabase {

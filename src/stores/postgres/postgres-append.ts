@@ -2,7 +2,7 @@ import type { PreparedAppend } from '../../core/append-input.js';
 import { ConcurrencyError, DatabaseError } from '../../core/errors.js';
 import type { AppendResult } from '../../core/event-store.js';
 import { resolveStoredIds, type StoredEventRef } from '../../core/idempotency.js';
-import { positionOf } from './event-rows.js';
+import { positionOf } from './postgres-rows.js';
 import type { AppendEventsRow } from './sql/append-events.js';
 
 /** What an `append_events` call did: the append's result, and whether it wrote anything. */

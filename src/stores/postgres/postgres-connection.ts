@@ -1,6 +1,6 @@
 import { Pool, type ClientConfig } from 'pg';
 import { InvalidOptionError, ValidationError } from '../../core/errors.js';
-import { secretsOf } from './database-error.js';
+import { secretsOf } from './postgres-database-error.js';
 import type { PostgresEventStoreOptions } from './postgres-event-store-options.js';
 import { assertSchemaName, DEFAULT_SCHEMA } from './schema-name.js';
 

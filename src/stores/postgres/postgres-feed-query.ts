@@ -1,5 +1,5 @@
 import { readAllFilteredSql, readAllFilterValues } from './sql/read-all.js';
-import type { Statements } from './statements.js';
+import type { Statements } from './postgres-statements.js';
 
 /** A feed query ready for `pg`: named (prepared) when unfiltered. */
 export interface FeedQuery {
