@@ -29,8 +29,10 @@ export interface AggregateRepositoryOptions {
 }
 
 /**
- * Checks the options of a repository or an `AggregateStore` (internal): a bad
+ * Checks the options of a repository or an `AggregateStore`: a bad
  * one is an `InvalidOptionError` naming it (`snapshots.policy`).
+ *
+ * @internal
  */
 export function checkRepositoryOptions(options: unknown): void {
   checkOption.object('options', options);

@@ -74,14 +74,22 @@ export type AggregateEventOf<A> = A extends { readonly uncommittedEvents: readon
  */
 export type AggregateStateOf<A> = A extends { readonly state: infer S } ? S : unknown;
 
-/** An {@link AggregateKind}, checked and normalised (internal). */
+/**
+ * An {@link AggregateKind}, checked and normalised.
+ *
+ * @internal
+ */
 export interface ResolvedKind<A extends AggregateRoot> {
   readonly type: string;
   readonly schemaVersion: number;
   create(id: string): A;
 }
 
-/** Checks an aggregate kind and normalises it to a factory (internal). */
+/**
+ * Checks an aggregate kind and normalises it to a factory.
+ *
+ * @internal
+ */
 export function resolveKind<A extends AggregateRoot>(kind: AggregateKind<A>): ResolvedKind<A> {
   if ((typeof kind !== 'function' && typeof kind !== 'object') || kind === null) {
     throw new ValidationError('Invalid aggregate kind: expected an aggregate class or type');

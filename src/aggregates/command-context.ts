@@ -71,7 +71,11 @@ export interface ResolvedCommandContext extends EventContext {
  */
 export interface HandleOptions extends CommandContext, AbortOptions {}
 
-/** The context of one command, with its ids resolved and the signal it runs under (internal). */
+/**
+ * The context of one command, with its ids resolved and the signal it runs under.
+ *
+ * @internal
+ */
 export function resolveCommandContext(
   command: unknown,
   options: HandleOptions,

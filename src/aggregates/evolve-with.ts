@@ -18,7 +18,8 @@ export interface EvolveWithOptions {
   ignoreUnhandledEvents?: boolean;
 }
 
-type Reducer<S, E> = (state: S, event: E) => S;
+/** A function that folds one event into a state: `evolve(state, event)`. */
+export type Reducer<S, E> = (state: S, event: E) => S;
 
 /**
  * Builds an `evolve(state, event)` function from a typed handler table, so a

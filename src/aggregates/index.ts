@@ -36,7 +36,7 @@ export type { Decider } from './decider.js';
 export { DeciderAggregate, type DeciderAggregateOptions } from './decider-aggregate.js';
 export { withEventContext, type EventContext } from './event-context.js';
 export type { EventHandlers } from './event-handlers.js';
-export { evolveWith, type EvolveWithOptions } from './evolve-with.js';
+export { evolveWith, type EvolveWithOptions, type Reducer } from './evolve-with.js';
 export { fromDecider } from './from-decider.js';
 export { InMemorySnapshotStore } from './in-memory-snapshot-store.js';
 export { loadAggregate, type LoadAggregateOptions } from './load-aggregate.js';

@@ -41,7 +41,11 @@ export async function loadAggregate<A extends AggregateRoot>(
   return rehydrate(store, resolveKind(kind), id, options.snapshots?.store);
 }
 
-/** Loads an aggregate of a resolved kind, from a snapshot when one is usable (internal). */
+/**
+ * Loads an aggregate of a resolved kind, from a snapshot when one is usable.
+ *
+ * @internal
+ */
 export async function rehydrate<A extends AggregateRoot>(
   store: EventStore,
   kind: ResolvedKind<A>,

@@ -72,7 +72,11 @@ export async function saveAggregate<A extends AggregateRoot>(
   return persistAggregate(store, aggregate, context, snapshots);
 }
 
-/** {@link saveAggregate} with its snapshot options already checked (internal). */
+/**
+ * {@link saveAggregate} with its snapshot options already checked.
+ *
+ * @internal
+ */
 export async function persistAggregate<A extends AggregateRoot>(
   store: EventStore,
   aggregate: A,
@@ -103,7 +107,11 @@ export async function persistAggregate<A extends AggregateRoot>(
   return { streamId, version: result.version, position: result.position, events, snapshotted };
 }
 
-/** Writes a snapshot if the policy (or a stale snapshot) asks for one; reports failures to `onError` (internal). */
+/**
+ * Writes a snapshot if the policy (or a stale snapshot) asks for one; reports failures to `onError`.
+ *
+ * @internal
+ */
 async function snapshotAfterSave(
   aggregate: AggregateRoot,
   previousVersion: number,
@@ -135,7 +143,11 @@ async function snapshotAfterSave(
   }
 }
 
-/** Saves a snapshot of an aggregate and remembers its version for the policy (internal). */
+/**
+ * Saves a snapshot of an aggregate and remembers its version for the policy.
+ *
+ * @internal
+ */
 export async function writeSnapshot(
   aggregate: AggregateRoot,
   options: SnapshotOptions,

@@ -38,9 +38,11 @@ export interface SnapshotOptions {
 }
 
 /**
- * Checks snapshot options once, where they are given (internal): an
+ * Checks snapshot options once, where they are given: an
  * `InvalidOptionError` names a bad one under `name` (`snapshots.store`,
  * `snapshots.policy`, `snapshots.onError`). `undefined` means "no snapshots".
+ *
+ * @internal
  */
 export function checkSnapshotOptions(options: unknown, name = 'snapshots'): void {
   if (options === undefined) return;

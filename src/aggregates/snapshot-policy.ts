@@ -47,15 +47,21 @@ export function everyNEvents(n: number): (context: SnapshotPolicyContext) => boo
 }
 
 /**
- * Checks a snapshot policy (internal): a function, or an integer ≥ 1; anything
+ * Checks a snapshot policy: a function, or an integer ≥ 1; anything
  * else is an `InvalidOptionError` naming the option `name`.
+ *
+ * @internal
  */
 export function checkSnapshotPolicy(name: string, policy: unknown): void {
   if (typeof policy === 'function') return;
   checkOption.integer(name, policy, 1);
 }
 
-/** Whether a checked `policy` asks for a snapshot in `context` (internal). */
+/**
+ * Whether a checked `policy` asks for a snapshot in `context`.
+ *
+ * @internal
+ */
 export function wantsSnapshot(policy: SnapshotPolicy, context: SnapshotPolicyContext): boolean {
   if (typeof policy === 'number') return context.version - context.lastSnapshotVersion >= policy;
   return policy(context);

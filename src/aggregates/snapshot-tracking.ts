@@ -1,6 +1,10 @@
 import type { AggregateRoot } from './aggregate-root.js';
 
-/** What loading learnt about an aggregate's snapshot, for the snapshot policy of its next save (internal). */
+/**
+ * What loading learnt about an aggregate's snapshot, for the snapshot policy of its next save.
+ *
+ * @internal
+ */
 export interface SnapshotInfo {
   /** The version of the snapshot it was loaded from or last saved with (0 when none). */
   readonly version: number;
@@ -10,12 +14,20 @@ export interface SnapshotInfo {
 
 const tracked = new WeakMap<AggregateRoot, SnapshotInfo>();
 
-/** The snapshot info of an aggregate (internal). */
+/**
+ * The snapshot info of an aggregate.
+ *
+ * @internal
+ */
 export function snapshotInfoOf(aggregate: AggregateRoot): SnapshotInfo {
   return tracked.get(aggregate) ?? { version: 0, stale: false };
 }
 
-/** Records the snapshot info of an aggregate (internal). */
+/**
+ * Records the snapshot info of an aggregate.
+ *
+ * @internal
+ */
 export function trackSnapshot(aggregate: AggregateRoot, info: SnapshotInfo): void {
   tracked.set(aggregate, info);
 }

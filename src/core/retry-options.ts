@@ -30,17 +30,23 @@ export interface RetryOptions {
  */
 export const DEFAULT_RETRY = { maxRetries: 5, initialDelayMs: 5, maxDelayMs: 500 } as const;
 
-/** {@link RetryOptions} checked, with defaults (internal). */
+/**
+ * {@link RetryOptions} checked, with defaults.
+ *
+ * @internal
+ */
 export type ResolvedRetry = Readonly<Required<RetryOptions>>;
 
 /**
- * Checks retry options and fills in defaults (internal). A bad value is an
+ * Checks retry options and fills in defaults. A bad value is an
  * `InvalidOptionError` naming it under `name` (`retry.maxRetries`).
  *
  * @example
  * ```ts
  * resolveRetry({ maxRetries: 2 }); // { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 500 }
  * ```
+ *
+ * @internal
  */
 export function resolveRetry(
   options: RetryOptions | undefined = {},

@@ -14,7 +14,11 @@ export interface SubscriptionLag {
 /** The most events a lag count goes up to. */
 export const MAX_LAG_COUNT = 100_000;
 
-/** Measures the lag after `after` (internal): the store counts, and its oldest event tells the age. */
+/**
+ * Measures the lag after `after`: the store counts, and its oldest event tells the age.
+ *
+ * @internal
+ */
 export async function measureLag(
   store: EventStore,
   after: Position | null,

@@ -3,10 +3,12 @@ import { SynchronousTransactionError } from '../core/contracts/synchronous-trans
 import { HandlerFailedError } from './handler-failed-error.js';
 
 /**
- * Whether `error` ends a subscription as `'failed'` (internal): the handler
+ * Whether `error` ends a subscription as `'failed'`: the handler
  * gave up with `onFailure: 'stop'`, the store is closed, or a programming
  * error (bad input, a promise returned into a synchronous transaction). Any
  * other error (the storage's, the feed's) is retried.
+ *
+ * @internal
  */
 export function isFatal(error: unknown): boolean {
   return (

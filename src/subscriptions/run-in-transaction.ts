@@ -7,10 +7,12 @@ import type { TransactionResult } from '../core/contracts/synchronous-transactio
 import { isPromiseLike } from '../core/is-promise-like.js';
 
 /**
- * Runs the engine's `work` in a transaction of `storage` (internal). The
+ * Runs the engine's `work` in a transaction of `storage`. The
  * engine's work is value-or-promise: it returns a promise only when a handler
  * or reset hook did, which the handler types of a `Synchronous` `Tx` rule out
  * (and a synchronous storage still refuses at run time), so it fits every storage.
+ *
+ * @internal
  */
 export function runInTransaction<Tx>(
   storage: SubscriptionStorage<Tx>,

@@ -5,10 +5,12 @@ import { runInTransaction } from './run-in-transaction.js';
 import type { SubscriptionStart } from './subscription-options.js';
 
 /**
- * Where subscription `name` reads from (internal): its stored checkpoint, or
+ * Where subscription `name` reads from: its stored checkpoint, or
  * without one, `from` (`null`: the start). A start past the beginning is
  * stored as its checkpoint at once, so a restart before the first event
  * skips none of them ("end" stays where it was).
+ *
+ * @internal
  */
 export async function startPosition<Tx>(
   store: EventStore,

@@ -86,7 +86,11 @@ export const DEFAULT_HANDLER_RETRY = {
   maxDelayMs: 5_000,
 } as const;
 
-/** {@link SubscriptionOptions} checked, with defaults (internal). */
+/**
+ * {@link SubscriptionOptions} checked, with defaults.
+ *
+ * @internal
+ */
 export interface ResolvedSubscriptionOptions<Tx> {
   readonly name: string;
   readonly baseName: string;

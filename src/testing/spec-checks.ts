@@ -19,11 +19,19 @@ import type { NewEvent } from '../core/events.js';
 export type ErrorMatcher<T extends Error = Error> =
   (abstract new (...args: never[]) => T) | ((error: unknown) => boolean);
 
-/** What running a scenario's command gave: its events and the state after them, or an error (internal). */
+/**
+ * What running a scenario's command gave: its events and the state after them, or an error.
+ *
+ * @internal
+ */
 export type Outcome<E, S> =
   { readonly events: readonly E[]; readonly state: S } | { readonly error: unknown };
 
-/** Part of the given/when/then helpers (internal). */
+/**
+ * Part of the given/when/then helpers.
+ *
+ * @internal
+ */
 export function checkEvents<E extends NewEvent, S>(
   command: unknown,
   outcome: Outcome<E, S>,
@@ -55,7 +63,11 @@ export function checkEvents<E extends NewEvent, S>(
   }
 }
 
-/** Part of the given/when/then helpers (internal). */
+/**
+ * Part of the given/when/then helpers.
+ *
+ * @internal
+ */
 export function checkThrows<E extends NewEvent, S>(
   command: unknown,
   outcome: Outcome<E, S>,
@@ -81,7 +93,11 @@ export function checkThrows<E extends NewEvent, S>(
   return outcome.error;
 }
 
-/** Part of the given/when/then helpers (internal). */
+/**
+ * Part of the given/when/then helpers.
+ *
+ * @internal
+ */
 export function checkNothing<E extends NewEvent, S>(
   command: unknown,
   outcome: Outcome<E, S>,
@@ -94,7 +110,11 @@ export function checkNothing<E extends NewEvent, S>(
   }
 }
 
-/** Part of the given/when/then helpers (internal). */
+/**
+ * Part of the given/when/then helpers.
+ *
+ * @internal
+ */
 export function checkState<E extends NewEvent, S>(
   command: unknown,
   outcome: Outcome<E, S>,
@@ -165,7 +185,11 @@ function formatEvents(events: readonly NewEvent[]): string {
   return events.length === 0 ? '[] (no event)' : `[${events.map(formatEvent).join(', ')}]`;
 }
 
-/** An event as `Type { data }` (internal). */
+/**
+ * An event as `Type { data }`.
+ *
+ * @internal
+ */
 export function formatEvent(event: NewEvent): string {
   return `${event.type} ${format(event.data)}`;
 }
@@ -179,7 +203,11 @@ function format(value: unknown): string {
   return inspect(value, { depth: 6, breakLength: Number.POSITIVE_INFINITY, compact: true });
 }
 
-/** An error's message (internal). */
+/**
+ * An error's message.
+ *
+ * @internal
+ */
 export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

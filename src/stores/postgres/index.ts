@@ -11,6 +11,7 @@
  * @module
  */
 export { PostgresEventStore } from './postgres-event-store.js';
+export type { PostgresCursor } from './postgres-driver.js';
 export type { PostgresEventStoreOptions } from './postgres-event-store-options.js';
 export type { FeedHealth } from './feed-health.js';
 export type { AppendSubscription } from '../../core/append-signal.js';
