@@ -9,7 +9,6 @@ import {
   SCHEMA_VERSION,
   SNAPSHOT_MIGRATIONS,
   SNAPSHOT_SCHEMA_VERSION,
-  SQLITE_SCHEMA_VERSION,
   type MigrationSet,
 } from '../../src/stores/sqlite/migrations/index.js';
 import { SqliteEventStore } from '../../src/stores/sqlite/sqlite-event-store.js';
@@ -32,7 +31,6 @@ describe('SQLite schema migrations', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
     expect(EVENT_MIGRATIONS.migrations).toBe(MIGRATIONS);
     expect(SCHEMA_VERSION).toBe(3);
-    expect(SQLITE_SCHEMA_VERSION).toBe(SCHEMA_VERSION);
     expect(SNAPSHOT_MIGRATIONS.migrations.map((m) => m.version)).toEqual([1]);
     expect(SNAPSHOT_SCHEMA_VERSION).toBe(1);
   });

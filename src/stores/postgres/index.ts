@@ -16,7 +16,7 @@ export type { PostgresEventStoreOptions } from './postgres-event-store-options.j
 export type { FeedHealth } from './feed-health.js';
 export type { AppendSubscription } from '../../core/append-signal.js';
 export { assertSchemaName, DEFAULT_SCHEMA } from './schema-name.js';
-export { SCHEMA_VERSION } from './migrations/index.js';
+export { SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION } from './migrations/index.js';
 export { PostgresSnapshotStore } from './postgres-snapshot-store.js';
 export { PostgresSubscriptionStorage } from './subscriptions/postgres-subscription-storage.js';
 export type { PostgresCheckpointStore } from './subscriptions/postgres-checkpoint-store.js';

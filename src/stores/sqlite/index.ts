@@ -13,7 +13,7 @@ export {
   type SqliteSynchronous,
 } from './sqlite-event-store-options.js';
 export { parseSqliteUrl, type ParsedSqliteUrl } from './sqlite-url.js';
-export { SQLITE_SCHEMA_VERSION } from './migrations/index.js';
+export { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from './migrations/index.js';
 export { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
 export {
   SqliteSubscriptionStorage,

@@ -51,9 +51,6 @@ export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);
  */
 export const SNAPSHOT_SCHEMA_VERSION: number = latestVersion(SNAPSHOT_MIGRATIONS);
 
-/** {@link SCHEMA_VERSION} under the name `eventfold/sqlite` exports. */
-export const SQLITE_SCHEMA_VERSION: number = SCHEMA_VERSION;
-
 /** The version a set's last migration brings it to (0 for an empty set). */
 export function latestVersion(set: MigrationSet): number {
   return set.migrations.at(-1)?.version ?? 0;
