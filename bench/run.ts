@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: workloads W1–W6 of DESIGN §7 (and the source document's own shape) for
+ * `npm run bench`: workloads W1–W6 (and the shape of Eventuali's published figures) for
  * eventfold's stores, Emmett's stores and the raw drivers (the floor), in one process run.
  *
  *   npm run bench -- [--workloads W1,W2] [--backends memory,sqlite,postgres] [--scale 0.1]
@@ -125,7 +125,7 @@ try {
   await cleanup();
 }
 
-// The source document also claims 79,000 event creations/s: creating typed events with
+// Eventuali also claims 79,000 event creations/s: creating typed events with
 // defineEvent, then checking and serialising them as an append does (prepareAppend).
 if (wanted === undefined || wanted.includes('S-CREATE')) {
   const Created = defineEvent('CounterIncremented', payload<{ by: number; at: number }>());
@@ -185,7 +185,7 @@ if (values.json) {
   console.log(`\n${summary(withRatios)}`);
 }
 
-/** Concurrency scaling (W3 ÷ W3-1) and the source document's claims, for each eventfold target. */
+/** Concurrency scaling (W3 ÷ W3-1) and Eventuali's published claims, for each eventfold target. */
 function summary(list: readonly Row[]): string {
   const lines: string[] = [];
   const rate = (workload: string, target: string) =>

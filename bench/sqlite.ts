@@ -8,7 +8,7 @@
  * - W2: 100-event appends to 1,000 new streams
  * - W4: full reads of 1,000 streams of 100 events
  * - W5: the global feed read in pages of 500
- * - the source document's shape: 10 aggregates × 100 small events, saved one
+ * - the shape of Eventuali's published figures: 10 aggregates × 100 small events, saved one
  *   event per append (as `save` does), then loaded, against its claims of
  *   25,000 saves/s and 40,000 loads/s (events per second)
  *
@@ -35,7 +35,7 @@ export interface SqliteBenchOptions {
   dir?: string;
 }
 
-/** The source document's claims, in events per second. */
+/** Eventuali's published claims, in events per second. */
 export const SOURCE_CLAIMS = { savesPerSecond: 25_000, loadsPerSecond: 40_000 } as const;
 
 const INSERT = `INSERT INTO eventfold_events (stream_id, version, event_id, type, category, data, metadata, recorded_at)
@@ -290,7 +290,7 @@ export async function sqliteBenchmarks(options: SqliteBenchOptions = {}): Promis
     );
     remove(readFile);
 
-    // The source document's shape: 10 aggregates × 100 small events, saved one event per append, then loaded.
+    // The shape of Eventuali's published figures: 10 aggregates × 100 small events, saved one event per append, then loaded.
     const aggregates = 10;
     const perAggregate = 100;
     await pair(
@@ -473,7 +473,7 @@ export function floorOf(row: Measurement): { floor: Measurement; ratio: number }
   return floors.get(row);
 }
 
-/** How the source-shape rows compare with the source document's claims. */
+/** How the source-shape rows compare with Eventuali's published claims. */
 export function formatSourceClaims(rows: readonly Measurement[]): string {
   const saves = rows.find((r) => r.name.startsWith('Source shape: 10 × 100 saves'));
   const memorySaves = rows.find(

@@ -1,5 +1,5 @@
 /**
- * The source tutorial's complete example ("Event Stores - Persisting Events"),
+ * The complete example of eventsource's tutorial ("Event Stores - Persisting Events"),
  * in eventfold: append, read back, a provoked optimistic-lock conflict, read all.
  *
  * Run: `npm start` (or `npx tsx examples/tasks.ts [store-url]`). By default the events go to
