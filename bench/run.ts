@@ -205,11 +205,11 @@ function summary(list: readonly Row[]): string {
       );
     if (save !== undefined)
       lines.push(
-        `${target}: source-shape saves ${Math.round(save).toLocaleString('en-US')}/s = ${(save / 25_000).toFixed(2)} × the claimed 25,000/s`,
+        `${target}: Eventuali-shape saves ${Math.round(save).toLocaleString('en-US')}/s = ${(save / 25_000).toFixed(2)} × the claimed 25,000/s`,
       );
     if (load !== undefined)
       lines.push(
-        `${target}: source-shape loads ${Math.round(load).toLocaleString('en-US')}/s = ${(load / 40_000).toFixed(2)} × the claimed 40,000/s`,
+        `${target}: Eventuali-shape loads ${Math.round(load).toLocaleString('en-US')}/s = ${(load / 40_000).toFixed(2)} × the claimed 40,000/s`,
       );
   }
   return lines.join('\n');

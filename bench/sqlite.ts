@@ -295,7 +295,7 @@ export async function sqliteBenchmarks(options: SqliteBenchOptions = {}): Promis
     const perAggregate = 100;
     await pair(
       storeWorkload(
-        'Source shape: 10 × 100 saves (1 event each): eventfold',
+        'Eventuali shape: 10 × 100 saves (1 event each): eventfold',
         aggregates * perAggregate,
         fresh,
         remove,
@@ -306,7 +306,7 @@ export async function sqliteBenchmarks(options: SqliteBenchOptions = {}): Promis
           }
         },
       ),
-      floorWorkload('Source shape saves … floor', aggregates * perAggregate, fresh, remove, (f) => {
+      floorWorkload('Eventuali shape saves … floor', aggregates * perAggregate, fresh, remove, (f) => {
         for (let v = 0; v < perAggregate; v++) {
           for (let a = 0; a < aggregates; a++)
             f.append(`Counter-${a}`, 'Counter', v + 1, [small(v)]);
@@ -316,7 +316,7 @@ export async function sqliteBenchmarks(options: SqliteBenchOptions = {}): Promis
     const memory = () => ':memory:';
     await pair(
       storeWorkload(
-        'Source shape saves, :memory: (no disk): eventfold',
+        'Eventuali shape saves, :memory: (no disk): eventfold',
         aggregates * perAggregate,
         memory,
         keep,
@@ -328,7 +328,7 @@ export async function sqliteBenchmarks(options: SqliteBenchOptions = {}): Promis
         },
       ),
       floorWorkload(
-        'Source shape saves, :memory: … floor',
+        'Eventuali shape saves, :memory: … floor',
         aggregates * perAggregate,
         memory,
         keep,
@@ -350,7 +350,7 @@ export async function sqliteBenchmarks(options: SqliteBenchOptions = {}): Promis
     const rounds = 100; // each run loads the 10 aggregates 100 times
     await pair(
       storeWorkload(
-        'Source shape: loads of 10 × 100-event aggregates: eventfold',
+        'Eventuali shape: loads of 10 × 100-event aggregates: eventfold',
         rounds * aggregates * perAggregate,
         () => loadFile,
         keep,
@@ -360,7 +360,7 @@ export async function sqliteBenchmarks(options: SqliteBenchOptions = {}): Promis
         },
       ),
       floorWorkload(
-        'Source shape loads … floor',
+        'Eventuali shape loads … floor',
         rounds * aggregates * perAggregate,
         () => loadFile,
         keep,
@@ -473,13 +473,13 @@ export function floorOf(row: Measurement): { floor: Measurement; ratio: number }
   return floors.get(row);
 }
 
-/** How the source-shape rows compare with Eventuali's published claims. */
+/** How the Eventuali-shape rows compare with Eventuali's published claims. */
 export function formatSourceClaims(rows: readonly Measurement[]): string {
-  const saves = rows.find((r) => r.name.startsWith('Source shape: 10 × 100 saves'));
+  const saves = rows.find((r) => r.name.startsWith('Eventuali shape: 10 × 100 saves'));
   const memorySaves = rows.find(
-    (r) => r.name.startsWith('Source shape saves, :memory:') && r.name.endsWith('eventfold'),
+    (r) => r.name.startsWith('Eventuali shape saves, :memory:') && r.name.endsWith('eventfold'),
   );
-  const loads = rows.find((r) => r.name.startsWith('Source shape: loads'));
+  const loads = rows.find((r) => r.name.startsWith('Eventuali shape: loads'));
   const line = (label: string, m: Measurement | undefined, claim: number) =>
     m === undefined
       ? ''
