@@ -1,14 +1,27 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src/stores/sqlite/index.js';
+import { killWriterMidTransaction } from './support/kill-writer-mid-transaction.js';
 import { createTempDir } from './support/temp-dir.js';
-import { fixture, startScript, waitForExit } from './support/run-script.js';
 
 const dir = createTempDir();
 afterAll(() => dir.remove());
 
-/** Events per append: 300 × 8 KiB, more than SQLite's default 2 MiB page cache. */
+/** Events per append: 300 × 8 KiB, about 650 pages of 4 KiB once stored. */
 const BATCH = 300;
+/**
+ * The writer's page cache, in pages (256 KiB). better-sqlite3's default cache
+ * (16 MB) holds a whole batch until its commit; a cache this small makes
+ * SQLite spill a batch's pages to the WAL while its transaction is open.
+ */
+const CACHE_PAGES = 64;
+/**
+ * Uncommitted frames in the WAL that trigger the kill. A commit writes out at
+ * most the pages still in the cache, so three times the cache can only come
+ * from pages spilled before the commit began.
+ */
+const KILL_AT_FRAMES = 3 * CACHE_PAGES;
+const KILLS = ['NORMAL', 'NORMAL', 'FULL', 'FULL'] as const;
 
 interface BatchData {
   batch: number;
@@ -16,54 +29,50 @@ interface BatchData {
   of: number;
 }
 
-/**
- * Starts a writer, waits until it has committed three batches, then SIGKILLs
- * it at a random moment within about one append's duration. Returns the
- * batches it acknowledged and whether it was inside an append when killed.
- */
-async function killMidStream(file: string, firstBatch: number, synchronous: 'NORMAL' | 'FULL') {
-  const child = startScript(fixture('crash-writer.ts'), [
-    file,
-    'crash-1',
-    String(firstBatch),
-    String(BATCH),
-    synchronous,
-  ]);
-  const exited = waitForExit(child);
-  const committed: number[] = [];
-  let last = '';
-  await new Promise<void>((resolve, reject) => {
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        last = line;
-        const [word, batch, ms] = line.split(' ');
-        if (word !== 'committed') continue;
-        committed.push(Number(batch));
-        if (committed.length === 3) setTimeout(resolve, Math.floor(Math.random() * Number(ms)));
-      }
-    });
-    void exited.then((r) => reject(new Error(`writer exited early: ${r.code} ${r.stderr}`)));
-  });
-  child.kill('SIGKILL');
-  const result = await exited;
-  expect(result.signal).toBe('SIGKILL');
-  return { committed, midAppend: last.startsWith('begin') };
+/** The batches in the stream, each with the indexes of its events in stream order. */
+function batchesOf(events: readonly { data: unknown }[]): Map<number, number[]> {
+  const batches = new Map<number, number[]>();
+  for (const event of events) {
+    const data = event.data as BatchData;
+    batches.set(data.batch, [...(batches.get(data.batch) ?? []), data.index]);
+  }
+  return batches;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
 }
 
 describe('SQLite crash safety', () => {
-  it('an append killed with SIGKILL mid-stream is all or nothing, and the store stays usable', async () => {
+  it('a SIGKILL while an append has uncommitted frames in the WAL loses that append whole, keeps every committed one, and the store stays usable', async () => {
     const file = dir.file();
+    const expectedBatches: number[] = [];
     let nextBatch = 0;
-    const acknowledged = new Set<number>();
-    let killedMidAppend = 0;
-    for (const synchronous of ['NORMAL', 'NORMAL', 'FULL', 'FULL'] as const) {
-      const { committed, midAppend } = await killMidStream(file, nextBatch, synchronous);
-      for (const b of committed) acknowledged.add(b);
-      if (midAppend) killedMidAppend++;
+    let spilledKills = 0;
+    for (const [kill, synchronous] of KILLS.entries()) {
+      const firstBatch = nextBatch;
+      const run = await killWriterMidTransaction({
+        file,
+        stream: 'crash-1',
+        firstBatch,
+        batchSize: BATCH,
+        synchronous,
+        cachePages: CACHE_PAGES,
+        afterCommits: 3,
+        killAtFrames: KILL_AT_FRAMES,
+        timeoutMs: 10_000,
+      });
+      expect(run.signal).toBe('SIGKILL');
+      expect(run.cacheSize).toBe(CACHE_PAGES);
+      // The writer was inside the append after its last acknowledged one.
+      const inFlight = firstBatch + run.committed.length;
+      expect(run.committed).toEqual(range(firstBatch, inFlight));
+      expect(run.lastLine).toBe(`begin ${inFlight}`);
+      // It was killed with that append's spilled pages in the WAL: seen live, and still there after the kill.
+      expect(run.framesSeenLive, `kill ${kill}`).toBeGreaterThanOrEqual(KILL_AT_FRAMES);
+      expect(run.wal.uncommitted, `kill ${kill}`).toBeGreaterThanOrEqual(run.framesSeenLive);
+      if (run.wal.uncommitted > CACHE_PAGES) spilledKills++;
+      expectedBatches.push(...run.committed);
 
       const db = new Database(file);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -71,38 +80,31 @@ describe('SQLite crash safety', () => {
 
       const store = new SqliteEventStore(file);
       const stream = await store.read('crash-1');
-      expect(stream.events.map((e) => e.version)).toEqual(
-        Array.from({ length: stream.version }, (_, i) => i + 1),
-      );
-      const batches = new Map<number, number[]>();
-      for (const event of stream.events) {
-        const data = event.data as BatchData;
-        batches.set(data.batch, [...(batches.get(data.batch) ?? []), data.index]);
-      }
+      expect(stream.events.map((e) => e.version)).toEqual(range(1, stream.version + 1));
+      const batches = batchesOf(stream.events);
+      // Exactly the acknowledged batches (and the probes), each whole; nothing of the killed append.
+      expect([...batches.keys()]).toEqual(expectedBatches);
       for (const [batch, indexes] of batches) {
-        expect(indexes, `batch ${batch}`).toEqual(Array.from({ length: BATCH }, (_, i) => i));
+        expect(indexes, `batch ${batch}`).toEqual(range(0, BATCH));
       }
-      // Every append acknowledged before the kill survived it (NORMAL survives a process crash).
-      for (const b of acknowledged) expect(batches.has(b), `acknowledged batch ${b}`).toBe(true);
-      expect(stream.version % BATCH).toBe(0);
-      nextBatch = Math.max(...batches.keys()) + 1;
+      expect(batches.has(inFlight)).toBe(false);
+      expect(stream.version).toBe(expectedBatches.length * BATCH);
 
-      // Still appendable (a whole batch, so the batch arithmetic holds), and the feed agrees.
-      const probe = Array.from({ length: BATCH }, (_, index) => ({
+      // Still appendable (a whole batch, numbered like the one that was lost), and the feed agrees.
+      const probe = range(0, BATCH).map((index) => ({
         type: 'Probe',
-        data: { batch: nextBatch, index, of: BATCH },
+        data: { batch: inFlight, index, of: BATCH },
       }));
       const result = await store.append('crash-1', probe, { expectedVersion: stream.version });
       expect(result.version).toBe(stream.version + BATCH);
+      expectedBatches.push(inFlight);
       const feed = await store.readAll({ batchSize: 1000 }).toArray();
-      expect(feed.map((e) => e.version)).toEqual(
-        Array.from({ length: result.version }, (_, i) => i + 1),
-      );
+      expect(feed.map((e) => e.version)).toEqual(range(1, result.version + 1));
       await store.close();
-      nextBatch += 1;
+      nextBatch = inFlight + 1;
     }
-    expect(acknowledged.size).toBeGreaterThanOrEqual(12);
-    // The writer is always appending, so the kills land inside appends.
-    expect(killedMidAppend).toBeGreaterThanOrEqual(1);
+    // Every kill landed while the WAL held more of an open transaction than the cache can hold.
+    expect(spilledKills).toBe(KILLS.length);
+    expect(expectedBatches.length).toBeGreaterThanOrEqual(KILLS.length * 4);
   });
 });
