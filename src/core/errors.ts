@@ -209,9 +209,42 @@ function describe(value: unknown): string {
   return value === null ? 'null' : typeof value;
 }
 
-/** The database failed: connection lost, disk full, a driver error. The message never contains a password. */
+/** What a backend knows of a {@link DatabaseError} beyond its message. */
+export interface DatabaseErrorOptions {
+  readonly cause?: unknown;
+  /** The server's SQLSTATE (five characters), when it sent one. */
+  readonly sqlState?: string | undefined;
+  /** True when the connection failed rather than the statement (see {@link DatabaseError.connectionLost}). */
+  readonly connectionLost?: boolean | undefined;
+}
+
+/**
+ * The database failed: connection lost, disk full, a driver error. The message never contains a password.
+ *
+ * @example
+ * ```ts
+ * try { await store.append(id, events) } catch (e) {
+ *   if (DatabaseError.is(e) && e.connectionLost) console.warn('retry later:', e.sqlState ?? e.message);
+ * }
+ * ```
+ */
 export class DatabaseError extends EventfoldError {
   static override readonly code: CoreErrorCode = 'DATABASE';
+  /** The server's SQLSTATE (`'57P01'`, `'40001'`…), when it sent one. */
+  readonly sqlState: string | undefined;
+  /**
+   * True when the connection to the database failed, not the statement: it was
+   * refused, reset, terminated by the server, timed out, or the server is
+   * shutting down or full. The same call may succeed on a new connection; the
+   * outcome of a write that failed this way is unknown (retry it idempotently).
+   */
+  readonly connectionLost: boolean;
+
+  constructor(message: string, options: DatabaseErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.sqlState = options.sqlState;
+    this.connectionLost = options.connectionLost ?? false;
+  }
 }
 
 /** A store's schema cannot be brought to the version this eventfold needs. */

@@ -10,6 +10,7 @@ import type {
   TransactionOutcome,
 } from '../core/contracts/subscription-storage.js';
 import { isPromiseLike } from '../core/is-promise-like.js';
+import { connectionLossOf, isConnectionLost } from './is-connection-lost.js';
 import { runInTransaction } from './run-in-transaction.js';
 
 /**
@@ -28,6 +29,16 @@ export interface EventApplier<Tx> {
 /** A handler's failure, as opposed to a failure of the storage or the feed. */
 export class HandlerFault {
   constructor(readonly cause: unknown) {}
+}
+
+/**
+ * A lost database connection is not the handler's failure (a handler's own
+ * query on a dropped connection, or its append through a store that lost
+ * one): throws it, so the subscription retries the batch with backoff and
+ * never parks the event for it.
+ */
+function throwIfConnectionLost(fault: HandlerFault): void {
+  if (isConnectionLost(fault.cause)) throw connectionLossOf(fault.cause);
 }
 
 /** What a {@link BatchRunner} needs of its subscription. */
@@ -85,6 +96,7 @@ export class BatchRunner<Tx> {
     const { name, storage, applier } = this.#host;
     if (!this.#host.inTransaction) {
       const fault = await this.#handleAlone(event);
+      if (fault !== undefined) throwIfConnectionLost(fault);
       if (fault === undefined) await runInTransaction(storage, { name }, () => outcome);
       return fault;
     }
@@ -106,8 +118,10 @@ export class BatchRunner<Tx> {
       });
       return undefined;
     } catch (error) {
-      if (error instanceof SliceFailure) return new HandlerFault(error.cause);
-      throw error;
+      if (!(error instanceof SliceFailure)) throw error;
+      const fault = new HandlerFault(error.cause);
+      throwIfConnectionLost(fault);
+      return fault;
     }
   }
 
@@ -217,6 +231,7 @@ export class BatchRunner<Tx> {
     const { retry } = host;
     let fault = firstFault ?? (await attempt());
     if (fault === undefined) return 'done';
+    throwIfConnectionLost(fault);
     let tries = 1;
     host.report(fault.cause, { event, attempt: tries });
     while (tries <= retry.maxRetries) {
@@ -224,6 +239,7 @@ export class BatchRunner<Tx> {
       fault = await attempt();
       tries++;
       if (fault === undefined) return 'done';
+      throwIfConnectionLost(fault);
       host.report(fault.cause, { event, attempt: tries });
     }
     if (host.onFailure === 'stop') {

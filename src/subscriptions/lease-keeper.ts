@@ -27,14 +27,20 @@ export class LeaseKeeper {
     this.#settings = settings;
   }
 
-  /** Resolves `true` once the lease is held, `false` if the subscription stops first. */
-  async acquire(onWaiting: () => void): Promise<boolean> {
+  /**
+   * Resolves `true` once the lease is held, `false` if the subscription stops
+   * first. Calls `onWaiting` after each try that did not get it: `failed` when
+   * the lease store failed, not when another holder has the lease.
+   */
+  async acquire(onWaiting: (failed: boolean) => void): Promise<boolean> {
     const { leases, name, holder, ttlMs, retryMs, sleep } = this.#settings;
-    for (let first = true; ; first = false) {
+    for (;;) {
       let lease: Lease | undefined;
+      let failed = false;
       try {
         lease = await leases.tryAcquire(name, holder, ttlMs);
       } catch (error) {
+        failed = true;
         this.#settings.onError(error);
       }
       if (lease !== undefined) {
@@ -44,7 +50,7 @@ export class LeaseKeeper {
         this.#timer.unref();
         return true;
       }
-      if (first) onWaiting();
+      onWaiting(failed);
       if (!(await sleep(retryMs))) return false;
     }
   }

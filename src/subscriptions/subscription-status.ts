@@ -8,11 +8,20 @@ import type { LeaseInfo } from '../core/contracts/lease-store.js';
  * - `'waiting-for-lease'`: another instance holds the name's lease;
  * - `'catching-up'`: reading the feed towards its head;
  * - `'live'`: caught up, waiting for new events;
+ * - `'retrying'`: its store or storage failed (unreachable, connection lost,
+ *   timed out): it waits with backoff and tries again; `lastError` says why;
  * - `'stopping'`, `'stopped'`;
  * - `'failed'`: stopped by an error (`onFailure: 'stop'`, or a closed store).
  */
 export type SubscriptionState =
-  'idle' | 'waiting-for-lease' | 'catching-up' | 'live' | 'stopping' | 'stopped' | 'failed';
+  | 'idle'
+  | 'waiting-for-lease'
+  | 'catching-up'
+  | 'live'
+  | 'retrying'
+  | 'stopping'
+  | 'stopped'
+  | 'failed';
 
 /**
  * A subscription's status, for operators.

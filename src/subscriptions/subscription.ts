@@ -260,13 +260,15 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
       await unlisten.ready;
       while (!this.#stopping) {
         if (this.#keeper !== undefined) {
-          const held = await this.#keeper.acquire(() => this.#setState('waiting-for-lease'));
+          const held = await this.#keeper.acquire((failed) =>
+            this.#setState(failed ? 'retrying' : 'waiting-for-lease'),
+          );
           if (!held) break;
         }
         this.#leaseLost = false;
         this.#reload = true;
         this.#active = true;
-        this.#setState(this.#caughtUp.settled ? 'live' : 'catching-up');
+        this.#setState(this.#runningState());
         try {
           await this.#process();
         } finally {
@@ -308,6 +310,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
             ? {}
             : { categories: this.#options.categories }),
         });
+        if (this.#state === 'retrying') this.#setState(this.#runningState());
         if (page.events.length > 0) await this.#runner.run(page.events);
         this.#failures = 0;
         if (!page.isEnd || this.#pausing() || this.#reload) continue;
@@ -318,6 +321,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
         this.#reload = true;
         this.#report(error, {});
         if (CheckpointConflictError.is(error)) continue;
+        if (!this.#pausing()) this.#setState('retrying');
         this.#failures++;
         await this.#sleep(backoffDelay(Math.min(this.#failures, 10), INFRA_RETRY));
       }
@@ -335,6 +339,11 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
     this.#cursor = this.#stored = position;
     this.#processed += handled;
     this.#waiters.settle(this.#stored);
+  }
+
+  /** `'live'` once caught up, else `'catching-up'`. */
+  #runningState(): SubscriptionState {
+    return this.#caughtUp.settled ? 'live' : 'catching-up';
   }
 
   #reachedEnd(): void {
@@ -403,13 +412,25 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
     this.#state = state;
   }
 
+  /**
+   * Records `error` as the last one and tells `onError`: a handler's error as
+   * thrown (with its event), any other as an `EventfoldError` (wrapping a
+   * foreign one, its `cause`).
+   */
   #report(error: unknown, info: Omit<SubscriptionErrorInfo, 'subscription'>): void {
+    const reported =
+      info.event !== undefined || EventfoldError.is(error)
+        ? error
+        : new EventfoldError(
+            `Subscription "${this.name}": ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
     this.#lastError = {
-      message: error instanceof Error ? error.message : String(error),
+      message: reported instanceof Error ? reported.message : String(reported),
       at: new Date(),
     };
     try {
-      this.#options.onError?.(error, { subscription: this.name, ...info });
+      this.#options.onError?.(reported, { subscription: this.name, ...info });
     } catch {
       // A throwing error listener must not stop the subscription.
     }

@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import { NOTIFY_SQL } from './sql/notify.js';
+import type { PostgresTimeouts } from './postgres-timeouts.js';
+import { timed } from './timed-query.js';
 
 /** The default least time between the starts of two notifications, in milliseconds. */
 export const DEFAULT_NOTIFY_INTERVAL_MS = 10;
@@ -15,12 +17,19 @@ export class AppendNotifier {
   readonly #pool: Pool;
   readonly #channel: string;
   readonly #intervalMs: number;
+  readonly #timeoutMs: number;
   #busy: Promise<void> | undefined;
   #pending = false;
   #lastStart = Number.NEGATIVE_INFINITY;
 
-  constructor(pool: Pool, channel: string, intervalMs = DEFAULT_NOTIFY_INTERVAL_MS) {
+  constructor(
+    pool: Pool,
+    channel: string,
+    intervalMs = DEFAULT_NOTIFY_INTERVAL_MS,
+    timeouts: Pick<PostgresTimeouts, 'statementTimeoutMs'> = { statementTimeoutMs: 0 },
+  ) {
     this.#pool = pool;
+    this.#timeoutMs = timeouts.statementTimeoutMs;
     this.#channel = channel;
     this.#intervalMs = intervalMs;
   }
@@ -43,7 +52,9 @@ export class AppendNotifier {
       this.#pending = false;
       this.#lastStart = performance.now();
       try {
-        await this.#pool.query(NOTIFY_SQL, [this.#channel, '']);
+        await this.#pool.query(
+          timed({ text: NOTIFY_SQL, values: [this.#channel, ''] }, this.#timeoutMs),
+        );
       } catch {
         // A lost wake-up only delays readers until their next poll.
       }

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, QueryConfig } from 'pg';
 
 /**
  * How far the global feed is held back. Readers only see events of
@@ -35,8 +35,8 @@ interface Row {
 }
 
 /** Runs the feed-health query. */
-export async function readFeedHealth(pool: Pool, sql: string): Promise<FeedHealth> {
-  const row = (await pool.query<Row>(sql)).rows[0];
+export async function readFeedHealth(pool: Pool, query: QueryConfig): Promise<FeedHealth> {
+  const row = (await pool.query<Row>(query)).rows[0];
   if (row === undefined)
     return { horizon: '0', oldestBlockingTransactionAgeMs: 0, withheldEvents: 0 };
   return {

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { EventfoldError, MigrationError } from '../../core/errors.js';
+import { DatabaseError, EventfoldError, MigrationError } from '../../core/errors.js';
 import { toDatabaseError, type Secrets } from './postgres-database-error.js';
 import {
   EVENT_MIGRATIONS,
@@ -9,6 +9,7 @@ import {
 } from './migrations/index.js';
 import { quoteSchema } from './schema-name.js';
 import { createSchemaSql, LOCK_SCHEMA, SCHEMA_EXISTS } from './sql/migrations.js';
+import { timed } from './timed-query.js';
 import { withTransaction } from './with-transaction.js';
 
 /**
@@ -41,14 +42,15 @@ export async function migrate(
   secrets: Secrets,
   apply = true,
   set: MigrationSet = EVENT_MIGRATIONS,
+  statementTimeoutMs = 0,
 ): Promise<void> {
   const s = quoteSchema(schema);
   const ledger = set.ledger(s);
   const latest = latestVersion(set);
   const action = `migration of the ${set.subject} of schema "${schema}"`;
   try {
-    await withTransaction({ pool, secrets }, action, async (client) => {
-      const found = await readVersion(client, ledger);
+    await withTransaction({ pool, secrets, statementTimeoutMs }, action, async (client) => {
+      const found = await readVersion(client, ledger, statementTimeoutMs);
       if (found === latest) return;
       if (found > latest) throw newer(set, schema, found);
       if (!apply) throw outOfDate(set, schema, found);
@@ -56,7 +58,7 @@ export async function migrate(
       const namespace = await client.query<{ found: boolean }>(SCHEMA_EXISTS, [s]);
       if (namespace.rows[0]?.found !== true) await client.query(createSchemaSql(s));
       await client.query(ledger.create);
-      const locked = await readVersion(client, ledger); // another process may have migrated meanwhile
+      const locked = await readVersion(client, ledger, statementTimeoutMs); // another process may have migrated meanwhile
       if (locked > latest) throw newer(set, schema, locked);
       for (const migration of set.migrations) {
         if (migration.version <= locked) continue;
@@ -65,23 +67,27 @@ export async function migrate(
           await client.query(ledger.record(migration));
         } catch (error) {
           const step = `migration ${migration.version} (${migration.name}) of the ${set.subject} of schema "${schema}"`;
-          const cause = toDatabaseError(error, step, secrets);
-          throw new MigrationError(cause.message, { cause });
+          throw migrationError(toDatabaseError(error, step, secrets));
         }
       }
     });
   } catch (error) {
     if (EventfoldError.is(error)) throw error;
-    const cause = toDatabaseError(error, action, secrets);
-    throw new MigrationError(cause.message, { cause });
+    throw migrationError(toDatabaseError(error, action, secrets));
   }
 }
 
 /** The set's recorded version: 0 when its ledger does not exist yet. */
-async function readVersion(client: PoolClient, ledger: MigrationLedger): Promise<number> {
-  const exists = await client.query<{ exists: boolean }>(ledger.exists);
+async function readVersion(
+  client: PoolClient,
+  ledger: MigrationLedger,
+  timeoutMs: number,
+): Promise<number> {
+  const exists = await client.query<{ exists: boolean }>(timed({ text: ledger.exists }, timeoutMs));
   if (exists.rows[0]?.exists !== true) return 0;
-  const current = await client.query<{ version: number }>(ledger.version);
+  const current = await client.query<{ version: number }>(
+    timed({ text: ledger.version }, timeoutMs),
+  );
   return current.rows[0]?.version ?? 0;
 }
 
@@ -95,4 +101,14 @@ function outOfDate(set: MigrationSet, schema: string, version: number): Migratio
   return new MigrationError(
     `The ${set.subject} of schema "${schema}" is at version ${version}, eventfold needs ${latestVersion(set)}; run with migrations enabled`,
   );
+}
+
+/** A {@link MigrationError} with the message, SQLSTATE and connection state of `cause`. */
+function migrationError(cause: EventfoldError): MigrationError {
+  const lost = DatabaseError.is(cause) ? cause : undefined;
+  return new MigrationError(cause.message, {
+    cause,
+    sqlState: lost?.sqlState,
+    connectionLost: lost?.connectionLost,
+  });
 }

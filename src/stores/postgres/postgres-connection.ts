@@ -3,6 +3,11 @@ import { InvalidOptionError, ValidationError } from '../../core/errors.js';
 import { secretsOf } from './postgres-database-error.js';
 import type { PostgresEventStoreOptions } from './postgres-event-store-options.js';
 import { assertSchemaName, DEFAULT_SCHEMA } from './schema-name.js';
+import {
+  DEFAULT_TIMEOUTS,
+  splitTimeoutParams,
+  type PostgresTimeouts,
+} from './postgres-timeouts.js';
 
 /** The pool a store uses, whether it owns it, and what must never be shown. */
 export interface Connection {
@@ -15,6 +20,8 @@ export interface Connection {
   readonly secrets: readonly string[];
   /** The schema to use: the option, else the URL's `schema` parameter, else the default; validated. */
   readonly schema: string;
+  /** The time limits: the options, else the URL's parameters, else the defaults. */
+  readonly timeouts: PostgresTimeouts;
 }
 
 const SCHEMA_PARAM = /([?&])schema=([^&#]*)(&?)/;
@@ -87,20 +94,51 @@ function poolOf(options: PostgresEventStoreOptions): Connection {
   }
   if (options.pool !== undefined) {
     const pool = options.pool;
+    if (options.connectTimeoutMs !== undefined) {
+      throw new InvalidOptionError(
+        'connectTimeoutMs',
+        options.connectTimeoutMs,
+        'no connectTimeoutMs with your own pool (set its connectionTimeoutMillis)',
+      );
+    }
     return {
       pool,
       owned: false,
       clientConfig: pool.options,
       secrets: secretsOf(pool.options),
       schema: DEFAULT_SCHEMA,
+      timeouts: {
+        connectTimeoutMs: pool.options.connectionTimeoutMillis ?? 0,
+        statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_TIMEOUTS.statementTimeoutMs,
+      },
     };
   }
   const given = options.connectionString;
+  const fromUrl: {
+    url: string | undefined;
+    timeouts: ReturnType<typeof splitTimeoutParams>['timeouts'];
+  } = given === undefined ? { url: undefined, timeouts: {} } : splitTimeoutParams(given);
   const { url, schema } =
-    given === undefined ? { url: undefined, schema: undefined } : splitSchemaParam(given);
+    fromUrl.url === undefined
+      ? { url: undefined, schema: undefined }
+      : splitSchemaParam(fromUrl.url);
+  const timeouts: PostgresTimeouts = {
+    connectTimeoutMs:
+      options.connectTimeoutMs ??
+      fromUrl.timeouts.connectTimeoutMs ??
+      options.poolConfig?.connectionTimeoutMillis ??
+      DEFAULT_TIMEOUTS.connectTimeoutMs,
+    statementTimeoutMs:
+      options.statementTimeoutMs ??
+      fromUrl.timeouts.statementTimeoutMs ??
+      DEFAULT_TIMEOUTS.statementTimeoutMs,
+  };
   const config: ClientConfig = {
     application_name: 'eventfold',
+    // Lets the operating system notice a peer that vanished while a connection is idle.
+    keepAlive: true,
     ...options.poolConfig,
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
     ...(url === undefined ? {} : { connectionString: url }),
   };
   const pool = new Pool({ max: 10, ...config });
@@ -108,5 +146,12 @@ function poolOf(options: PostgresEventStoreOptions): Connection {
     ...secretsOf(config),
     ...(given === undefined ? [] : secretsOf({ connectionString: given })),
   ];
-  return { pool, owned: true, clientConfig: config, secrets, schema: schema ?? DEFAULT_SCHEMA };
+  return {
+    pool,
+    owned: true,
+    clientConfig: config,
+    secrets,
+    schema: schema ?? DEFAULT_SCHEMA,
+    timeouts,
+  };
 }

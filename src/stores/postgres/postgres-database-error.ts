@@ -1,4 +1,5 @@
 import { DatabaseError, EventfoldError } from '../../core/errors.js';
+import { isConnectionError, sqlStateOf } from './connection-errors.js';
 
 /** Secrets that must never appear in an error message: passwords and full connection strings. */
 export type Secrets = readonly string[];
@@ -50,9 +51,16 @@ interface DriverErrorFields {
 /**
  * Wraps a driver or connection error in a {@link DatabaseError} whose message
  * says what failed, carries the SQLSTATE or system error code, and never
- * contains a password. eventfold's own errors pass through unchanged.
+ * contains a password; its `sqlState` and `connectionLost` are filled in (see
+ * `isConnectionError`; `lost` forces `connectionLost`, for a client that
+ * reported a connection error). eventfold's own errors pass through unchanged.
  */
-export function toDatabaseError(error: unknown, action: string, secrets: Secrets): EventfoldError {
+export function toDatabaseError(
+  error: unknown,
+  action: string,
+  secrets: Secrets,
+  lost = false,
+): EventfoldError {
   if (EventfoldError.is(error)) return error;
   const fields: DriverErrorFields = typeof error === 'object' && error !== null ? error : {};
   const raw =
@@ -64,7 +72,11 @@ export function toDatabaseError(error: unknown, action: string, secrets: Secrets
       ? ` (${/^[0-9A-Z]{5}$/.test(fields.code) ? 'SQLSTATE ' : ''}${fields.code})`
       : '';
   const message = `PostgreSQL ${action} failed: ${redact(raw, secrets)}${code}`;
-  return new DatabaseError(message, { cause: safeCause(error, secrets) });
+  return new DatabaseError(message, {
+    cause: safeCause(error, secrets),
+    sqlState: sqlStateOf(error),
+    connectionLost: lost || isConnectionError(error),
+  });
 }
 
 /** The original error when nothing in it reveals a secret, else a redacted stand-in. */

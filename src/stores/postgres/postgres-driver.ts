@@ -31,6 +31,7 @@ import { notificationChannel } from './schema-name.js';
 import { appendEventsValues, type AppendEventsRow } from './sql/append-events.js';
 import { countEventsSql, pendingEventsSql } from './sql/feed-statistics.js';
 import { statementsFor, type Statements } from './postgres-statements.js';
+import { timed } from './timed-query.js';
 
 /** Attempts of an append that hit a unique violation raced by another writer (the retry sees the winner). */
 const APPEND_ATTEMPTS = 3;
@@ -93,7 +94,7 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     this.#sql = statementsFor(schema);
     const channel = notificationChannel(schema);
     this.#notifier = settings.notify
-      ? new AppendNotifier(pool, channel, settings.notifyIntervalMs)
+      ? new AppendNotifier(pool, channel, settings.notifyIntervalMs, connection.timeouts)
       : undefined;
     this.#listener = new AppendListener(connection.clientConfig, channel);
     // Idle clients that lose their connection emit 'error' on the pool; the pool drops them.
@@ -103,7 +104,8 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
   /** Creates or upgrades the schema once (again after a failure); safe from several processes at once. */
   migrate(): Promise<void> {
     const { pool, schema, secrets } = this.#connection;
-    this.#ready ??= migrate(pool, schema, secrets, this.#settings.migrate).catch(
+    const limit = this.#connection.timeouts.statementTimeoutMs;
+    this.#ready ??= migrate(pool, schema, secrets, this.#settings.migrate, undefined, limit).catch(
       (error: unknown) => {
         this.#ready = undefined;
         throw error;
@@ -114,11 +116,10 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
 
   async append(append: PreparedAppend): Promise<AppendResult> {
     await this.migrate();
-    const query: QueryConfig = {
-      name: this.#sql.appendName,
-      text: this.#sql.append,
-      values: appendEventsValues(append),
-    };
+    const query: QueryConfig = timed(
+      { name: this.#sql.appendName, text: this.#sql.append, values: appendEventsValues(append) },
+      this.#connection.timeouts.statementTimeoutMs,
+    );
     for (let attempt = 1; ; attempt++) {
       let rows: AppendEventsRow[];
       try {
@@ -232,7 +233,11 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
   async feedHealth(): Promise<FeedHealth> {
     await this.migrate();
     try {
-      return await readFeedHealth(this.#connection.pool, this.#sql.feedHealth);
+      const { pool, timeouts } = this.#connection;
+      return await readFeedHealth(
+        pool,
+        timed({ text: this.#sql.feedHealth }, timeouts.statementTimeoutMs),
+      );
     } catch (error) {
       throw toDatabaseError(error, 'feed health query', this.#connection.secrets);
     }
@@ -265,9 +270,12 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     action: string,
   ): Promise<EventRowValues[]> {
     try {
-      const query = { text, values, rowMode: 'array' as const };
-      const { pool } = this.#connection;
-      return (await pool.query<unknown[]>(name === undefined ? query : { ...query, name })).rows;
+      const { pool, timeouts } = this.#connection;
+      const query = timed(
+        { text, values, rowMode: 'array' as const, ...(name === undefined ? {} : { name }) },
+        timeouts.statementTimeoutMs,
+      );
+      return (await pool.query<unknown[]>(query)).rows;
     } catch (error) {
       throw toDatabaseError(error, action, this.#connection.secrets);
     }

@@ -1,6 +1,7 @@
 import type { Pool, PoolConfig } from 'pg';
 import { checkOption } from '../../core/options.js';
 import type { EventStoreOptions } from '../../core/store-options.js';
+import { checkTimeoutOption } from './postgres-timeouts.js';
 
 /**
  * Options of a {@link PostgresEventStore}. Give a `connectionString` (the store
@@ -43,6 +44,20 @@ export interface PostgresEventStoreOptions extends EventStoreOptions {
    * causes one notification per interval.
    */
   notifyIntervalMs?: number | undefined;
+  /**
+   * How long opening a connection may take, in milliseconds (default 10,000; 0:
+   * no limit), also settable as the URL's `connectTimeoutMs` parameter. Only
+   * for the pool the store creates: set `connectionTimeoutMillis` on your own.
+   */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * How long each of the store's own statements may wait for the server's
+   * answer, in milliseconds (default 30,000; 0: no limit), also settable as the
+   * URL's `statementTimeoutMs` parameter. A statement that runs out fails with a
+   * `DatabaseError` whose `connectionLost` is true, and its connection is
+   * dropped. Your handlers' queries in a projection's transaction have no limit.
+   */
+  statementTimeoutMs?: number | undefined;
 }
 
 /** Checks PostgreSQL's own options; throws an `InvalidOptionError` naming the option. */
@@ -54,4 +69,6 @@ export function checkPostgresOptions(options: PostgresEventStoreOptions): void {
   checkOption.boolean('migrate', options.migrate);
   checkOption.boolean('notify', options.notify);
   checkOption.milliseconds('notifyIntervalMs', options.notifyIntervalMs);
+  checkTimeoutOption('connectTimeoutMs', options.connectTimeoutMs);
+  checkTimeoutOption('statementTimeoutMs', options.statementTimeoutMs);
 }

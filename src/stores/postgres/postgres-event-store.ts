@@ -8,6 +8,7 @@ import {
   type PostgresEventStoreOptions,
 } from './postgres-event-store-options.js';
 import { PostgresDriver, type PostgresCursor } from './postgres-driver.js';
+import type { PostgresTimeouts } from './postgres-timeouts.js';
 import { quoteSchema } from './schema-name.js';
 
 /**
@@ -29,6 +30,8 @@ export class PostgresEventStore extends EventStoreKernel<PostgresCursor> {
   readonly schema: string;
   /** The pool the store queries through (yours, when you passed one). */
   readonly pool: Pool;
+  /** Its time limits (options, else the URL's `connectTimeoutMs`/`statementTimeoutMs`, else 10 s and 30 s). */
+  readonly timeouts: PostgresTimeouts;
   readonly #driver: PostgresDriver;
 
   /** Creates the store; the schema is migrated on first use (or use {@link PostgresEventStore.connect}). */
@@ -46,6 +49,7 @@ export class PostgresEventStore extends EventStoreKernel<PostgresCursor> {
     this.#driver = driver;
     this.schema = connection.schema;
     this.pool = connection.pool;
+    this.timeouts = connection.timeouts;
   }
 
   /**

@@ -1,11 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
 import { toDatabaseError, type Secrets } from './postgres-database-error.js';
+import { timed } from './timed-query.js';
 
 /** What {@link withClient} and {@link withTransaction} need to check a client out and report failures. */
 export interface ClientSource {
   readonly pool: Pool;
   /** Passwords and connection strings to redact from error messages. */
   readonly secrets: Secrets;
+  /** The time limit of `BEGIN`, `COMMIT` and `ROLLBACK`, in milliseconds (0 or absent: none). */
+  readonly statementTimeoutMs?: number | undefined;
 }
 
 /** A checked-out client and what is known of its health. */
@@ -62,32 +65,39 @@ export async function withClient<T>(
  * Runs `fn` inside `BEGIN … COMMIT` on a checked-out client (see
  * {@link withClient}); any throw rolls back (a failed `ROLLBACK` discards the
  * client) and propagates unchanged. Errors of `BEGIN` and `COMMIT` are
- * `DatabaseError`s naming `action`.
+ * `DatabaseError`s naming `action` (`connectionLost` when the client reported
+ * a connection error). `BEGIN`, `COMMIT` and `ROLLBACK` have the source's
+ * statement time limit; `fn` gets the checkout to time its own queries and to
+ * learn whether the connection was lost.
  */
 export function withTransaction<T>(
   source: ClientSource,
   action: string,
-  fn: (client: PoolClient) => Promise<T>,
+  fn: (client: PoolClient, checkout: CheckedOutClient) => Promise<T>,
 ): Promise<T> {
-  return withClient(source, action, async ({ client, discard }) => {
-    try {
-      await client.query('BEGIN');
-    } catch (error) {
+  const limit = source.statementTimeoutMs ?? 0;
+  return withClient(source, action, async (checkout) => {
+    const { client, discard, lost } = checkout;
+    const fail = (error: unknown): never => {
       discard();
-      throw toDatabaseError(error, action, source.secrets);
+      throw toDatabaseError(error, action, source.secrets, lost() !== undefined);
+    };
+    try {
+      await client.query(timed({ text: 'BEGIN' }, limit));
+    } catch (error) {
+      fail(error);
     }
     let result: T;
     try {
-      result = await fn(client);
+      result = await fn(client, checkout);
     } catch (error) {
-      await client.query('ROLLBACK').catch(discard);
+      await client.query(timed({ text: 'ROLLBACK' }, limit)).catch(discard);
       throw error;
     }
     try {
-      await client.query('COMMIT');
+      await client.query(timed({ text: 'COMMIT' }, limit));
     } catch (error) {
-      discard();
-      throw toDatabaseError(error, action, source.secrets);
+      fail(error);
     }
     return result;
   });

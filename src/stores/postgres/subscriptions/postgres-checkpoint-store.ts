@@ -1,4 +1,3 @@
-import type { ClientBase } from 'pg';
 import type { Position } from '../../../core/position.js';
 import { CheckpointConflictError } from '../../../core/contracts/checkpoint-conflict-error.js';
 import type {
@@ -11,8 +10,10 @@ import { withTransaction } from '../with-transaction.js';
 import {
   asDatabaseErrors,
   checkpointLockKey,
+  timedOn,
   withPool,
   type PostgresSubscriptionContext,
+  type TimedQuery,
 } from './postgres-subscription-context.js';
 
 interface CheckpointRow {
@@ -39,16 +40,15 @@ export class PostgresCheckpointStore implements CheckpointStore {
 
   async load(name: string): Promise<Checkpoint | undefined> {
     assertSubscriptionName(name);
-    return withPool(this.#context, 'checkpoint load', async (pool) => {
-      const row = (await pool.query<CheckpointRow>(this.#context.sql.selectCheckpoint, [name]))
-        .rows[0];
+    return withPool(this.#context, 'checkpoint load', async (query) => {
+      const row = (await query<CheckpointRow>(this.#context.sql.selectCheckpoint, [name])).rows[0];
       return row === undefined ? undefined : toCheckpoint(row);
     });
   }
 
   list(): Promise<Checkpoint[]> {
-    return withPool(this.#context, 'checkpoint list', async (pool) =>
-      (await pool.query<CheckpointRow>(this.#context.sql.selectCheckpoints)).rows.map(toCheckpoint),
+    return withPool(this.#context, 'checkpoint list', async (query) =>
+      (await query<CheckpointRow>(this.#context.sql.selectCheckpoints)).rows.map(toCheckpoint),
     );
   }
 
@@ -61,16 +61,17 @@ export class PostgresCheckpointStore implements CheckpointStore {
     const { expected } = options;
     const context = this.#context;
     if (expected === undefined) {
-      await withPool(context, 'checkpoint save', async (pool) => {
-        await pool.query(context.sql.upsertCheckpoint, [name, position]);
+      await withPool(context, 'checkpoint save', async (query) => {
+        await query(context.sql.upsertCheckpoint, [name, position]);
       });
       return;
     }
     await context.ready();
     await withTransaction(context, 'checkpoint save', (client) =>
       asDatabaseErrors(context, 'checkpoint save', async () => {
-        await lockAndCheck(client, context, name, expected);
-        await client.query(context.sql.upsertCheckpoint, [name, position]);
+        const query = timedOn(client, context);
+        await lockAndCheck(query, context, name, expected);
+        await query(context.sql.upsertCheckpoint, [name, position]);
       }),
     );
   }
@@ -80,22 +81,22 @@ export class PostgresCheckpointStore implements CheckpointStore {
     return withPool(
       this.#context,
       'checkpoint delete',
-      async (pool) =>
-        ((await pool.query(this.#context.sql.deleteCheckpoint, [name])).rowCount ?? 0) > 0,
+      async (query) =>
+        ((await query(this.#context.sql.deleteCheckpoint, [name])).rowCount ?? 0) > 0,
     );
   }
 }
 
-/** Takes the checkpoint's transaction lock, then throws a {@link CheckpointConflictError} unless it is `expected`. */
+/** Takes the checkpoint's transaction lock (through `query`, inside a transaction), then throws a {@link CheckpointConflictError} unless it is `expected`. */
 export async function lockAndCheck(
-  client: ClientBase,
+  query: TimedQuery,
   context: PostgresSubscriptionContext,
   name: string,
   expected: ExpectedCheckpoint | undefined,
 ): Promise<void> {
-  await client.query(context.sql.lockCheckpoint, [checkpointLockKey(context.schema, name)]);
+  await query(context.sql.lockCheckpoint, [checkpointLockKey(context.schema, name)]);
   if (expected === undefined) return;
-  const row = (await client.query<CheckpointRow>(context.sql.selectCheckpoint, [name])).rows[0];
+  const row = (await query<CheckpointRow>(context.sql.selectCheckpoint, [name])).rows[0];
   const actual = (row?.position ?? null) as Position | null;
   if (actual !== expected) throw new CheckpointConflictError(name, expected, actual);
 }

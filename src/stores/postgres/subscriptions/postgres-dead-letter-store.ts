@@ -1,4 +1,3 @@
-import type { ClientBase } from 'pg';
 import type { Position } from '../../../core/position.js';
 import type {
   DeadLetter,
@@ -8,7 +7,11 @@ import type {
 } from '../../../core/contracts/dead-letter-store.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import type { SubscriptionSql } from '../sql/subscriptions.js';
-import { withPool, type PostgresSubscriptionContext } from './postgres-subscription-context.js';
+import {
+  withPool,
+  type PostgresSubscriptionContext,
+  type TimedQuery,
+} from './postgres-subscription-context.js';
 
 interface DeadLetterRow {
   subscription: string;
@@ -40,8 +43,8 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   }
 
   list(subscription?: string, options: { limit?: number } = {}): Promise<DeadLetter[]> {
-    return withPool(this.#context, 'dead letter list', async (pool) => {
-      const { rows } = await pool.query<DeadLetterRow>(this.#context.sql.selectDeadLetters, [
+    return withPool(this.#context, 'dead letter list', async (query) => {
+      const { rows } = await query<DeadLetterRow>(this.#context.sql.selectDeadLetters, [
         subscription ?? null,
         options.limit ?? null,
       ]);
@@ -50,8 +53,8 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   }
 
   count(subscription?: string): Promise<number> {
-    return withPool(this.#context, 'dead letter count', async (pool) => {
-      const { rows } = await pool.query<{ n: number }>(this.#context.sql.countDeadLetters, [
+    return withPool(this.#context, 'dead letter count', async (query) => {
+      const { rows } = await query<{ n: number }>(this.#context.sql.countDeadLetters, [
         subscription ?? null,
       ]);
       return rows[0]?.n ?? 0;
@@ -60,8 +63,8 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
 
   async park(letter: NewDeadLetter): Promise<void> {
     assertSubscriptionName(letter.subscription);
-    await withPool(this.#context, 'parking an event', (pool) =>
-      parkDeadLetter(pool, this.#context.sql, letter),
+    await withPool(this.#context, 'parking an event', (query) =>
+      parkDeadLetter(query, this.#context.sql, letter),
     );
   }
 
@@ -69,9 +72,9 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
     return withPool(
       this.#context,
       'dead letter removal',
-      async (pool) =>
-        ((await pool.query(this.#context.sql.deleteDeadLetter, [subscription, eventId])).rowCount ??
-          0) > 0,
+      async (query) =>
+        ((await query(this.#context.sql.deleteDeadLetter, [subscription, eventId])).rowCount ?? 0) >
+        0,
     );
   }
 
@@ -79,21 +82,21 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
     return withPool(
       this.#context,
       'dead letter clearing',
-      async (pool) =>
-        (await pool.query(this.#context.sql.deleteDeadLetters, [subscription])).rowCount ?? 0,
+      async (query) =>
+        (await query(this.#context.sql.deleteDeadLetters, [subscription])).rowCount ?? 0,
     );
   }
 }
 
-/** Writes (or adds to) a dead letter through `client` (a pool, or a client inside a transaction). */
+/** Writes (or adds to) a dead letter through `query` (on the pool, or on a client inside a transaction). */
 export async function parkDeadLetter(
-  client: Pick<ClientBase, 'query'>,
+  query: TimedQuery,
   sql: SubscriptionSql,
   letter: NewDeadLetter,
 ): Promise<void> {
   assertSubscriptionName(letter.subscription);
   const { event } = letter;
-  await client.query(sql.upsertDeadLetter, [
+  await query(sql.upsertDeadLetter, [
     letter.subscription,
     event.id,
     event.streamId,

@@ -4,6 +4,7 @@ import { assertSubscriptionName } from '../../../core/contracts/subscription-nam
 import { toDatabaseError } from '../postgres-database-error.js';
 import {
   leaseLockKey,
+  timedOn,
   withPool,
   type PostgresSubscriptionContext,
 } from './postgres-subscription-context.js';
@@ -43,27 +44,30 @@ export class PostgresLeaseStore implements LeaseStore {
       ...this.#config,
       application_name: truncateUtf8(`${APPLICATION_PREFIX}${holder}`, MAX_APPLICATION_NAME),
     });
+    // The listeners are there before the connection is: a dedicated client never errors unheard.
     let lost = false;
     client.on('error', () => (lost = true));
     client.on('end', () => (lost = true));
+    const query = timedOn(client, this.#context);
     try {
       await client.connect();
-      const { rows } = await client.query<{ ok: boolean }>(this.#context.sql.tryLease, [key]);
+      const { rows } = await query<{ ok: boolean }>(this.#context.sql.tryLease, [key]);
       if (rows[0]?.ok !== true) {
-        await client.end();
+        await endClient(client, this.#context.statementTimeoutMs);
         return undefined;
       }
     } catch (error) {
-      await client.end().catch(() => undefined);
-      throw toDatabaseError(error, 'lease acquisition', this.#context.secrets);
+      await endClient(client, this.#context.statementTimeoutMs);
+      throw toDatabaseError(error, 'lease acquisition', this.#context.secrets, lost);
     }
     let released = false;
     const release = async (): Promise<void> => {
       if (released) return;
       released = true;
       this.#held.delete(release);
-      if (!lost) await client.query(this.#context.sql.unlockLease, [key]).catch(() => undefined);
-      await client.end().catch(() => undefined);
+      if (!lost) await query(this.#context.sql.unlockLease, [key]).catch(() => (lost = true));
+      // Ending the connection frees the lock anyway; a link that hangs is not waited for.
+      await endClient(client, lost ? 0 : this.#context.statementTimeoutMs);
     };
     this.#held.add(release);
     return {
@@ -72,9 +76,10 @@ export class PostgresLeaseStore implements LeaseStore {
       renew: async () => {
         if (lost || released) return false;
         try {
-          await client.query('SELECT 1');
+          await query('SELECT 1');
           return true;
         } catch {
+          lost = true; // failed or timed out: the lock may be gone, and the connection is not trusted
           return false;
         }
       },
@@ -89,9 +94,8 @@ export class PostgresLeaseStore implements LeaseStore {
 
   holderOf(name: string): Promise<LeaseInfo | undefined> {
     const key = leaseLockKey(this.#context.schema, name);
-    return withPool(this.#context, 'lease lookup', async (pool) => {
-      const row = (await pool.query<{ holder: string }>(this.#context.sql.leaseHolder, [key]))
-        .rows[0];
+    return withPool(this.#context, 'lease lookup', async (query) => {
+      const row = (await query<{ holder: string }>(this.#context.sql.leaseHolder, [key])).rows[0];
       if (row === undefined) return undefined;
       const holder = row.holder.startsWith(APPLICATION_PREFIX)
         ? row.holder.slice(APPLICATION_PREFIX.length)
@@ -99,6 +103,25 @@ export class PostgresLeaseStore implements LeaseStore {
       return { holder };
     });
   }
+}
+
+/**
+ * Ends a dedicated client, waiting at most `waitMs` (0: not at all, when the
+ * connection is known broken) for the server to see it: over a partitioned
+ * link `end()` would wait as long as the partition lasts.
+ */
+async function endClient(client: Client, waitMs: number): Promise<void> {
+  const ended = client.end().catch(() => undefined);
+  if (waitMs <= 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    ended,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 function truncateUtf8(text: string, bytes: number): string {

@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { ClientBase, Pool, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import { timed } from '../timed-query.js';
 import { toDatabaseError, type Secrets } from '../postgres-database-error.js';
 import type { SubscriptionSql } from '../sql/subscriptions.js';
 
@@ -8,6 +9,8 @@ export interface PostgresSubscriptionContext {
   readonly schema: string;
   readonly sql: SubscriptionSql;
   readonly secrets: Secrets;
+  /** The time limit of the storage's own statements, in milliseconds (0: none). */
+  readonly statementTimeoutMs: number;
   /** Resolves once the store's schema (with the subscription tables) is migrated. */
   readonly ready: () => Promise<void>;
 }
@@ -26,10 +29,34 @@ export function leaseLockKey(schema: string, name: string): string {
 export async function withPool<T>(
   context: PostgresSubscriptionContext,
   action: string,
-  fn: (pool: Pool) => Promise<T>,
+  fn: (query: TimedQuery) => Promise<T>,
 ): Promise<T> {
   await context.ready();
-  return asDatabaseErrors(context, action, () => fn(context.pool));
+  const { pool } = context;
+  return asDatabaseErrors(context, action, () => fn(timedOn(pool, context)));
+}
+
+/** A query of the storage's own, with its time limit (see {@link timed}). */
+export type TimedQuery = <R extends QueryResultRow = QueryResultRow>(
+  text: string,
+  values?: unknown[],
+) => Promise<QueryResult<R>>;
+
+/** {@link TimedQuery} on `client` (the pool, or a checked-out client inside a transaction). */
+export function timedOn(
+  client: Pick<ClientBase, 'query'> | Pool,
+  context: PostgresSubscriptionContext,
+): TimedQuery {
+  return function query<R extends QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<QueryResult<R>> {
+    const config: QueryConfig = timed(
+      { text, ...(values === undefined ? {} : { values }) },
+      context.statementTimeoutMs,
+    );
+    return client.query<R>(config);
+  };
 }
 
 /** Runs `fn`; a driver error it throws becomes a `DatabaseError` naming `action` (eventfold's own errors pass through). */

@@ -1,4 +1,6 @@
-import type { ClientBase, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
+import { DatabaseError } from '../../../core/errors.js';
+import { isConnectionError, isConnectionLoss } from '../connection-errors.js';
 import { applyOutcome, type OutcomeWriter } from '../../../core/contracts/apply-outcome.js';
 import type {
   SubscriptionStorage,
@@ -6,7 +8,7 @@ import type {
   TransactionScope,
 } from '../../../core/contracts/subscription-storage.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
-import { secretsOf } from '../postgres-database-error.js';
+import { secretsOf, toDatabaseError } from '../postgres-database-error.js';
 import type { PostgresEventStore } from '../postgres-event-store.js';
 import { subscriptionSql } from '../sql/subscriptions.js';
 import { withTransaction } from '../with-transaction.js';
@@ -15,7 +17,9 @@ import { parkDeadLetter, PostgresDeadLetterStore } from './postgres-dead-letter-
 import { PostgresLeaseStore } from './postgres-lease-store.js';
 import {
   asDatabaseErrors,
+  timedOn,
   type PostgresSubscriptionContext,
+  type TimedQuery,
 } from './postgres-subscription-context.js';
 
 /**
@@ -63,6 +67,7 @@ export class PostgresSubscriptionStorage
       schema: store.schema,
       sql: subscriptionSql(store.quotedSchema),
       secrets: secretsOf(store.pool.options),
+      statementTimeoutMs: store.timeouts.statementTimeoutMs,
       ready: () => store.migrate(),
     };
     this.checkpoints = new PostgresCheckpointStore(this.#context);
@@ -79,18 +84,25 @@ export class PostgresSubscriptionStorage
     const context = this.#context;
     await context.ready();
     const action = `transaction of subscription "${name}"`;
-    await withTransaction(context, action, async (client) => {
-      // Lock every checkpoint written, in name order (no deadlock), the scope's check under its lock.
-      await asDatabaseErrors(context, action, async () => {
-        for (const locked of [...new Set([name, ...alsoLocks])].sort()) {
-          await lockAndCheck(client, context, locked, locked === name ? expected : undefined);
-        }
+    let lost: () => unknown = () => undefined;
+    try {
+      await withTransaction(context, action, async (client, checkout) => {
+        lost = checkout.lost;
+        const query = timedOn(client, context);
+        // Lock every checkpoint written, in name order (no deadlock), the scope's check under its lock.
+        await asDatabaseErrors(context, action, async () => {
+          for (const locked of [...new Set([name, ...alsoLocks])].sort()) {
+            await lockAndCheck(query, context, locked, locked === name ? expected : undefined);
+          }
+        });
+        const outcome = await work(client); // the work's own errors propagate (but see below)
+        await asDatabaseErrors(context, action, () =>
+          applyOutcome(outcome, name, writer(query, context)),
+        );
       });
-      const outcome = await work(client); // the work's own errors propagate unchanged
-      await asDatabaseErrors(context, action, () =>
-        applyOutcome(outcome, name, writer(client, context)),
-      );
-    });
+    } catch (error) {
+      throw connectionFailure(error, lost(), action, context) ?? error;
+    }
   }
 
   /** Releases the leases it holds (their dedicated connections); the store's pool stays open. */
@@ -104,22 +116,67 @@ export class PostgresSubscriptionStorage
   }
 }
 
-/** Writes an outcome through `client`, inside its transaction. */
+/**
+ * A transaction that failed because its connection did (the client reported
+ * a connection error during the checkout, or the error or one of its causes
+ * is a connection error, a handler's own query included) is the connection's
+ * failure, not the work's: a `DatabaseError` with `connectionLost`, so the
+ * subscription retries the batch on a new connection instead of blaming (and
+ * parking) an event. `undefined` for any other failure.
+ */
+function connectionFailure(
+  error: unknown,
+  lost: unknown,
+  action: string,
+  context: PostgresSubscriptionContext,
+): DatabaseError | undefined {
+  if (DatabaseError.is(error) && error.connectionLost) return error;
+  if (lost === undefined && !isConnectionLoss(error)) return undefined;
+  // What the connection itself reported says most (the server's reason, with its SQLSTATE).
+  const cause = isConnectionError(lost) ? lost : causeOf(error);
+  const converted = toDatabaseError(cause, action, context.secrets, true);
+  return DatabaseError.is(converted) && converted.connectionLost
+    ? converted
+    : new DatabaseError(
+        `PostgreSQL ${action} failed: the connection was lost (${converted.message})`,
+        {
+          cause: converted,
+          connectionLost: true,
+        },
+      );
+}
+
+/** The innermost connection error among `error`'s causes, else `error` (a wrapper of the engine's). */
+function causeOf(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 8; depth++) {
+    if (isConnectionError(current)) return current;
+    const next: unknown =
+      typeof current === 'object' && current !== null
+        ? (current as { cause?: unknown }).cause
+        : undefined;
+    if (next === undefined || next === null) break;
+    current = next;
+  }
+  return error;
+}
+
+/** Writes an outcome through `query`, inside its transaction. */
 function writer(
-  client: ClientBase,
+  query: TimedQuery,
   context: PostgresSubscriptionContext,
 ): OutcomeWriter<Promise<void>> {
   const { sql } = context;
   return {
-    park: (letter) => parkDeadLetter(client, sql, letter),
+    park: (letter) => parkDeadLetter(query, sql, letter),
     unpark: async (subscription, eventId) => {
-      await client.query(sql.deleteDeadLetter, [subscription, eventId]);
+      await query(sql.deleteDeadLetter, [subscription, eventId]);
     },
     clearDeadLetters: async (subscription) => {
-      await client.query(sql.deleteDeadLetters, [subscription]);
+      await query(sql.deleteDeadLetters, [subscription]);
     },
     saveCheckpoint: async (name, position) => {
-      await client.query(sql.upsertCheckpoint, [name, position]);
+      await query(sql.upsertCheckpoint, [name, position]);
     },
   };
 }
