@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { DatabaseError } from '../../../core/errors.js';
-import { isConnectionError, isConnectionLoss } from '../connection-errors.js';
+import { isConnectionError, isConnectionLoss, sqlStateOf } from '../connection-errors.js';
 import { applyOutcome, type OutcomeWriter } from '../../../core/contracts/apply-outcome.js';
 import type {
   SubscriptionStorage,
@@ -132,8 +132,14 @@ function connectionFailure(
 ): DatabaseError | undefined {
   if (DatabaseError.is(error) && error.connectionLost) return error;
   if (lost === undefined && !isConnectionLoss(error)) return undefined;
-  // What the connection itself reported says most (the server's reason, with its SQLSTATE).
-  const cause = isConnectionError(lost) ? lost : causeOf(error);
+  // The server's reason (with its SQLSTATE) says most: the query's error, or what the connection reported.
+  const found = causeOf(error);
+  const cause =
+    sqlStateOf(found) === undefined && isConnectionError(lost) && sqlStateOf(lost) !== undefined
+      ? lost
+      : isConnectionError(found) || lost === undefined
+        ? found
+        : lost;
   const converted = toDatabaseError(cause, action, context.secrets, true);
   return DatabaseError.is(converted) && converted.connectionLost
     ? converted
