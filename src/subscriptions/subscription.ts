@@ -28,6 +28,8 @@ import {
 } from './subscription-options.js';
 import type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
 import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
+import { EndOfFeed } from './end-of-feed.js';
+import { reportError, type LastError } from './report-error.js';
 import { WakeUp } from './wake-up.js';
 
 export type { EventApplier } from './batch-runner.js';
@@ -65,6 +67,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   readonly #tasks = new BetweenBatches();
   readonly #waiters = new PositionWaiters();
   readonly #runner: BatchRunner<Tx>;
+  readonly #endOfFeed: EndOfFeed;
   #caughtUp = new Deferred<void>();
   #state: SubscriptionState = 'idle';
   #running: Promise<void> | undefined;
@@ -76,8 +79,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   #stored: Position | null = null;
   #processed = 0;
   #failures = 0;
-  #chase = 0;
-  #lastError: { message: string; at: Date } | undefined;
+  #lastError: LastError | undefined;
   readonly #onAbort = (): void => void this.stop();
 
   /** Prefer `subscribe` or `startProjection`; this does not start it (call {@link Subscription.start}). */
@@ -121,6 +123,8 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
       stored: () => this.#stored,
       advance: (position, handled) => this.#advance(position, handled),
     });
+    const { types, categories, pollIntervalMs } = this.#options;
+    this.#endOfFeed = new EndOfFeed(store, { types, categories }, pollIntervalMs, this.#wake);
   }
 
   /** What it is doing now. */
@@ -204,17 +208,8 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   /** Its checkpoint, lag, state, parked count and lease holder. */
   status(): Promise<SubscriptionStatus> {
     const { types, categories } = this.#options;
-    return instanceStatus(
-      this.#store,
-      this.storage,
-      this.name,
-      { types, categories },
-      {
-        state: this.#state,
-        processed: this.#processed,
-        lastError: this.#lastError,
-      },
-    );
+    const local = { state: this.#state, processed: this.#processed, lastError: this.#lastError };
+    return instanceStatus(this.#store, this.storage, this.name, { types, categories }, local);
   }
 
   /**
@@ -315,7 +310,8 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
         this.#failures = 0;
         if (!page.isEnd || this.#pausing() || this.#reload) continue;
         this.#reachedEnd();
-        await this.#idle();
+        // A quiet poll interval: check the checkpoint too, in case another process reset it.
+        if (!(await this.#endOfFeed.wait(this.#cursor))) this.#reload = true;
       } catch (error) {
         if (isFatal(error)) throw error;
         this.#reload = true;
@@ -349,32 +345,6 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   #reachedEnd(): void {
     if (!this.#caughtUp.settled) this.#caughtUp.resolve();
     if (this.#state === 'catching-up') this.#setState('live');
-  }
-
-  /** Waits for a wake-up or the poll interval; sooner while committed events wait to become visible. */
-  async #idle(): Promise<void> {
-    const poll = this.#options.pollIntervalMs;
-    const pending = this.#store.capabilities.delayedVisibility && (await this.#morePending());
-    this.#chase = pending ? Math.min(this.#chase + 1, 8) : 0;
-    if (pending) {
-      await this.#wake.wait(Math.min(poll, 5 * 2 ** this.#chase));
-    } else if (!(await this.#wake.wait(poll))) {
-      // A quiet poll interval: check the checkpoint too, in case another process reset it.
-      this.#reload = true;
-    }
-  }
-
-  /**
-   * Whether the feed holds back committed events after the cursor, or showed
-   * them since the read that found its end: either way, read again soon.
-   */
-  async #morePending(): Promise<boolean> {
-    const after = this.#cursor ?? undefined;
-    const filter = { types: this.#options.types, categories: this.#options.categories };
-    return (
-      (await this.#store.hasPendingEvents(after, filter)) ||
-      (await this.#store.countEventsAfter(after, filter, 1)) > 0
-    );
   }
 
   #isMine(event: RecordedEvent): boolean {
@@ -412,27 +382,11 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
     this.#state = state;
   }
 
-  /**
-   * Records `error` as the last one and tells `onError`: a handler's error as
-   * thrown (with its event), any other as an `EventfoldError` (wrapping a
-   * foreign one, its `cause`).
-   */
+  /** Records `error` as the last one and tells `onError` (see {@link reportError}). */
   #report(error: unknown, info: Omit<SubscriptionErrorInfo, 'subscription'>): void {
-    const reported =
-      info.event !== undefined || EventfoldError.is(error)
-        ? error
-        : new EventfoldError(
-            `Subscription "${this.name}": ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error },
-          );
-    this.#lastError = {
-      message: reported instanceof Error ? reported.message : String(reported),
-      at: new Date(),
-    };
-    try {
-      this.#options.onError?.(reported, { subscription: this.name, ...info });
-    } catch {
-      // A throwing error listener must not stop the subscription.
-    }
+    this.#lastError = reportError(this.#options.onError, error, {
+      subscription: this.name,
+      ...info,
+    });
   }
 }
