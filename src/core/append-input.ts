@@ -1,8 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
-import { ValidationError } from './errors.js';
+import { InvalidOptionError, ValidationError } from './errors.js';
 import type { NewEvent } from './events.js';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version.js';
 import type { EventRegistry } from './registry.js';
+import { readInput } from './read-input.js';
 import { serializeJson } from './serialization.js';
 import { assertStreamId } from './stream-id.js';
 
@@ -15,7 +16,11 @@ export const MAX_EVENTS_PER_APPEND = 100_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Options of an append. */
+/**
+ * Options of an append: an object (or nothing). A bare expected version in its
+ * place (`append(id, events, 0)`) is refused with an `InvalidOptionError`
+ * naming `options`: write `{ expectedVersion: 0 }`.
+ */
 export interface AppendOptions {
   /** The condition on the stream's current version (default `ExpectedVersion.Any`). */
   expectedVersion?: ExpectedVersion;
@@ -51,9 +56,17 @@ export interface PreparedAppend {
 
 /**
  * Checks and serialises an append's arguments before anything touches storage:
- * stream id, expected version, each event's shape, type, id, data (through the
- * registry's schema) and size. Throws a {@link ValidationError} or a
- * {@link SerializationError}; every backend calls it first.
+ * stream id, options (an object, not a bare expected version), expected
+ * version, each event's shape, type, id, data (through the registry's schema)
+ * and size. Throws a {@link ValidationError} (an `InvalidOptionError` for the
+ * options) or a {@link SerializationError}, also when reading the input throws
+ * (a getter, a Proxy trap); every backend calls it first.
+ *
+ * @example
+ * ```ts
+ * const append = await prepareAppend('Task-1', [{ type: 'TaskCreated', data: {} }], undefined, {});
+ * append.events[0]?.data; // '{}'
+ * ```
  */
 export async function prepareAppend(
   streamId: unknown,
@@ -62,17 +75,65 @@ export async function prepareAppend(
   settings: AppendInputSettings,
 ): Promise<PreparedAppend> {
   assertStreamId(streamId);
-  const expectedVersion: unknown =
-    options?.expectedVersion === undefined ? 'any' : options.expectedVersion;
-  assertExpectedVersion(expectedVersion);
-  if (!Array.isArray(events))
-    throw new ValidationError('Invalid events: expected an array of events');
-  if (events.length === 0) throw new ValidationError('Invalid events: the array is empty');
-  if (events.length > MAX_EVENTS_PER_APPEND) {
-    throw new ValidationError(
-      `Too many events in one append: ${events.length} (at most ${MAX_EVENTS_PER_APPEND})`,
+  const expectedVersion = expectedVersionOf(options);
+  const list = eventList(events);
+  return prepareEvents(streamId, expectedVersion, list, settings);
+}
+
+/** The expected version of an append's options, refusing anything but an options object. */
+function expectedVersionOf(options: unknown): ExpectedVersion {
+  if (options === undefined) return 'any';
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      'options',
+      options,
+      isExpectedVersion(options)
+        ? `an options object: pass { expectedVersion: ${JSON.stringify(options)} }`
+        : 'an options object such as { expectedVersion: 0 }',
     );
   }
+  const given = readInput(
+    () => (options as AppendOptions).expectedVersion,
+    'options.expectedVersion',
+  );
+  const expectedVersion: unknown = given === undefined ? 'any' : given;
+  assertExpectedVersion(expectedVersion);
+  return expectedVersion;
+}
+
+function isExpectedVersion(value: unknown): boolean {
+  try {
+    assertExpectedVersion(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The events of an append as a real array, read once. */
+function eventList(events: unknown): readonly unknown[] {
+  return readInput(() => {
+    if (!Array.isArray(events))
+      throw new ValidationError('Invalid events: expected an array of events');
+    if (events.length === 0) throw new ValidationError('Invalid events: the array is empty');
+    if (events.length > MAX_EVENTS_PER_APPEND) {
+      throw new ValidationError(
+        `Too many events in one append: ${events.length} (at most ${MAX_EVENTS_PER_APPEND})`,
+      );
+    }
+    const list = events as unknown[];
+    const copy = new Array<unknown>(list.length);
+    for (let i = 0; i < copy.length; i++) copy[i] = list[i];
+    return copy;
+  }, 'events');
+}
+
+async function prepareEvents(
+  streamId: string,
+  expectedVersion: ExpectedVersion,
+  events: readonly unknown[],
+  settings: AppendInputSettings,
+): Promise<PreparedAppend> {
   const maxBytes = settings.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const registry = settings.registry;
   const prepared: PreparedEvent[] = new Array<PreparedEvent>(events.length);
@@ -83,8 +144,8 @@ export async function prepareAppend(
     const at = `events[${i}]`;
     if (typeof event !== 'object' || event === null)
       throw new ValidationError(`Invalid ${at}: expected an object`);
-    const { type, id, metadata } = event as Partial<NewEvent>;
-    let data: unknown = (event as Partial<NewEvent>).data;
+    const { type, id, metadata, data: given } = readInput(() => fieldsOf(event), at);
+    let data: unknown = given;
     if (
       typeof type !== 'string' ||
       type.length === 0 ||
@@ -137,4 +198,10 @@ export async function prepareAppend(
     };
   }
   return { streamId, expectedVersion, events: prepared, hasProvidedIds };
+}
+
+/** The fields of one event, each read once. */
+function fieldsOf(event: object): Partial<Record<keyof NewEvent, unknown>> {
+  const { type, id, metadata, data } = event as Partial<NewEvent>;
+  return { type, id, metadata, data };
 }
