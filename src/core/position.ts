@@ -67,6 +67,44 @@ export function decodePosition(position: unknown, parts: number): bigint[] {
   return split.map((p) => BigInt(p));
 }
 
+/** One part of a backend's positions: its name (for messages) and the first value out of range. */
+export interface PositionPartRange {
+  readonly name: string;
+  /** Values must be below this (`2n ** 63n` for a signed 64-bit column). */
+  readonly limit: bigint;
+}
+
+/**
+ * Reads the parts of a position like {@link decodePosition}, and refuses a
+ * well-formed position whose parts do not fit the backend's columns with a
+ * {@link ValidationError} naming the part, before any query runs (for backend authors).
+ *
+ * @example
+ * ```ts
+ * const parts = [{ name: 'sequence number', limit: 2n ** 63n }];
+ * decodePositionWithin('00000000000000000007', parts); // [7n]
+ * decodePositionWithin('99999999999999999999', parts); // throws ValidationError
+ * ```
+ */
+export function decodePositionWithin(
+  position: unknown,
+  parts: readonly PositionPartRange[],
+): bigint[] {
+  const values = decodePosition(position, parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as PositionPartRange;
+    if ((values[i] as bigint) >= part.limit) {
+      throw new ValidationError(
+        `Invalid position "${position as string}": its ${part.name} is out of range (at most ${part.limit - 1n})`,
+      );
+    }
+  }
+  return values;
+}
+
+/** The first value past a signed 64-bit integer (SQLite's rowid, PostgreSQL's `bigint`): 2^63. */
+export const INT64_LIMIT = 2n ** 63n;
+
 /**
  * How a backend writes and reads its positions (for backend authors): `decode`
  * turns a position a caller gave into the backend's cursor (a malformed one is
@@ -77,10 +115,18 @@ export interface PositionCodec<Cursor> {
   encode(cursor: Cursor): Position;
 }
 
-/** Positions of one part: a sequence number from 1 (memory, SQLite). */
+const SEQUENCE_PARTS: readonly PositionPartRange[] = [
+  { name: 'sequence number', limit: INT64_LIMIT },
+];
+
+/**
+ * Positions of one part: a sequence number from 1 (memory, SQLite). A
+ * sequence number must fit SQLite's rowid (below 2^63); a larger one is a
+ * {@link ValidationError}, on every backend that uses these positions.
+ */
 export const sequencePositions: PositionCodec<number> = {
   // A position past 2^53 loses precision as a number but still compares past every stored one.
-  decode: (position) => Number(decodePosition(position, 1)[0]),
+  decode: (position) => Number(decodePositionWithin(position, SEQUENCE_PARTS)[0]),
   encode: sequencePosition,
 };
 

@@ -1,6 +1,5 @@
 import { InvalidOptionError } from '../core/errors.js';
 import type { EventStore } from '../core/event-store.js';
-import { checkOption } from '../core/options.js';
 import type { NewEvent, Recorded, RecordedEvent } from '../core/events.js';
 import { Subscription } from './subscription.js';
 import type { SubscriptionOptions } from './subscription-options.js';
@@ -11,7 +10,7 @@ export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
   SubscriptionOptions<unknown>,
   'storage'
 > {
-  /** Called once per event, in feed order; an event is done when it resolves. Throw to retry. */
+  /** Called once per event, in feed order; an event is done when it resolves. Throw to retry. Required (a function). */
   handler: (event: Recorded<E>) => void | Promise<void>;
   /** Where checkpoints, dead letters and leases live (default: a new in-memory storage); any storage fits. */
   storage?: AnySubscriptionStorage;
@@ -23,7 +22,9 @@ export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
  * store's append signal. Delivery is at-least-once: the checkpoint is stored
  * after each batch, so after a crash the events of the unfinished batch are
  * handled again; make the handler idempotent, or use a projection. Stop it
- * with `stop()`, `await using`, or the `signal` option.
+ * with `stop()`, `await using`, or the `signal` option. Options are checked
+ * before it starts: without them, or without a `handler` function, it throws
+ * an `InvalidOptionError` naming `options` or `handler`.
  *
  * @example
  * ```ts
@@ -41,10 +42,10 @@ export function subscribe<E extends NewEvent = NewEvent>(
   store: EventStore,
   options: SubscribeOptions<E>,
 ): Subscription<unknown> {
-  checkOption.object('options', options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidOptionError('options', options, 'an options object with a handler');
   const { handler, ...rest } = options;
-  checkOption.function('handler', handler);
-  if (handler === undefined) throw new InvalidOptionError('handler', handler, 'a function');
+  if (typeof handler !== 'function') throw new InvalidOptionError('handler', handler, 'a function');
   return new Subscription<unknown>(store, rest, {
     inTransaction: false,
     apply: (event: RecordedEvent) => handler(event as Recorded<E>),

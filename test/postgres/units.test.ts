@@ -11,7 +11,8 @@ import {
   toDatabaseError,
 } from '../../src/stores/postgres/postgres-database-error.js';
 import { positionOf, toStoredRows } from '../../src/stores/postgres/postgres-rows.js';
-import { assertSchemaName } from '../../src/stores/postgres/index.js';
+import { assertSchemaName, PostgresEventStore } from '../../src/stores/postgres/index.js';
+import { postgresPositions } from '../../src/stores/postgres/postgres-driver.js';
 
 describe('PostgreSQL store helpers (no server)', () => {
   it('writes positions with the core’s one formatter, from the decimal strings pg returns', () => {
@@ -102,6 +103,56 @@ describe('PostgreSQL store helpers (no server)', () => {
       url: 'postgresql://h/db',
       schema: undefined,
     });
+  });
+
+  it('refuses a schema parameter given twice, naming the option', () => {
+    for (const url of [
+      'postgresql://h/db?schema=a&schema=b',
+      'postgresql://h/db?schema=a&sslmode=require&schema=b',
+      'postgresql://h/db?sslmode=require&schema=a&schema=a',
+    ]) {
+      let error: unknown;
+      try {
+        splitSchemaParam(url);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(InvalidOptionError.is(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'INVALID_OPTION', option: 'schema' });
+      expect((error as Error).message).toMatch(/one schema parameter in the connection URL/);
+    }
+    expect(
+      () => new PostgresEventStore({ connectionString: 'postgresql://h/db?schema=a&schema=b' }),
+    ).toThrow(InvalidOptionError);
+    expect(splitSchemaParam('postgresql://h/db?schema=a&myschema=b')).toEqual({
+      url: 'postgresql://h/db?myschema=b',
+      schema: 'a',
+    });
+  });
+
+  it('refuses positions whose parts do not fit xid8 and bigint before any query', () => {
+    const position = (xid: bigint, global: bigint): string =>
+      `${xid.toString().padStart(20, '0')}:${global.toString().padStart(20, '0')}`;
+    const maxXid = 2n ** 64n - 1n;
+    const maxGlobal = 2n ** 63n - 1n;
+    expect(postgresPositions.decode(position(maxXid, maxGlobal))).toEqual([maxXid, maxGlobal]);
+    expect(postgresPositions.decode(position(0n, 0n))).toEqual([0n, 0n]);
+    const cases: [bigint, bigint, string][] = [
+      [2n ** 64n, 1n, 'its transaction id is out of range (at most 18446744073709551615)'],
+      [10n ** 20n - 1n, 1n, 'its transaction id is out of range'],
+      [1n, 2n ** 63n, 'its global position is out of range (at most 9223372036854775807)'],
+      [1n, 10n ** 20n - 1n, 'its global position is out of range'],
+    ];
+    for (const [xid, global, message] of cases) {
+      let error: unknown;
+      try {
+        postgresPositions.decode(position(xid, global));
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(ValidationError.is(error)).toBe(true);
+      expect((error as Error).message).toContain(message);
+    }
   });
 
   it('redacts passwords, raw or percent-encoded, and URL credentials', () => {

@@ -82,6 +82,20 @@ describe('subscription options', () => {
     expect(error).toMatchObject({ code: 'INVALID_OPTION', option: 'options', value: null });
   });
 
+  it('refuses a subscription without options or without a handler before it starts', () => {
+    const none = thrown(() => subscribe(store, undefined as unknown as SubscribeOptions));
+    expect(InvalidOptionError.is(none)).toBe(true);
+    expect(none).toMatchObject({ option: 'options', value: undefined });
+    expect((none as Error).message).toBe(
+      'Invalid option options=undefined: expected an options object with a handler',
+    );
+    for (const options of [{ name: 'no-handler' }, { name: 'object', handler: { handle() {} } }]) {
+      const error = thrown(() => subscribe(store, options as unknown as SubscribeOptions));
+      expect(error).toMatchObject({ code: 'INVALID_OPTION', option: 'handler' });
+      expect((error as Error).message).toMatch(/: expected a function$/);
+    }
+  });
+
   it("refuses a consumer-group member name longer than 200 characters as a bad 'name'", () => {
     const name = 'x'.repeat(196);
     const error = thrown(() =>

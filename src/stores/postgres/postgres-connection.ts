@@ -26,20 +26,40 @@ export interface Connection {
 
 const SCHEMA_PARAM = /([?&])schema=([^&#]*)(&?)/;
 
-/** Splits the `schema` query parameter off a connection URL (`pg` does not know it). */
+/**
+ * Splits the `schema` query parameter off a connection URL (`pg` does not know
+ * it). Given twice (`?schema=a&schema=b`), it is an `InvalidOptionError`
+ * naming `schema` rather than a silent choice of one.
+ *
+ * @example
+ * ```ts
+ * splitSchemaParam('postgresql://h/db?schema=billing'); // { url: 'postgresql://h/db', schema: 'billing' }
+ * ```
+ */
 export function splitSchemaParam(url: string): { url: string; schema: string | undefined } {
   const match = SCHEMA_PARAM.exec(url);
   if (match === null) return { url, schema: undefined };
   const [all, sep, value, amp] = match as unknown as [string, string, string, string];
   const rest =
     url.slice(0, match.index) + (amp === '' ? '' : sep) + url.slice(match.index + all.length);
-  let schema: string;
-  try {
-    schema = decodeURIComponent(value);
-  } catch {
-    schema = value;
+  const schema = decodeParam(value);
+  const again = SCHEMA_PARAM.exec(rest);
+  if (again !== null) {
+    throw new InvalidOptionError(
+      'schema',
+      [schema, decodeParam(again[2] ?? '')],
+      'one schema parameter in the connection URL, not two',
+    );
   }
   return { url: rest.replace(/[?&]$/, ''), schema };
+}
+
+function decodeParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /**

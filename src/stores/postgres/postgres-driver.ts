@@ -5,10 +5,12 @@ import type { StoreCapabilities } from '../../core/capabilities.js';
 import type { AppendResult } from '../../core/event-store.js';
 import type { RecordedEvent } from '../../core/events.js';
 import {
-  decodePosition,
+  decodePositionWithin,
   encodePosition,
+  INT64_LIMIT,
   type Position,
   type PositionCodec,
+  type PositionPartRange,
 } from '../../core/position.js';
 import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
 import { toRecordedEvents } from '../../core/recorded.js';
@@ -55,9 +57,19 @@ export const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
 /** A PostgreSQL position: the writing transaction's id, then the event's sequence number. */
 export type PostgresCursor = readonly [transactionId: bigint, globalPosition: bigint];
 
-/** Positions of two parts: transaction id and global position. */
+const POSTGRES_POSITION_PARTS: readonly PositionPartRange[] = [
+  { name: 'transaction id', limit: 2n ** 64n }, // xid8
+  { name: 'global position', limit: INT64_LIMIT }, // bigint
+];
+
+/**
+ * Positions of two parts: transaction id and global position. A position whose
+ * transaction id does not fit `xid8` (below 2^64) or whose global position does
+ * not fit `bigint` (below 2^63) is a `ValidationError` before any query runs.
+ */
 export const postgresPositions: PositionCodec<PostgresCursor> = {
-  decode: (position) => decodePosition(position, 2) as unknown as PostgresCursor,
+  decode: (position) =>
+    decodePositionWithin(position, POSTGRES_POSITION_PARTS) as unknown as PostgresCursor,
   encode: ([xid, position]) => encodePosition(xid, position),
 };
 
