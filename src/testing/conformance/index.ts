@@ -8,6 +8,7 @@ import { expectedVersionCases } from './expected-version-cases.js';
 import { feedCases } from './feed-cases.js';
 import { feedStatsCases } from './feed-stats-cases.js';
 import { caseContext } from './fixtures.js';
+import { hostileInputCases } from './hostile-input-cases.js';
 import { idempotencyCases } from './idempotency-cases.js';
 import { lifecycleCases } from './lifecycle-cases.js';
 import { optionCases } from './option-cases.js';
@@ -18,7 +19,9 @@ import { registryCases } from './registry-cases.js';
  * Runs every case of eventfold's storage semantics against a backend: the
  * declared capabilities, expected versions, atomic batches, idempotency, stream
  * reads, the global feed and its statistics, cancelled feed reads, concurrent
- * appends, the bad-input catalogue, shared options, registries, append
+ * appends, the bad-input catalogue, hostile input (holes, deep nesting,
+ * throwing getters and Proxy traps, bare expected versions, positions out of
+ * range), shared options, registries, append
  * listeners and closing. Cases that depend on a capability are registered only
  * when `options.capabilities` has it. A new backend is done when it passes all of it.
  *
@@ -47,6 +50,7 @@ export function runConformanceSuite(name: string, options: SuiteOptions): void {
     abortCases(context);
     concurrencyCases(context);
     badInputCases(context);
+    hostileInputCases(context);
     optionCases(context);
     registryCases(context);
     lifecycleCases(context);
