@@ -12,7 +12,18 @@ export interface EventMetadata {
 
 /**
  * An event to append: a plain object. `id` (a UUID) is generated when absent;
- * give it yourself to make a retried append idempotent.
+ * give it yourself to make a retried append idempotent. `data` and `metadata`
+ * are stored as JSON and must read back unchanged: BigInt, functions,
+ * symbols (as values or keys), NaN, Infinity, `-0`, holes or `undefined` in
+ * arrays, cycles, invalid dates, nesting deeper than 1,000 levels, and objects
+ * other than plain objects, arrays and dates are refused with a
+ * `SerializationError` naming the path (`data.items[1]`), as is a getter or
+ * Proxy trap that throws. Nothing of the append is written.
+ *
+ * @example
+ * ```ts
+ * await store.append('Task-1', [{ type: 'TaskCreated', data: { title: 'Write docs' } }]);
+ * ```
  */
 export interface NewEvent<TType extends string = string, TData = unknown> {
   readonly type: TType;
