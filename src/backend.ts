@@ -13,7 +13,6 @@ export {
 } from './core/append-input.js';
 export { assertExpectedVersion, checkExpectedVersion } from './core/expected-version.js';
 export { resolveStoredIds, type StoredEventRef } from './core/idempotency.js';
-export { decodePosition, encodePosition } from './core/position.js';
 export {
   normalizeReadAllOptions,
   normalizeReadOptions,
@@ -23,7 +22,7 @@ export {
 export { toRecordedEvents, type StoredEventRow } from './core/recorded.js';
 export { createEventFeed, feedPage } from './core/feed.js';
 export { DEFAULT_BATCH_SIZE } from './core/read-options.js';
-export { serializeJson } from './core/serialization.js';
+export { MAX_JSON_DEPTH, serializeJson } from './core/serialization.js';
 export { assertStreamId } from './core/stream-id.js';
 export { AppendSignal, type AppendSubscription } from './core/append-signal.js';
 export { EventStoreKernel } from './stores/kernel/event-store-kernel.js';
@@ -33,7 +32,16 @@ export type {
   MaybePromise,
   StreamSlice,
 } from './stores/kernel/event-store-driver.js';
-export { sequencePosition, sequencePositions, type PositionCodec } from './core/position.js';
+export {
+  decodePosition,
+  decodePositionWithin,
+  encodePosition,
+  INT64_LIMIT,
+  sequencePosition,
+  sequencePositions,
+  type PositionCodec,
+  type PositionPartRange,
+} from './core/position.js';
 export { resolveEventStoreOptions, type ResolvedEventStoreOptions } from './core/store-options.js';
 export { checkOption } from './core/options.js';
 export { abortable, abortScope, checkAbortOptions, sleep, type AbortScope } from './core/abort.js';

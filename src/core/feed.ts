@@ -23,16 +23,18 @@ export function createEventFeed<E extends NewEvent>(
   readPage: (options: ReadAllOptions) => Promise<ReadAllPage<E>>,
   options: ReadAllOptions = {},
 ): EventFeed<Recorded<E>> {
+  // Not an object (null, a string…): the first `next()` rejects with the check's error.
+  const given: ReadAllOptions = typeof options === 'object' && options !== null ? options : {};
   // A hand-written iterator: an async generator costs about 100 ns more per event.
   const iterate = (): AsyncIterator<Recorded<E>> => {
     let checked = false;
     let page: Recorded<E>[] = [];
     let index = 0;
-    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
-    let after = options.after;
+    let remaining = given.limit ?? Number.POSITIVE_INFINITY;
+    let after = given.after;
     let done = false;
-    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const { signal, ...pageOptions } = options;
+    const batchSize = given.batchSize ?? DEFAULT_BATCH_SIZE;
+    const { signal, ...pageOptions } = given;
     const next = async (): Promise<IteratorResult<Recorded<E>>> => {
       if (!checked) {
         normalizeReadAllOptions(options); // reject bad options even when no page would be read

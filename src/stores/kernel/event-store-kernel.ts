@@ -160,6 +160,7 @@ export class EventStoreKernel<Cursor> implements EventStore {
 }
 
 function checkFilter(filter: FeedFilter | undefined): FeedFilterQuery {
+  checkOption.object('filter', filter);
   const options: ReadAllOptions = {};
   if (filter?.types !== undefined) options.types = filter.types;
   if (filter?.categories !== undefined) options.categories = filter.categories;

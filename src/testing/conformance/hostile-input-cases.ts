@@ -199,6 +199,18 @@ export function hostileInputCases({ describe, it, withStore }: CaseContext): voi
       rejects('readAllPage with a string as options', 'INVALID_OPTION', (s) =>
         s.readAllPage('x' as never),
       );
+      rejects('readAll with null as options', 'INVALID_OPTION', (s) =>
+        s.readAll(null as never).toArray(),
+      );
+      rejects('countEventsAfter with null as the filter', 'INVALID_OPTION', (s) =>
+        s.countEventsAfter(undefined, null as never, 10),
+      );
+      rejects('countEventsAfter with a string as the filter', 'INVALID_OPTION', (s) =>
+        s.countEventsAfter(undefined, 'Task' as never, 10),
+      );
+      rejects('hasPendingEvents with a string as the filter', 'INVALID_OPTION', (s) =>
+        s.hasPendingEvents(undefined, 'Task' as never),
+      );
     });
 
     describe('positions out of range', () => {
