@@ -306,12 +306,18 @@ export async function sqliteBenchmarks(options: SqliteBenchOptions = {}): Promis
           }
         },
       ),
-      floorWorkload('Eventuali shape saves … floor', aggregates * perAggregate, fresh, remove, (f) => {
-        for (let v = 0; v < perAggregate; v++) {
-          for (let a = 0; a < aggregates; a++)
-            f.append(`Counter-${a}`, 'Counter', v + 1, [small(v)]);
-        }
-      }),
+      floorWorkload(
+        'Eventuali shape saves … floor',
+        aggregates * perAggregate,
+        fresh,
+        remove,
+        (f) => {
+          for (let v = 0; v < perAggregate; v++) {
+            for (let a = 0; a < aggregates; a++)
+              f.append(`Counter-${a}`, 'Counter', v + 1, [small(v)]);
+          }
+        },
+      ),
     );
     const memory = () => ':memory:';
     await pair(

@@ -30,6 +30,7 @@ export {
   StreamNotFoundError,
   ValidationError,
   type CoreErrorCode,
+  type DatabaseErrorOptions,
   type ValidationIssue,
 } from './core/errors.js';
 export {

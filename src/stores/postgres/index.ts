@@ -13,6 +13,7 @@
 export { PostgresEventStore } from './postgres-event-store.js';
 export type { PostgresCursor } from './postgres-driver.js';
 export type { PostgresEventStoreOptions } from './postgres-event-store-options.js';
+export type { PostgresTimeouts } from './postgres-timeouts.js';
 export type { FeedHealth } from './feed-health.js';
 export type { AppendSubscription } from '../../core/append-signal.js';
 export { assertSchemaName, DEFAULT_SCHEMA } from './schema-name.js';
