@@ -1,0 +1,139 @@
+/**
+ * The published package as a new user gets it: `npm pack` (which builds `dist/` on `prepare`), the
+ * tarball installed offline into an empty project, then an ES module and a CommonJS consumer run
+ * against it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+};
+const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { version?: string; resolved?: string }>;
+};
+const registry = execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' })
+  .trim()
+  .replace(/\/$/, '');
+// The package's own dependencies, named by their locked tarball URLs: the npm cache holds those
+// tarballs after `npm ci`, but not always the registry documents that resolving a range needs.
+const lockedDependencies = Object.keys(manifest.dependencies).map((name) => {
+  const locked = lock.packages[`node_modules/${name}`];
+  if (locked?.version === undefined) throw new Error(`package-lock.json does not lock ${name}`);
+  const base = name.split('/').at(-1) ?? name;
+  return locked.resolved ?? `${registry}/${name}/-/${base}-${locked.version}.tgz`;
+});
+
+let temp = '';
+let project = '';
+let tarball = '';
+let packedFiles: string[] = [];
+
+/** Runs a command, returning its standard output; a failure throws with its output in the message. */
+function run(command: string, args: readonly string[], cwd: string): string {
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'error' },
+  });
+  if (result.status !== 0) {
+    const reason = result.error?.message ?? `exit code ${String(result.status)}`;
+    throw new Error(`${command} ${args.join(' ')}: ${reason}\n${result.stdout}${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+function write(file: string, text: string): void {
+  fs.writeFileSync(path.join(project, file), text);
+}
+
+beforeAll(() => {
+  temp = fs.mkdtempSync(path.join(os.tmpdir(), 'eventfold-pack-'));
+  fs.chmodSync(temp, 0o700);
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', temp], root)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  tarball = path.join(temp, packed[0]?.filename ?? '');
+  packedFiles = (packed[0]?.files ?? []).map((file) => file.path).sort();
+  project = path.join(temp, 'consumer');
+  fs.mkdirSync(project);
+  write('package.json', JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  run(
+    'npm',
+    ['install', '--offline', '--no-audit', '--no-fund', tarball, ...lockedDependencies],
+    project,
+  );
+}, 120_000);
+
+afterAll(() => {
+  if (temp !== '') fs.rmSync(temp, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('ships the build, the README and the LICENSE, and no source maps', () => {
+    expect(fs.statSync(tarball).isFile()).toBe(true);
+    expect(packedFiles).toContain('dist/index.js');
+    expect(packedFiles).toContain('dist/index.d.ts');
+    expect(packedFiles).toContain('dist/aggregates/index.js');
+    expect(packedFiles).toContain('dist/stores/postgres/index.js');
+    expect(packedFiles.filter((file) => file.endsWith('.map'))).toEqual([]);
+    expect(packedFiles.filter((file) => !file.startsWith('dist/'))).toEqual([
+      'LICENSE',
+      'README.md',
+      'package.json',
+    ]);
+  });
+
+  it('runs an ES module consumer', () => {
+    write(
+      'esm.mjs',
+      `import { InMemoryEventStore, ExpectedVersion } from 'eventfold';
+const store = new InMemoryEventStore();
+await store.append('Task-1', [{ type: 'TaskCreated', data: { title: 'Pack' } }], {
+  expectedVersion: ExpectedVersion.NoStream,
+});
+const { version, events } = await store.read('Task-1');
+const all = [];
+for await (const event of store.readAll()) all.push(event.type);
+await store.close();
+console.log(JSON.stringify({ version, types: events.map((e) => e.type), data: events[0].data, all }));
+`,
+    );
+    expect(JSON.parse(run(process.execPath, ['esm.mjs'], project))).toEqual({
+      version: 1,
+      types: ['TaskCreated'],
+      data: { title: 'Pack' },
+      all: ['TaskCreated'],
+    });
+  });
+
+  it('runs a CommonJS consumer', () => {
+    write(
+      'cjs.cjs',
+      `const eventfold = require('eventfold');
+const aggregates = require('eventfold/aggregates');
+const store = new eventfold.InMemoryEventStore();
+console.log(JSON.stringify({
+  store: store instanceof eventfold.InMemoryEventStore,
+  createEventStore: typeof eventfold.createEventStore,
+  AggregateRepository: typeof aggregates.AggregateRepository,
+  version: require('eventfold/package.json').version,
+}));
+`,
+    );
+    expect(JSON.parse(run(process.execPath, ['cjs.cjs'], project))).toEqual({
+      store: true,
+      createEventStore: 'function',
+      AggregateRepository: 'function',
+      version: manifest.version,
+    });
+  });
+});
