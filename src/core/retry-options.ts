@@ -31,9 +31,8 @@ export interface RetryOptions {
 export const DEFAULT_RETRY = { maxRetries: 5, initialDelayMs: 5, maxDelayMs: 500 } as const;
 
 /**
- * {@link RetryOptions} checked, with defaults.
- *
- * @internal
+ * {@link RetryOptions} checked, with defaults. Kept in the published declarations: exported
+ * declarations refer to it; no entry point exports it.
  */
 export type ResolvedRetry = Readonly<Required<RetryOptions>>;
 

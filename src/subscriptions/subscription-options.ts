@@ -87,9 +87,8 @@ export const DEFAULT_HANDLER_RETRY = {
 } as const;
 
 /**
- * {@link SubscriptionOptions} checked, with defaults.
- *
- * @internal
+ * {@link SubscriptionOptions} checked, with defaults. Kept in the published declarations: exported
+ * declarations refer to it; no entry point exports it.
  */
 export interface ResolvedSubscriptionOptions<Tx> {
   readonly name: string;

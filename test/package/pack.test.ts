@@ -1,7 +1,7 @@
 /**
  * The published package as a new user gets it: `npm pack` (which builds `dist/` on `prepare`), the
- * tarball installed offline into an empty project, then an ES module and a CommonJS consumer run
- * against it.
+ * tarball installed offline into an empty project, then an ES module, a CommonJS and a TypeScript
+ * consumer (type-checked with `skipLibCheck: false`) run against it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
+const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+// The consumer's Node.js types: the project's own @types/node (the npm cache may lack its dependencies).
+const typeRoots = [path.join(root, 'node_modules', '@types')];
 
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   version: string;
@@ -135,5 +138,45 @@ console.log(JSON.stringify({
       AggregateRepository: 'function',
       version: manifest.version,
     });
+  });
+
+  it('type-checks a TypeScript consumer with skipLibCheck false', () => {
+    write(
+      'tsconfig.json',
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+          typeRoots,
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        files: ['consumer.mts'],
+      }),
+    );
+    write(
+      'consumer.mts',
+      `import { defineEvent, payload, InMemoryEventStore, type EventStore } from 'eventfold';
+import { AggregateRepository } from 'eventfold/aggregates';
+import { subscribe, type SubscriptionState } from 'eventfold/subscriptions';
+
+const TaskCreated = defineEvent('TaskCreated', payload<{ title: string }>());
+const store: EventStore = new InMemoryEventStore();
+await store.append('Task-1', [TaskCreated({ title: 'Typed' })]);
+const { version } = await store.read('Task-1');
+const checked: number = version;
+// @ts-expect-error a stream id is a string (the declarations are real types, not any)
+await store.read(42);
+const state: SubscriptionState | undefined = undefined;
+export { checked, state, AggregateRepository, subscribe };
+`,
+    );
+    expect(run(tsc, ['-p', 'tsconfig.json'], project)).toBe('');
   });
 });
