@@ -5,15 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemorySnapshotStore } from '../../src/aggregates/in-memory-snapshot-store.js';
 import { StoreClosedError } from '../../src/core/errors.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../support/rejection.js';
 
 describe('InMemorySnapshotStore lifecycle', () => {
   it('closes with await using, dropping its snapshots', async () => {

@@ -1,19 +1,10 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { abortable, abortScope, checkAbortOptions, sleep } from '../../src/core/abort.js';
+import { rejection } from '../support/rejection.js';
 
 /** The number of 'abort' listeners on `signal`. */
 const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
-
-/** What `promise` rejects with; fails when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 afterEach(() => {
   vi.useRealTimers();

@@ -25,6 +25,7 @@ import {
   type TestDatabase,
 } from '../support/postgres-test-database.js';
 import { event } from './helpers.js';
+import { rejection } from '../support/rejection.js';
 
 let database: TestDatabase;
 
@@ -51,15 +52,6 @@ beforeAllOrFail(async () => {
 afterAll(async () => {
   await database?.drop();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A pool of its own for a test (its late connection errors are ignored). */
 function testPool(max = 4): pg.Pool {

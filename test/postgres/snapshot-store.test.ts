@@ -9,17 +9,9 @@ import { InvalidOptionError, StoreClosedError, ValidationError } from '../../src
 import { PostgresEventStore } from '../../src/stores/postgres/postgres-event-store.js';
 import { PostgresSnapshotStore } from '../../src/stores/postgres/postgres-snapshot-store.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
+import { rejection } from '../support/rejection.js';
 
 const database = useTestDatabase('snapshot_store');
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function thrown(fn: () => unknown): unknown {
   try {

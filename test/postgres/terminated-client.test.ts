@@ -14,17 +14,9 @@ import { PostgresSnapshotStore } from '../../src/stores/postgres/postgres-snapsh
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
 import { rawClient } from './helpers.js';
 import { Pool } from 'pg';
+import { rejection } from '../support/rejection.js';
 
 const database = useTestDatabase('terminated');
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 type Query = (...args: unknown[]) => Promise<unknown>;
 

@@ -14,18 +14,10 @@ import {
 import { SqliteEventStore } from '../../src/stores/sqlite/sqlite-event-store.js';
 import { SqliteSnapshotStore } from '../../src/stores/sqlite/sqlite-snapshot-store.js';
 import { createTempDir } from './support/temp-dir.js';
+import { rejection } from '../support/rejection.js';
 
 const dir = createTempDir('eventfold-snapshots-');
 afterAll(() => dir.remove());
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function thrown(fn: () => unknown): unknown {
   try {
