@@ -12,7 +12,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { collectUncaught } from '../support/uncaught.js';
 import { DatabaseError, EventfoldError } from '../../src/core/errors.js';
 import type { Position } from '../../src/core/position.js';
 import {
@@ -36,17 +37,7 @@ const STATEMENT_TIMEOUT_MS = 1_500;
 /** The longest a failing call may take: a connection (or a pool slot), then a statement. */
 const FAIL_WITHIN_MS = CONNECT_TIMEOUT_MS + STATEMENT_TIMEOUT_MS + 1_000;
 
-let uncaught: unknown[] = [];
-const onUncaught = (error: unknown): void => {
-  uncaught.push(error);
-};
-beforeEach(() => {
-  uncaught = [];
-  process.on('uncaughtException', onUncaught);
-});
-afterEach(() => {
-  process.off('uncaughtException', onUncaught);
-});
+const uncaught = collectUncaught();
 
 function proxiedUrl(url: string, port: number): string {
   const proxied = new URL(url);
@@ -172,7 +163,7 @@ describe('PostgreSQL behind a link that is cut and partitioned', () => {
       cuts += proxy.cut() > 0 ? 1 : 0;
       const written = (await within(writers, 'the writers', 30_000)).flat();
 
-      expect(uncaught).toEqual([]);
+      expect(uncaught()).toEqual([]);
       expect(cuts).toBe(4);
       expect(DatabaseError.is(probe) && probe.connectionLost).toBe(true);
       expect(probeMs).toBeLessThan(FAIL_WITHIN_MS);
@@ -211,7 +202,7 @@ describe('PostgreSQL behind a link that is cut and partitioned', () => {
       expect(status.parked).toBe(0);
       // The outage as the last error: a failed call, or (on a slow machine) the lease it cost.
       expect(status.lastError?.message).toMatch(/^PostgreSQL |lost its lease$/);
-      expect(uncaught).toEqual([]);
+      expect(uncaught()).toEqual([]);
     } finally {
       clearInterval(watching);
       proxy.heal();

@@ -6,7 +6,8 @@
  * order, and `onError` hears a `DatabaseError` with `connectionLost`.
  */
 import type { PoolClient } from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { collectUncaught } from '../support/uncaught.js';
 import { DatabaseError, EventfoldError } from '../../src/core/errors.js';
 import type { RecordedEvent } from '../../src/core/events.js';
 import type { Position } from '../../src/core/position.js';
@@ -25,17 +26,7 @@ import { event, rawClient, sleep } from './helpers.js';
 
 const database = useTestDatabase('faults');
 
-let uncaught: unknown[] = [];
-const onUncaught = (error: unknown): void => {
-  uncaught.push(error);
-};
-beforeEach(() => {
-  uncaught = [];
-  process.on('uncaughtException', onUncaught);
-});
-afterEach(() => {
-  process.off('uncaughtException', onUncaught);
-});
+const uncaught = collectUncaught();
 
 interface Reported {
   readonly error: unknown;
@@ -116,7 +107,7 @@ describe('PostgreSQL: a projection whose connection the server ends', () => {
         'PostgreSQL transaction of subscription "applied" failed: terminating connection due to idle-in-transaction timeout (SQLSTATE 25P03)',
       );
       await running.stop();
-      expect(uncaught).toEqual([]);
+      expect(uncaught()).toEqual([]);
     } finally {
       await admin.query(
         `ALTER DATABASE "${database().name}" RESET idle_in_transaction_session_timeout`,
@@ -174,7 +165,7 @@ describe('PostgreSQL: a projection whose connection the server ends', () => {
         'PostgreSQL transaction of subscription "applied" failed: terminating connection due to administrator command (SQLSTATE 57P01)',
       );
       await running.stop();
-      expect(uncaught).toEqual([]);
+      expect(uncaught()).toEqual([]);
     } finally {
       await admin.end();
       await storage.close();
