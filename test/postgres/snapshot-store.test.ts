@@ -9,18 +9,9 @@ import { InvalidOptionError, StoreClosedError, ValidationError } from '../../src
 import { PostgresEventStore } from '../../src/stores/postgres/postgres-event-store.js';
 import { PostgresSnapshotStore } from '../../src/stores/postgres/postgres-snapshot-store.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
-import { rejection } from '../support/rejection.js';
+import { rejection, thrown } from '../support/rejection.js';
 
 const database = useTestDatabase('snapshot_store');
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('PostgresSnapshotStore lifecycle', () => {
   it('closes with await using; the event store and its pool stay open', async () => {

@@ -14,19 +14,10 @@ import {
 import { SqliteEventStore } from '../../src/stores/sqlite/sqlite-event-store.js';
 import { SqliteSnapshotStore } from '../../src/stores/sqlite/sqlite-snapshot-store.js';
 import { createTempDir } from './support/temp-dir.js';
-import { rejection } from '../support/rejection.js';
+import { rejection, thrown } from '../support/rejection.js';
 
 const dir = createTempDir('eventfold-snapshots-');
 afterAll(() => dir.remove());
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('SqliteSnapshotStore lifecycle', () => {
   it('closes with await using and leaves the event store’s connection open', async () => {

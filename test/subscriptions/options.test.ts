@@ -7,20 +7,12 @@ import {
   subscribe,
   type SubscribeOptions,
 } from '../../src/subscriptions/index.js';
+import { thrown } from '../support/rejection.js';
 
 const store = new InMemoryEventStore();
 const handler = (): void => undefined;
 
 /** What `fn` threw (it must throw). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
-
 /** Bad values of each subscription option, and the option name the error must carry. */
 const BAD: readonly [option: string, overrides: Record<string, unknown>, value: unknown][] = [
   ['name', { name: '' }, ''],
