@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors.js';
-import type { EventMetadata, NewEvent } from '../core/events.js';
+import { keepDefinition, type EventMetadata, type NewEvent } from '../core/events.js';
 
 /**
  * Metadata to stamp on every event of a save: correlation and causation ids
@@ -55,8 +55,8 @@ export function withEventContext<E extends NewEvent>(
   const ids: EventMetadata = {};
   if (correlationId !== undefined) ids.correlationId = correlationId;
   if (causationId !== undefined) ids.causationId = causationId;
-  return events.map((event) => ({
-    ...event,
-    metadata: { ...metadata, ...event.metadata, ...ids },
-  }));
+  // The copies keep the link to their creator's definition, so they are validated as the originals would be.
+  return events.map((event) =>
+    keepDefinition(event, { ...event, metadata: { ...metadata, ...event.metadata, ...ids } }),
+  );
 }

@@ -1,8 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import { InvalidOptionError, ValidationError } from './errors.js';
-import type { NewEvent } from './events.js';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { schemaOf, type NewEvent } from './events.js';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version.js';
-import type { EventRegistry } from './registry.js';
+import { validateEventData, type EventRegistry } from './registry.js';
 import { readInput } from './read-input.js';
 import { serializeJson } from './serialization.js';
 import { assertStreamId } from './stream-id.js';
@@ -144,8 +145,7 @@ async function prepareEvents(
     const at = `events[${i}]`;
     if (typeof event !== 'object' || event === null)
       throw new ValidationError(`Invalid ${at}: expected an object`);
-    const { type, id, metadata, data: given } = readInput(() => fieldsOf(event), at);
-    let data: unknown = given;
+    const { type, id, metadata, data, schema } = readInput(() => fieldsOf(event), at);
     if (
       typeof type !== 'string' ||
       type.length === 0 ||
@@ -176,10 +176,8 @@ async function prepareEvents(
     ) {
       throw new ValidationError(`Invalid ${at}.metadata: expected a plain object`);
     }
-    if (registry !== undefined) {
-      const validated = registry.validate(type, data);
-      data = validated instanceof Promise ? await validated : validated;
-    }
+    const validated = validateData(type, data, registry, schema);
+    if (validated instanceof Promise) await validated;
     const dataJson = serializeJson(data, `${at}.data`);
     const metadataJson = metadata === undefined ? null : serializeJson(metadata, `${at}.metadata`);
     const size =
@@ -200,8 +198,29 @@ async function prepareEvents(
   return { streamId, expectedVersion, events: prepared, hasProvidedIds };
 }
 
-/** The fields of one event, each read once. */
-function fieldsOf(event: object): Partial<Record<keyof NewEvent, unknown>> {
+/** The fields of one event, each read once, and the schema of the creator that made it. */
+function fieldsOf(event: object): Partial<Record<keyof NewEvent, unknown>> & {
+  schema: StandardSchemaV1 | undefined;
+} {
   const { type, id, metadata, data } = event as Partial<NewEvent>;
-  return { type, id, metadata, data };
+  return { type, id, metadata, data, schema: schemaOf(event) };
+}
+
+/**
+ * Validates one event's data: through the registry (which also refuses
+ * unknown types when strict), and through the schema of the creator that made
+ * the event unless the registry already checks that type. The data stored is
+ * the data given (the schema's input), never the schema's output.
+ */
+function validateData(
+  type: string,
+  data: unknown,
+  registry: EventRegistry | undefined,
+  schema: StandardSchemaV1 | undefined,
+): unknown {
+  if (registry !== undefined) {
+    const validated = registry.validate(type, data);
+    if (schema === undefined || registry.validates(type)) return validated;
+  }
+  return schema === undefined ? undefined : validateEventData(type, schema, data);
 }

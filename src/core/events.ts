@@ -63,18 +63,20 @@ export interface CreateEventOptions {
 
 /**
  * A typed event creator returned by {@link defineEvent}: call it with the data
- * to get a plain {@link NewEvent}.
+ * to get a plain {@link NewEvent}. `TData` is the schema's output (what reads
+ * through a registry give back), `TInput` its input (what the creator takes
+ * and the store keeps); they differ only for a transforming schema.
  */
-export interface EventDefinition<TType extends string = string, TData = unknown> {
+export interface EventDefinition<TType extends string = string, TData = unknown, TInput = TData> {
   (
-    ...args: Record<string, never> extends TData
-      ? [data?: TData, options?: CreateEventOptions]
-      : [data: TData, options?: CreateEventOptions]
-  ): NewEvent<TType, TData>;
+    ...args: Record<string, never> extends TInput
+      ? [data?: TInput, options?: CreateEventOptions]
+      : [data: TInput, options?: CreateEventOptions]
+  ): NewEvent<TType, TInput>;
   /** The event type string. */
   readonly type: TType;
   /** The schema that validates (and may transform) the data, if one was given. */
-  readonly schema: StandardSchemaV1<unknown, TData> | undefined;
+  readonly schema: StandardSchemaV1<TInput, TData> | undefined;
   /** True when `event` has this definition's type (a type guard). */
   is<E extends { readonly type: string }>(event: E): event is Extract<E, { readonly type: TType }>;
 }
@@ -85,8 +87,75 @@ export interface EventType {
   readonly schema: StandardSchemaV1<unknown, unknown> | undefined;
 }
 
-/** The event type produced by an event definition. */
-export type EventOf<D> = D extends EventDefinition<infer T, infer Data> ? NewEvent<T, Data> : never;
+/**
+ * The event type of a definition as read back through a registry and as
+ * handlers and projections get it: its data is the schema's output.
+ *
+ * @example
+ * ```ts
+ * type Scheduled = EventOf<typeof MeetingScheduled>; // NewEvent<'MeetingScheduled', { at: Date }>
+ * ```
+ */
+export type EventOf<D> =
+  D extends EventDefinition<infer T, infer Data, infer _Input> ? NewEvent<T, Data> : never;
+
+/**
+ * The event type a definition's creator returns: its data is the schema's
+ * input, which is what the store keeps. The same as {@link EventOf} unless the
+ * schema transforms. An aggregate that raises events of a transforming schema
+ * sees the input form for the events it raised and the output form for those
+ * loaded through a registry: type it with `EventInputOf<D> | EventOf<D>`.
+ *
+ * @example
+ * ```ts
+ * type Scheduling = EventInputOf<typeof MeetingScheduled>; // NewEvent<'MeetingScheduled', { at: string }>
+ * ```
+ */
+export type EventInputOf<D> =
+  D extends EventDefinition<infer T, infer _Data, infer Input> ? NewEvent<T, Input> : never;
+
+/**
+ * What a creator takes for a schema whose input is `TInput` and output
+ * `TData`: the input, or the output when the schema declares its input as
+ * `unknown` (a hand-written validator).
+ */
+export type CreatorInput<TInput, TData> = unknown extends TInput ? TData : TInput;
+
+/**
+ * The symbol under which a creator links the event it made to its definition
+ * (non-enumerable, so JSON, spread and equality ignore it).
+ *
+ * @internal
+ */
+export const EVENT_DEFINITION: unique symbol = Symbol.for('eventfold.eventDefinition') as never;
+
+/**
+ * The definition whose creator made `event`, when it has a real schema for
+ * that event's type; else `undefined`. A spread copy (`{ ...event }`) has none.
+ *
+ * @internal
+ */
+export function schemaOf(event: object): StandardSchemaV1 | undefined {
+  const definition = (event as { [EVENT_DEFINITION]?: EventType })[EVENT_DEFINITION];
+  if (definition === undefined || isPayloadOnly(definition.schema)) return undefined;
+  return definition.type === (event as { type?: unknown }).type ? definition.schema : undefined;
+}
+
+/**
+ * Links `copy` to the definition `source` was made by (if any), so a copy
+ * made by eventfold itself (metadata stamped on save) is still validated.
+ *
+ * @internal
+ */
+export function keepDefinition<T extends object>(source: object, copy: T): T {
+  const definition = (source as { [EVENT_DEFINITION]?: EventType })[EVENT_DEFINITION];
+  if (definition !== undefined) linkDefinition(copy, definition);
+  return copy;
+}
+
+function linkDefinition(event: object, definition: EventType): void {
+  Object.defineProperty(event, EVENT_DEFINITION, { value: definition });
+}
 
 const PAYLOAD_VENDOR = 'eventfold-payload';
 
@@ -117,7 +186,15 @@ export function isPayloadOnly(schema: StandardSchemaV1 | undefined): boolean {
 /**
  * Defines an event type: returns a creator of plain event objects whose type
  * narrows in a `switch (event.type)`. With a Standard Schema validator (zod,
- * valibot, arktype…) the data is validated before anything is stored.
+ * valibot, arktype…) the data of every event the creator makes is validated
+ * when it is appended, on every store, with or without a registry: the whole
+ * append is refused with a `ValidationError` naming the type and path, and
+ * nothing is written. The store keeps the data as given (the schema's input);
+ * a registry holding the definition revives it through the schema on read.
+ * The creator takes the schema's input type; {@link EventOf} is the output
+ * type that reads and handlers get. The link to the definition lives on the
+ * event under a non-enumerable symbol: a spread copy (`{ ...event }`) or a
+ * hand-written object is validated only by a registry that holds its type.
  *
  * @example
  * ```ts
@@ -126,27 +203,31 @@ export function isPayloadOnly(schema: StandardSchemaV1 | undefined): boolean {
  * await store.append('Task-1', [TaskCreated({ title: 'Write docs' })]);
  * ```
  */
-export function defineEvent<TType extends string, TData = Record<string, never>>(
+export function defineEvent<TType extends string, TData = Record<string, never>, TInput = TData>(
   type: TType,
-  schema?: StandardSchemaV1<unknown, TData>,
-): EventDefinition<TType, TData> {
+  schema?: StandardSchemaV1<TInput, TData>,
+): EventDefinition<TType, TData, CreatorInput<TInput, TData>> {
+  type In = CreatorInput<TInput, TData>;
   if (typeof type !== 'string' || type.length === 0) {
     throw new TypeError('defineEvent: the event type must be a non-empty string');
   }
-  const create = (data?: TData, options?: CreateEventOptions): NewEvent<TType, TData> => {
-    const event: { type: TType; data: TData; id?: string; metadata?: EventMetadata } = {
+  const validated = !isPayloadOnly(schema);
+  const create = (data?: In, options?: CreateEventOptions): NewEvent<TType, In> => {
+    const event: { type: TType; data: In; id?: string; metadata?: EventMetadata } = {
       type,
-      data: (data === undefined ? {} : data) as TData,
+      data: (data === undefined ? {} : data) as In,
     };
     if (options?.id !== undefined) event.id = options.id;
     if (options?.metadata !== undefined) event.metadata = options.metadata;
+    if (validated) linkDefinition(event, definition);
     return event;
   };
-  return Object.assign(create, {
+  const definition: EventDefinition<TType, TData, In> = Object.assign(create, {
     type,
-    schema,
+    schema: schema as StandardSchemaV1<In, TData> | undefined,
     is: <E extends { readonly type: string }>(
       event: E,
     ): event is Extract<E, { readonly type: TType }> => event.type === type,
   });
+  return definition;
 }

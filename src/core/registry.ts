@@ -63,8 +63,10 @@ export class EventRegistry {
   }
 
   /**
-   * Validates the data of an event about to be appended and returns the data to
-   * store (a schema may transform it). Throws a {@link ValidationError}.
+   * Validates the data of an event about to be appended against its type's
+   * schema and returns the schema's output (an append stores the data as
+   * given, the schema's input). Throws a {@link ValidationError}: the data
+   * does not match, or the type is unknown to a strict registry.
    */
   validate(type: string, data: unknown): unknown {
     const schema = this.#schemaFor(
@@ -72,13 +74,12 @@ export class EventRegistry {
       () => new ValidationError(`Unknown event type "${type}" (the registry is strict)`),
     );
     if (schema === undefined) return data;
-    return settle(schema['~standard'].validate(data), (result) => {
-      if (result.issues === undefined) return result.value;
-      throw new ValidationError(
-        `Invalid data for event "${type}": ${summarise(result.issues)}`,
-        issuesOf(result.issues),
-      );
-    });
+    return validateEventData(type, schema, data);
+  }
+
+  /** Whether {@link EventRegistry.validate} checks `type` against a real schema (not `payload<T>()`). */
+  validates(type: string): boolean {
+    return !isPayloadOnly(this.#definitions.get(type)?.schema);
   }
 
   /**
@@ -117,6 +118,23 @@ export class EventRegistry {
     }
     return isPayloadOnly(definition.schema) ? undefined : definition.schema;
   }
+}
+
+/**
+ * Validates the data of an event of `type` against `schema`: the schema's
+ * output, or a promise of it for an asynchronous schema. Throws (or rejects
+ * with) a {@link ValidationError} naming the type and each issue's path.
+ *
+ * @internal
+ */
+export function validateEventData(type: string, schema: StandardSchemaV1, data: unknown): unknown {
+  return settle(schema['~standard'].validate(data), (result) => {
+    if (result.issues === undefined) return result.value;
+    throw new ValidationError(
+      `Invalid data for event "${type}": ${summarise(result.issues)}`,
+      issuesOf(result.issues),
+    );
+  });
 }
 
 /** Applies `then` to a value or to a promise of one, staying synchronous when possible. */

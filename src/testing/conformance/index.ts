@@ -4,6 +4,7 @@ import { appendCases } from './append-cases.js';
 import { badInputCases } from './bad-input-cases.js';
 import { capabilityCases } from './capability-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
+import { creatorValidationCases } from './creator-validation-cases.js';
 import { expectedVersionCases } from './expected-version-cases.js';
 import { feedCases } from './feed-cases.js';
 import { feedStatsCases } from './feed-stats-cases.js';
@@ -21,7 +22,8 @@ import { registryCases } from './registry-cases.js';
  * reads, the global feed and its statistics, cancelled feed reads, concurrent
  * appends, the bad-input catalogue, hostile input (holes, deep nesting,
  * throwing getters and Proxy traps, bare expected versions, positions out of
- * range), shared options, registries, append
+ * range), shared options, registries, validation by event creators without
+ * a registry, append
  * listeners and closing. Cases that depend on a capability are registered only
  * when `options.capabilities` has it. A new backend is done when it passes all of it.
  *
@@ -53,6 +55,7 @@ export function runConformanceSuite(name: string, options: SuiteOptions): void {
     hostileInputCases(context);
     optionCases(context);
     registryCases(context);
+    creatorValidationCases(context);
     lifecycleCases(context);
   });
 }
