@@ -8,12 +8,18 @@ import type { AnySubscriptionStorage } from '../core/contracts/subscription-stor
 /** Options of {@link subscribe}: the common options and the handler. */
 export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
   SubscriptionOptions<unknown>,
-  'storage'
+  'storage' | 'types'
 > {
-  /** Called once per event, in feed order; an event is done when it resolves. Throw to retry. Required (a function). */
-  handler: (event: Recorded<E>) => void | Promise<void>;
+  /**
+   * Called once per event, in feed order; an event is done when it returns, or
+   * when the promise it returns resolves (any other value is ignored). Throw
+   * (or reject) to retry. Required (a function).
+   */
+  handler: (event: Recorded<E>) => unknown;
   /** Where checkpoints, dead letters and leases live (default: a new in-memory storage); any storage fits. */
   storage?: AnySubscriptionStorage;
+  /** Only events of these types: the types of `E` (any string when `E` is left out). */
+  types?: readonly E['type'][];
 }
 
 /**
@@ -41,7 +47,7 @@ export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
 export function subscribe<E extends NewEvent = NewEvent>(
   store: EventStore,
   options: SubscribeOptions<E>,
-): Subscription<unknown> {
+): Subscription {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new InvalidOptionError('options', options, 'an options object with a handler');
   const { handler, ...rest } = options;

@@ -52,7 +52,7 @@ const INFRA_RETRY = { maxRetries: 0, initialDelayMs: 50, maxDelayMs: 5_000 } as 
  * // leaving the block stops it, as `await sub.stop()` does
  * ```
  */
-export class Subscription<Tx = undefined> implements AsyncDisposable {
+export class Subscription<Tx = unknown> implements AsyncDisposable {
   /** The name its checkpoint, lease and dead letters are kept under (a group member's own name). */
   readonly name: string;
   /** Where its checkpoint, dead letters and lease are kept. */
