@@ -4,9 +4,13 @@
  *
  * - every block fenced ```ts (or ```typescript) is type-checked and run; other blocks are not;
  * - each block is a program of its own, unless its fence says `continues` (```ts continues): then
- *   it is appended to the program of the block before it on the page, and sees its declarations;
- *   an import it repeats is dropped (so each block may show the imports it uses);
- * - a block fenced ```ts vitest is a test file: it is run by vitest rather than by tsx.
+ *   it is appended to the program of the last block before it on the page that is not a test
+ *   file, and sees its declarations; an import it repeats is dropped (so each block may show the
+ *   imports it uses);
+ * - a block fenced ```ts aside is a program of its own that later `continues` blocks skip over
+ *   (an example beside the page's running one: another backend, say);
+ * - a block fenced ```ts vitest is a test file of its own (an aside too): it is run by vitest
+ *   rather than by tsx.
  */
 import ts from 'typescript';
 
@@ -18,7 +22,7 @@ export interface Snippet {
   readonly line: number;
   /** The code, without the fences. */
   readonly code: string;
-  /** The words after the language of the opening fence (`continues`, `vitest`). */
+  /** The words after the language of the opening fence (`continues`, `aside`, `vitest`). */
   readonly flags: readonly string[];
 }
 
@@ -45,7 +49,7 @@ export interface SnippetProgram {
 }
 
 const TYPESCRIPT = new Set(['ts', 'typescript']);
-const FLAGS = new Set(['continues', 'vitest']);
+const FLAGS = new Set(['continues', 'aside', 'vitest']);
 
 /** The TypeScript blocks of a Markdown text; unknown words after `ts` are an error. */
 export function extractSnippets(file: string, markdown: string): Snippet[] {
@@ -82,18 +86,21 @@ export function extractSnippets(file: string, markdown: string): Snippet[] {
  */
 export function buildPrograms(prefix: string, snippets: readonly Snippet[]): SnippetProgram[] {
   const groups: Snippet[][] = [];
+  // The program a `continues` block joins: the last one that is not an aside or a test file.
+  let current: Snippet[] | undefined;
   for (const snippet of snippets) {
-    const last = groups.at(-1);
+    const vitest = snippet.flags.includes('vitest');
+    const aside = vitest || snippet.flags.includes('aside');
     if (snippet.flags.includes('continues')) {
-      if (last === undefined) {
-        throw new Error(`${snippet.file}:${snippet.line}: the first block cannot continue`);
+      if (aside) throw new Error(`${snippet.file}:${snippet.line}: an aside cannot continue`);
+      if (current === undefined) {
+        throw new Error(`${snippet.file}:${snippet.line}: no earlier block to continue`);
       }
-      if (snippet.flags.includes('vitest') || last.some((s) => s.flags.includes('vitest'))) {
-        throw new Error(`${snippet.file}:${snippet.line}: a vitest block cannot be continued`);
-      }
-      last.push(snippet);
+      current.push(snippet);
     } else {
-      groups.push([snippet]);
+      const group = [snippet];
+      groups.push(group);
+      if (!aside) current = group;
     }
   }
   return groups.map((group, index) => programOf(`${prefix}-${index + 1}`, group));

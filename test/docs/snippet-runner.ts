@@ -95,12 +95,16 @@ export class SnippetWorkspace {
 
   /** Type-checks every program as one TypeScript program; returns the errors, by Markdown line. */
   typeErrors(): string[] {
-    const parsed = ts.getParsedCommandLineOfConfigFile(this.tsconfig, {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      this.tsconfig,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        },
       },
-    });
+    );
     if (parsed === undefined) throw new Error(`cannot read ${this.tsconfig}`);
     const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
     const byName = new Map(this.programs.map((p) => [path.join(this.dir, p.name), p]));
@@ -126,7 +130,17 @@ export class SnippetWorkspace {
     const childEnv = { ...inherited, NODE_OPTIONS: '', TSX_TSCONFIG_PATH: this.tsconfig, ...env };
     const [command, args] =
       program.kind === 'vitest'
-        ? [vitestCli, ['run', '--root', this.dir, '--config', path.join(this.dir, 'vitest.config.mjs'), program.name]]
+        ? [
+            vitestCli,
+            [
+              'run',
+              '--root',
+              this.dir,
+              '--config',
+              path.join(this.dir, 'vitest.config.mjs'),
+              program.name,
+            ],
+          ]
         : [tsxLoader, []];
     const argv =
       program.kind === 'vitest'

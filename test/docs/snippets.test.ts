@@ -1,7 +1,8 @@
 /**
  * Every TypeScript block of README.md and docs/*.md is type-checked (one TypeScript program, the
- * project's strict options) and run (each program in its own process). The convention is in
- * docs/architecture.md, "Docs snippets"; the PostgreSQL programs run in postgres-snippets.test.ts.
+ * project's strict options) and run (each program in its own process, two at a time). The
+ * convention is in docs/architecture.md, "Docs snippets"; the programs that need PostgreSQL run
+ * in postgres-snippets.test.ts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { allPrograms, SnippetWorkspace, usesPostgres } from './snippet-runner.js';
@@ -11,21 +12,21 @@ const workspace = new SnippetWorkspace(programs);
 afterAll(() => workspace.remove());
 
 describe('docs snippets', () => {
-  it('there are snippets on the pages', () => {
+  it('are found on the pages', () => {
     expect(programs.length).toBeGreaterThan(10);
+    expect(new Set(programs.map((p) => p.file))).toContain('README.md');
   });
 
   it('type-check with the project options', () => {
     expect(workspace.typeErrors().join('\n')).toBe('');
   });
 
-  describe.each(programs.filter((p) => !usesPostgres(p)).map((p) => [p.name, p] as const))(
-    '%s',
-    (_name, program) => {
-      const where = program.snippets.map((s) => `${s.file}:${s.line}`).join(', ');
-      it(`runs (${where})`, async () => {
-        await expect(workspace.run(program)).resolves.toBeTypeOf('string');
-      });
-    },
-  );
+  describe.concurrent.each(
+    programs.filter((p) => !usesPostgres(p)).map((p) => [p.name, p] as const),
+  )('%s', (_name, program) => {
+    const where = program.snippets.map((s) => `${s.file}:${s.line}`).join(', ');
+    it(`runs (${where})`, async () => {
+      await expect(workspace.run(program)).resolves.toBeTypeOf('string');
+    });
+  });
 });
