@@ -47,13 +47,15 @@ describe('doc pages', () => {
   it('link only to files that exist', () => {
     const broken = documentationPages().flatMap((page) => {
       const text = fs.readFileSync(path.join(root, page), 'utf8');
-      return [...text.matchAll(/\]\(([^)#\s]+)(#[^)\s]*)?\)/g)]
-        .map((match) => match[1] ?? '')
-        .filter((target) => !/^[a-z]+:/i.test(target))
-        // the API reference is generated (npm run docs:api), not committed
-        .filter((target) => !path.resolve(root, path.dirname(page), target).startsWith(apiDir))
-        .filter((target) => !fs.existsSync(path.resolve(root, path.dirname(page), target)))
-        .map((target) => `${page}: ${target}`);
+      return (
+        [...text.matchAll(/\]\(([^)#\s]+)(#[^)\s]*)?\)/g)]
+          .map((match) => match[1] ?? '')
+          .filter((target) => !/^[a-z]+:/i.test(target))
+          // the API reference is generated (npm run docs:api), not committed
+          .filter((target) => !path.resolve(root, path.dirname(page), target).startsWith(apiDir))
+          .filter((target) => !fs.existsSync(path.resolve(root, path.dirname(page), target)))
+          .map((target) => `${page}: ${target}`)
+      );
     });
     expect(broken).toEqual([]);
   });
