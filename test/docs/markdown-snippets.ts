@@ -158,7 +158,7 @@ export function withoutRepeatedImports(code: string, seen: Set<string>): string 
     }
     const start = statement.getStart(source);
     const original = code.slice(start, statement.end);
-    const typeOnly = clause.isTypeOnly ? 'type ' : '';
+    const typeOnly = clause.phaseModifier === ts.SyntaxKind.TypeKeyword ? 'type ' : '';
     const replacement =
       parts.length === 0 ? '' : `import ${typeOnly}${parts.join(', ')} from '${from}';`;
     if (replacement === original) continue;
