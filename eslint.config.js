@@ -108,7 +108,7 @@ const layersRule = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.ci/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.ci/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

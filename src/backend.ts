@@ -3,7 +3,7 @@
  * rule, position encoding and row decoding every eventfold store uses, so a
  * new backend has the same semantics as the built-in ones.
  *
- * @module
+ * @module eventfold/backend
  */
 export {
   prepareAppend,

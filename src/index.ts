@@ -15,7 +15,7 @@
  * await store.append('Task-1', [TaskCreated({ title: 'Try eventfold' })], { expectedVersion: 0 });
  * ```
  *
- * @module
+ * @module eventfold
  */
 export {
   ConcurrencyError,

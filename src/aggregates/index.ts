@@ -5,7 +5,7 @@
  * `load(Class, id)`), a command handler with bounded retries that a signal or
  * a timeout cancels, snapshots, and correlation / causation metadata.
  *
- * @module
+ * @module eventfold/aggregates
  */
 export { Aggregate, type AggregateStatics } from './aggregate.js';
 export { AggregateRoot } from './aggregate-root.js';

@@ -60,7 +60,7 @@ export interface PreparedAppend {
  * stream id, options (an object, not a bare expected version), expected
  * version, each event's shape, type, id, data (through the registry's schema)
  * and size. Throws a {@link ValidationError} (an `InvalidOptionError` for the
- * options) or a {@link SerializationError}, also when reading the input throws
+ * options) or a `SerializationError`, also when reading the input throws
  * (a getter, a Proxy trap); every backend calls it first.
  *
  * @example

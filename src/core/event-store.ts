@@ -85,7 +85,7 @@ export interface EventStore extends AsyncDisposable {
   readonly capabilities: StoreCapabilities;
   /**
    * Appends events to a stream atomically (all or none), if its current version
-   * satisfies `expectedVersion`; otherwise throws a {@link ConcurrencyError}
+   * satisfies `expectedVersion`; otherwise throws a `ConcurrencyError`
    * with the actual version. Re-appending events with the same ids returns the
    * original result and writes nothing.
    */
@@ -121,7 +121,7 @@ export interface EventStore extends AsyncDisposable {
   /**
    * Releases the store's resources (what it created; a pool or handle you
    * passed stays open). Idempotent; other calls afterwards throw
-   * {@link StoreClosedError}. `await using store = …` calls it too.
+   * `StoreClosedError`. `await using store = …` calls it too.
    */
   close(): Promise<void>;
   /**

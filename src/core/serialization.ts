@@ -11,7 +11,7 @@ export { MAX_JSON_DEPTH };
  * plain objects nor arrays (Map, Set, class instances) unless they define
  * `toJSON` (as `Date` does: dates are stored as ISO strings). `undefined`
  * object properties are dropped, as JSON does. A getter, `toJSON` or Proxy trap
- * that throws is reported with its cause. Throws a {@link SerializationError}
+ * that throws is reported with its cause. Throws a `SerializationError`
  * naming the path of the first problem; never anything else.
  *
  * @example

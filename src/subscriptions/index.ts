@@ -5,7 +5,7 @@
  * The SQLite and PostgreSQL storages live under `eventfold/sqlite` and
  * `eventfold/postgres`.
  *
- * @module
+ * @module eventfold/subscriptions
  */
 export { subscribe, type SubscribeOptions } from './subscribe.js';
 export { Subscription, type EventApplier, type ReplayResult } from './subscription.js';

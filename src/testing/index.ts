@@ -4,7 +4,7 @@
  * vitest, jest or `node:test`. The model-based property test lives in
  * `eventfold/testing/property` (it needs `fast-check`).
  *
- * @module
+ * @module eventfold/testing
  */
 export { runConformanceSuite } from './conformance/index.js';
 export type { DescribeFn, ItFn, StoreFactoryOptions, SuiteOptions } from './suite-options.js';

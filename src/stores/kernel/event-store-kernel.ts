@@ -148,7 +148,7 @@ export class EventStoreKernel<Cursor> implements EventStore {
     return this.close();
   }
 
-  /** Whether {@link EventStoreKernel.close} was called. */
+  /** Whether `close()` was called. */
   protected get closed(): boolean {
     return this.#closing !== undefined;
   }

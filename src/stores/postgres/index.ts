@@ -8,7 +8,7 @@
  * const store = await PostgresEventStore.connect({ connectionString: process.env.DATABASE_URL });
  * ```
  *
- * @module
+ * @module eventfold/postgres
  */
 export { PostgresEventStore } from './postgres-event-store.js';
 export type { PostgresCursor } from './postgres-driver.js';

@@ -3,7 +3,7 @@
  * better-sqlite3: `import { openSqliteEventStore } from 'eventfold/sqlite'`, or
  * `createEventStore('sqlite://events.db')` from the core.
  *
- * @module
+ * @module eventfold/sqlite
  */
 export { SqliteEventStore } from './sqlite-event-store.js';
 export { openSqliteEventStore } from './open-sqlite-event-store.js';

@@ -4,7 +4,7 @@
  * reads, feed reads and feed statistics (`headPosition`, `countEventsAfter`),
  * run against a store and a simple model, comparing every result. Needs `fast-check` (an optional peer dependency).
  *
- * @module
+ * @module eventfold/testing/property
  */
 import fc from 'fast-check';
 import type { SuiteOptions } from '../suite-options.js';
