@@ -12,7 +12,11 @@ export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
 > {
   /** Called once per event, in feed order; an event is done when it resolves. Throw to retry. Required (a function). */
   handler: (event: Recorded<E>) => void | Promise<void>;
-  /** Where checkpoints, dead letters and leases live (default: a new in-memory storage); any storage fits. */
+  /**
+   * Where checkpoints, dead letters and leases live; any storage fits. Default:
+   * the store's own (SQLite, PostgreSQL: on its database, so a restart resumes
+   * from the checkpoint); on the in-memory store, one in-memory storage per store.
+   */
   storage?: AnySubscriptionStorage;
 }
 

@@ -12,7 +12,7 @@ import { BetweenBatches } from './between-batches.js';
 import { Deferred } from './deferred.js';
 import { isFatal } from './is-fatal.js';
 import { instanceStatus } from './instance-status.js';
-import { InMemorySubscriptionStorage } from './in-memory-subscription-storage.js';
+import { defaultStorage } from './default-storage.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { PositionWaiters } from './position-waiters.js';
@@ -68,6 +68,8 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   readonly #waiters = new PositionWaiters();
   readonly #runner: BatchRunner<Tx>;
   readonly #endOfFeed: EndOfFeed;
+  /** Closes the storage when the subscription created it (no `storage` option). */
+  readonly #closeStorage: () => Promise<void>;
   #caughtUp = new Deferred<void>();
   #state: SubscriptionState = 'idle';
   #running: Promise<void> | undefined;
@@ -88,9 +90,10 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
     this.name = this.#options.name;
     this.#store = store;
     this.#applier = applier;
-    this.storage =
-      this.#options.storage ??
-      (new InMemorySubscriptionStorage() as unknown as SubscriptionStorage<Tx>);
+    const given = this.#options.storage;
+    const created = given === undefined ? defaultStorage<Tx>(store) : undefined;
+    this.storage = given ?? (created?.storage as SubscriptionStorage<Tx>);
+    this.#closeStorage = created?.close ?? (() => Promise.resolve());
     const signal = this.#options.signal;
     if (signal?.aborted === true) this.#stopping = true;
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -166,6 +169,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
     this.#stopping = true;
     if (this.#running === undefined) {
       this.#options.signal?.removeEventListener('abort', this.#onAbort);
+      await this.#closeStorage().catch((error: unknown) => this.#report(error, {}));
       this.#setState('stopped');
       this.#finished.resolve();
       this.#waiters.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
@@ -273,12 +277,14 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
         if (!this.#stopping) this.#setState('waiting-for-lease');
       }
       await this.#tasks.runAll();
+      await this.#closeStorage().catch((error: unknown) => this.#report(error, {}));
       this.#setState('stopped');
       this.#finished.resolve();
       this.#caughtUp.reject(new EventfoldError(`Subscription "${this.name}" stopped`));
       this.#waiters.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
     } catch (error) {
       this.#report(error, {});
+      await this.#closeStorage().catch((closing: unknown) => this.#report(closing, {}));
       this.#setState('failed');
       this.#caughtUp.reject(error);
       this.#finished.reject(error);
