@@ -18,6 +18,7 @@ import { LeaseKeeper } from './lease-keeper.js';
 import { PositionWaiters } from './position-waiters.js';
 import { replayParked, type ReplayResult } from './replay-parked.js';
 import { resetInTransaction } from './reset-projection.js';
+import { runInTransaction } from './run-in-transaction.js';
 import { startPosition } from './start-position.js';
 import { groupMemberOf } from './stream-hash.js';
 import {
@@ -83,6 +84,8 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   #failures = 0;
   #lastError: LastError | undefined;
   readonly #onAbort = (): void => void this.stop();
+  /** Whether the feed is read with type or category filters. */
+  readonly #filtered: boolean;
 
   /** Prefer `subscribe` or `startProjection`; this does not start it (call {@link Subscription.start}). */
   constructor(store: EventStore, options: SubscriptionOptions<Tx>, applier: EventApplier<Tx>) {
@@ -127,6 +130,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
       advance: (position, handled) => this.#advance(position, handled),
     });
     const { types, categories, pollIntervalMs } = this.#options;
+    this.#filtered = types !== undefined || categories !== undefined;
     this.#endOfFeed = new EndOfFeed(store, { types, categories }, pollIntervalMs, this.#wake);
   }
 
@@ -206,7 +210,9 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
     if (this.#state === 'stopped' || this.#state === 'failed') {
       throw new EventfoldError(`Subscription "${this.name}" is ${this.#state}`);
     }
-    return this.#waiters.add(position, options);
+    const waiting = this.#waiters.add(position, options);
+    if (this.#running !== undefined && !this.#active) void this.#settleFromStorage();
+    return waiting;
   }
 
   /** Its checkpoint, lag, state, parked count and lease holder. */
@@ -259,9 +265,10 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
       await unlisten.ready;
       while (!this.#stopping) {
         if (this.#keeper !== undefined) {
-          const held = await this.#keeper.acquire((failed) =>
-            this.#setState(failed ? 'retrying' : 'waiting-for-lease'),
-          );
+          const held = await this.#keeper.acquire((failed) => {
+            this.#setState(failed ? 'retrying' : 'waiting-for-lease');
+            void this.#settleFromStorage();
+          });
           if (!held) break;
         }
         this.#leaseLost = false;
@@ -303,6 +310,8 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
         if (this.#reload) await this.#loadCheckpoint();
         await this.#tasks.runAll();
         if (this.#reload) continue;
+        // Taken before the read: every event up to it is visible to the read (see #passFilteredOut).
+        const head = this.#filtered ? await this.#store.headPosition() : undefined;
         const page = await this.#store.readAllPage({
           after: this.#cursor ?? undefined,
           limit: this.#options.batchSize,
@@ -315,6 +324,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
         if (page.events.length > 0) await this.#runner.run(page.events);
         this.#failures = 0;
         if (!page.isEnd || this.#pausing() || this.#reload) continue;
+        if (this.#cursor === (page.next ?? null)) await this.#passFilteredOut(head);
         this.#reachedEnd();
         // A quiet poll interval: check the checkpoint too, in case another process reset it.
         if (!(await this.#endOfFeed.wait(this.#cursor))) this.#reload = true;
@@ -335,6 +345,32 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
     this.#stored = this.#cursor = start;
     this.#reload = false;
     this.#waiters.settle(this.#stored);
+  }
+
+  /**
+   * After a filtered read that found the end of the feed: moves the
+   * checkpoint over the events the filters left out, up to `head` (the
+   * feed's head taken before the read, so the read saw every event up to
+   * it), so that `waitForPosition` resolves for them and a restart does not
+   * scan them again.
+   */
+  async #passFilteredOut(head: Position | undefined): Promise<void> {
+    if (head === undefined || (this.#cursor !== null && this.#cursor >= head)) return;
+    await runInTransaction(this.storage, { name: this.name, expected: this.#stored }, () => ({
+      checkpoint: head,
+    }));
+    this.#advance(head, 0);
+  }
+
+  /** While another instance holds the lease: resolves the waiters its stored checkpoint has reached. */
+  async #settleFromStorage(): Promise<void> {
+    if (this.#waiters.size === 0) return;
+    try {
+      const stored = await this.storage.checkpoints.load(this.name);
+      if (!this.#active) this.#waiters.settle(stored?.position ?? null);
+    } catch (error) {
+      this.#report(error, {});
+    }
   }
 
   #advance(position: Position, handled: number): void {
