@@ -52,3 +52,9 @@ export {
   isSubscriptionStorageProvider,
   type SubscriptionStorageProvider,
 } from './core/contracts/subscription-storage-provider.js';
+export {
+  feedEndOf,
+  resolveFeedEnd,
+  type FeedEnd,
+  type FeedEndResolver,
+} from './core/contracts/feed-end.js';

@@ -80,6 +80,8 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   #reload = true;
   #cursor: Position | null = null;
   #stored: Position | null = null;
+  /** Events appended before a `from: 'end'` start that the feed shows only now (PostgreSQL): passed over. */
+  #skip: ((position: Position) => boolean) | undefined;
   #processed = 0;
   #failures = 0;
   #lastError: LastError | undefined;
@@ -235,6 +237,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
       await resetInTransaction(this.storage, this.name, names, this.#applier.reset);
       this.#reload = true;
       this.#stored = null;
+      this.#skip = undefined; // from the start again: every event is handled
       if (this.#caughtUp.settled) this.#caughtUp = new Deferred();
       if (this.#active) this.#setState('catching-up');
     });
@@ -342,7 +345,8 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
 
   async #loadCheckpoint(): Promise<void> {
     const start = await startPosition(this.#store, this.storage, this.name, this.#options.from);
-    this.#stored = this.#cursor = start;
+    this.#stored = this.#cursor = start.position;
+    if (start.skip !== undefined) this.#skip = start.skip;
     this.#reload = false;
     this.#waiters.settle(this.#stored);
   }
@@ -390,6 +394,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   }
 
   #isMine(event: RecordedEvent): boolean {
+    if (this.#skip?.(event.position) === true) return false;
     const group = this.#options.group;
     return group === undefined || groupMemberOf(event.streamId, group.members) === group.member;
   }
