@@ -18,7 +18,7 @@ export interface DefaultStorage<Tx> {
 }
 
 /**
- * The storage of a subscription started without `storage`: the store's own
+ * The storage a subscription uses: `given`, else (started without `storage`) the store's own
  * (`[createSubscriptionStorage]()`, on the same database: SQLite, PostgreSQL);
  * for a store that is not durable and has none (the in-memory store), one
  * in-memory storage per store, shared by its subscriptions. A durable store
@@ -27,7 +27,11 @@ export interface DefaultStorage<Tx> {
  *
  * @internal
  */
-export function defaultStorage<Tx>(store: EventStore): DefaultStorage<Tx> {
+export function storageOf<Tx>(
+  store: EventStore,
+  given: SubscriptionStorage<Tx> | undefined,
+): DefaultStorage<Tx> {
+  if (given !== undefined) return { storage: given, close: () => Promise.resolve() };
   if (isSubscriptionStorageProvider(store)) {
     const storage = store[createSubscriptionStorage]() as SubscriptionStorage<Tx>;
     const closable = storage as Partial<{ close(): Promise<void> }>;

@@ -12,7 +12,7 @@ import { BetweenBatches } from './between-batches.js';
 import { Deferred } from './deferred.js';
 import { isFatal } from './is-fatal.js';
 import { instanceStatus } from './instance-status.js';
-import { defaultStorage } from './default-storage.js';
+import { storageOf } from './default-storage.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { PositionWaiters } from './position-waiters.js';
@@ -30,6 +30,7 @@ import {
 import type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
 import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 import { EndOfFeed } from './end-of-feed.js';
+import { FeedReader } from './feed-reader.js';
 import { reportError, type LastError } from './report-error.js';
 import { WakeUp } from './wake-up.js';
 
@@ -69,6 +70,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   readonly #waiters = new PositionWaiters();
   readonly #runner: BatchRunner<Tx>;
   readonly #endOfFeed: EndOfFeed;
+  readonly #reader: FeedReader;
   /** Closes the storage when the subscription created it (no `storage` option). */
   readonly #closeStorage: () => Promise<void>;
   #caughtUp = new Deferred<void>();
@@ -86,8 +88,6 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
   #failures = 0;
   #lastError: LastError | undefined;
   readonly #onAbort = (): void => void this.stop();
-  /** Whether the feed is read with type or category filters. */
-  readonly #filtered: boolean;
 
   /** Prefer `subscribe` or `startProjection`; this does not start it (call {@link Subscription.start}). */
   constructor(store: EventStore, options: SubscriptionOptions<Tx>, applier: EventApplier<Tx>) {
@@ -95,10 +95,8 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
     this.name = this.#options.name;
     this.#store = store;
     this.#applier = applier;
-    const given = this.#options.storage;
-    const created = given === undefined ? defaultStorage<Tx>(store) : undefined;
-    this.storage = given ?? (created?.storage as SubscriptionStorage<Tx>);
-    this.#closeStorage = created?.close ?? (() => Promise.resolve());
+    const { storage, close } = storageOf(store, this.#options.storage);
+    [this.storage, this.#closeStorage] = [storage, close];
     const signal = this.#options.signal;
     if (signal?.aborted === true) this.#stopping = true;
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -109,9 +107,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
         : new LeaseKeeper({
             leases: this.storage.leases,
             name: this.name,
-            holder: lease.holder,
-            ttlMs: lease.ttlMs,
-            retryMs: lease.retryMs,
+            ...lease,
             sleep: (ms) => this.#sleep(ms, false),
             onLost: () => this.#loseLease(),
             onError: (error) => this.#report(error, {}),
@@ -132,7 +128,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
       advance: (position, handled) => this.#advance(position, handled),
     });
     const { types, categories, pollIntervalMs } = this.#options;
-    this.#filtered = types !== undefined || categories !== undefined;
+    this.#reader = new FeedReader(store, { types, categories, batchSize: this.#options.batchSize });
     this.#endOfFeed = new EndOfFeed(store, { types, categories }, pollIntervalMs, this.#wake);
   }
 
@@ -194,8 +190,12 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
 
   /**
    * Resolves once every event up to `position` is handled (or skipped) and
-   * checkpointed. With filters, pass the position of an event the
-   * subscription matches (its checkpoint only moves to matching events).
+   * checkpointed: once the checkpoint is at or past it. Any position of the
+   * feed will do, also one its filters (types, categories, group) leave out:
+   * after reading to the end of the feed, the checkpoint moves over the
+   * events it does not handle. While another instance holds the lease, it
+   * resolves when the stored checkpoint (moved by that instance) passes
+   * `position`, read every `lease.retryMs`.
    * `signal` and `timeoutMs` give up waiting (not the subscription): the
    * promise rejects with the signal's reason (a `TimeoutError` after
    * `timeoutMs`) and nothing of the wait is left behind.
@@ -213,7 +213,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
       throw new EventfoldError(`Subscription "${this.name}" is ${this.#state}`);
     }
     const waiting = this.#waiters.add(position, options);
-    if (this.#running !== undefined && !this.#active) void this.#settleFromStorage();
+    if (this.#running !== undefined && !this.#active) this.#settleFromStorage();
     return waiting;
   }
 
@@ -270,7 +270,7 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
         if (this.#keeper !== undefined) {
           const held = await this.#keeper.acquire((failed) => {
             this.#setState(failed ? 'retrying' : 'waiting-for-lease');
-            void this.#settleFromStorage();
+            this.#settleFromStorage();
           });
           if (!held) break;
         }
@@ -313,21 +313,12 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
         if (this.#reload) await this.#loadCheckpoint();
         await this.#tasks.runAll();
         if (this.#reload) continue;
-        // Taken before the read: every event up to it is visible to the read (see #passFilteredOut).
-        const head = this.#filtered ? await this.#store.headPosition() : undefined;
-        const page = await this.#store.readAllPage({
-          after: this.#cursor ?? undefined,
-          limit: this.#options.batchSize,
-          ...(this.#options.types === undefined ? {} : { types: this.#options.types }),
-          ...(this.#options.categories === undefined
-            ? {}
-            : { categories: this.#options.categories }),
-        });
+        const { page, passTo } = await this.#reader.read(this.#cursor);
         if (this.#state === 'retrying') this.#setState(this.#runningState());
         if (page.events.length > 0) await this.#runner.run(page.events);
         this.#failures = 0;
         if (!page.isEnd || this.#pausing() || this.#reload) continue;
-        if (this.#cursor === (page.next ?? null)) await this.#passFilteredOut(head);
+        if (passTo !== undefined && this.#cursor === (page.next ?? null)) await this.#pass(passTo);
         this.#reachedEnd();
         // A quiet poll interval: check the checkpoint too, in case another process reset it.
         if (!(await this.#endOfFeed.wait(this.#cursor))) this.#reload = true;
@@ -351,30 +342,18 @@ export class Subscription<Tx = undefined> implements AsyncDisposable {
     this.#waiters.settle(this.#stored);
   }
 
-  /**
-   * After a filtered read that found the end of the feed: moves the
-   * checkpoint over the events the filters left out, up to `head` (the
-   * feed's head taken before the read, so the read saw every event up to
-   * it), so that `waitForPosition` resolves for them and a restart does not
-   * scan them again.
-   */
-  async #passFilteredOut(head: Position | undefined): Promise<void> {
-    if (head === undefined || (this.#cursor !== null && this.#cursor >= head)) return;
+  /** Moves the checkpoint over events the filters left out, up to `position` (see {@link FeedReader}). */
+  async #pass(position: Position): Promise<void> {
     await runInTransaction(this.storage, { name: this.name, expected: this.#stored }, () => ({
-      checkpoint: head,
+      checkpoint: position,
     }));
-    this.#advance(head, 0);
+    this.#advance(position, 0);
   }
 
   /** While another instance holds the lease: resolves the waiters its stored checkpoint has reached. */
-  async #settleFromStorage(): Promise<void> {
-    if (this.#waiters.size === 0) return;
-    try {
-      const stored = await this.storage.checkpoints.load(this.name);
-      if (!this.#active) this.#waiters.settle(stored?.position ?? null);
-    } catch (error) {
-      this.#report(error, {});
-    }
+  #settleFromStorage(): void {
+    const load = async () => (await this.storage.checkpoints.load(this.name))?.position ?? null;
+    void this.#waiters.settleFrom(load, (error) => this.#report(error, {}));
   }
 
   #advance(position: Position, handled: number): void {
