@@ -7,14 +7,14 @@ import type { SubscriptionOptions } from './subscription-options.js';
 import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 import type { SubscriptionStorageProvider } from '../core/contracts/subscription-storage-provider.js';
 
-/** Options of {@link startProjection}: the subscription options but name and types, which come from the projection. */
+/** Options of `startProjection`: the subscription options but name and types, which come from the projection. */
 export interface ProjectionOptions<Tx> extends Omit<SubscriptionOptions<Tx>, 'name' | 'types'> {
   /** Where the checkpoint lives; its transactions are what the handlers get. */
   storage: SubscriptionStorage<Tx>;
 }
 
 /**
- * Options of {@link startProjection} on a store with a subscription storage
+ * Options of `startProjection` on a store with a subscription storage
  * of its own (SQLite, PostgreSQL): `storage` may be left out, and the
  * projection then runs in the store's own transactions.
  */
