@@ -47,3 +47,14 @@ export { checkOption } from './core/options.js';
 export { abortable, abortScope, checkAbortOptions, sleep, type AbortScope } from './core/abort.js';
 export { appendSubscription } from './core/append-signal.js';
 export { isPromiseLike } from './core/is-promise-like.js';
+export {
+  createSubscriptionStorage,
+  isSubscriptionStorageProvider,
+  type SubscriptionStorageProvider,
+} from './core/contracts/subscription-storage-provider.js';
+export {
+  feedEndOf,
+  resolveFeedEnd,
+  type FeedEnd,
+  type FeedEndResolver,
+} from './core/contracts/feed-end.js';

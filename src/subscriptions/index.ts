@@ -23,7 +23,15 @@ export {
   type ProjectionHandler,
   type ProjectionHandlers,
 } from './projection.js';
-export { startProjection, type ProjectionOptions } from './start-projection.js';
+export {
+  startProjection,
+  type ProjectionOptions,
+  type StoreProjectionOptions,
+} from './start-projection.js';
+export {
+  createSubscriptionStorage,
+  type SubscriptionStorageProvider,
+} from '../core/contracts/subscription-storage-provider.js';
 export { resetProjection } from './reset-projection.js';
 export type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
 export { MAX_LAG_COUNT, type SubscriptionLag } from './feed-lag.js';

@@ -38,6 +38,23 @@ export class PositionWaiters {
     for (const waiter of this.#take((w) => stored >= w.position)) waiter.done.resolve();
   }
 
+  /**
+   * Resolves the waiters that the checkpoint `load` reads has reached (for
+   * an instance waiting for the lease: the holder moves the stored
+   * checkpoint). Does nothing when no one waits; a failed load goes to `onError`.
+   */
+  async settleFrom(
+    load: () => Promise<Position | null>,
+    onError: (error: unknown) => void,
+  ): Promise<void> {
+    if (this.#waiters.size === 0) return;
+    try {
+      this.settle(await load());
+    } catch (error) {
+      onError(error);
+    }
+  }
+
   /** Rejects every waiter with `error`. */
   fail(error: unknown): void {
     for (const waiter of this.#take(() => true)) waiter.done.reject(error);

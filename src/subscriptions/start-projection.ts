@@ -5,11 +5,22 @@ import { projectionTypes, type Projection } from './projection.js';
 import { Subscription } from './subscription.js';
 import type { SubscriptionOptions } from './subscription-options.js';
 import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
+import type { SubscriptionStorageProvider } from '../core/contracts/subscription-storage-provider.js';
 
-/** Options of {@link startProjection}: the subscription options but name and types, which come from the projection. */
+/** Options of `startProjection`: the subscription options but name and types, which come from the projection. */
 export interface ProjectionOptions<Tx> extends Omit<SubscriptionOptions<Tx>, 'name' | 'types'> {
   /** Where the checkpoint lives; its transactions are what the handlers get. */
   storage: SubscriptionStorage<Tx>;
+}
+
+/**
+ * Options of `startProjection` on a store with a subscription storage
+ * of its own (SQLite, PostgreSQL): `storage` may be left out, and the
+ * projection then runs in the store's own transactions.
+ */
+export interface StoreProjectionOptions<Tx> extends Omit<ProjectionOptions<Tx>, 'storage'> {
+  /** Where the checkpoint lives (default: the store's own storage, on its database). */
+  storage?: SubscriptionStorage<Tx>;
 }
 
 /**
@@ -20,19 +31,32 @@ export interface ProjectionOptions<Tx> extends Omit<SubscriptionOptions<Tx>, 'na
  * checkpoint commit together: every event is applied exactly once, across
  * crashes. The storage's `Tx` must be the projection's: a projection whose
  * handlers may return promises does not compile with a synchronous storage.
+ * Without `storage`, a SQLite or PostgreSQL store's own storage is used (the
+ * projection's `Tx` must then be the store's: `SqliteTransaction`, a `pg`
+ * `PoolClient`); on the in-memory store, one in-memory storage per store.
  *
  * @example
  * ```ts
- * const storage = new SqliteSubscriptionStorage(store);
- * await using running = startProjection(store, taskList, { storage });
+ * await using running = startProjection(sqliteStore, taskList); // the store's own storage
  * await running.caughtUp;
  * await running.rebuild(); // reset the read model and replay, while writers go on
  * ```
  */
 export function startProjection<Tx>(
+  store: EventStore & SubscriptionStorageProvider<Tx>,
+  projection: Projection<Tx>,
+  options?: StoreProjectionOptions<Tx>,
+): Subscription<Tx>;
+/** Starts a projection on a store, with the storage it names (see the overload above). */
+export function startProjection<Tx>(
   store: EventStore,
   projection: Projection<Tx>,
   options: ProjectionOptions<Tx>,
+): Subscription<Tx>;
+export function startProjection<Tx>(
+  store: EventStore,
+  projection: Projection<Tx>,
+  options: StoreProjectionOptions<Tx> = {},
 ): Subscription<Tx> {
   checkOption.object('options', options);
   const { handlers, reset } = projection;

@@ -16,7 +16,11 @@ export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
    * (or reject) to retry. Required (a function).
    */
   handler: (event: Recorded<E>) => unknown;
-  /** Where checkpoints, dead letters and leases live (default: a new in-memory storage); any storage fits. */
+  /**
+   * Where checkpoints, dead letters and leases live; any storage fits. Default:
+   * the store's own (SQLite, PostgreSQL: on its database, so a restart resumes
+   * from the checkpoint); on the in-memory store, one in-memory storage per store.
+   */
   storage?: AnySubscriptionStorage;
   /** Only events of these types: the types of `E` (any string when `E` is left out). */
   types?: readonly E['type'][];

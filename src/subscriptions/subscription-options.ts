@@ -49,7 +49,12 @@ export interface LeaseOptions {
 export interface SubscriptionOptions<Tx = undefined> {
   /** The subscription's name: its checkpoint, lease and dead letters are kept under it. */
   name: string;
-  /** Where checkpoints, dead letters and leases live (default: a new in-memory storage). */
+  /**
+   * Where checkpoints, dead letters and leases live. Default: the store's own
+   * (SQLite, PostgreSQL: on its database; closed when the subscription stops);
+   * on the in-memory store, one in-memory storage per store. A durable store
+   * without a storage of its own needs this option (`InvalidOptionError`).
+   */
   storage?: SubscriptionStorage<Tx>;
   /** Where to start when there is no checkpoint yet (default `'start'`). */
   from?: SubscriptionStart;

@@ -12,12 +12,13 @@ import { BetweenBatches } from './between-batches.js';
 import { Deferred } from './deferred.js';
 import { isFatal } from './is-fatal.js';
 import { instanceStatus } from './instance-status.js';
-import { InMemorySubscriptionStorage } from './in-memory-subscription-storage.js';
+import { storageOf } from './default-storage.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { PositionWaiters } from './position-waiters.js';
 import { replayParked, type ReplayResult } from './replay-parked.js';
 import { resetInTransaction } from './reset-projection.js';
+import { runInTransaction } from './run-in-transaction.js';
 import { startPosition } from './start-position.js';
 import { groupMemberOf } from './stream-hash.js';
 import {
@@ -29,6 +30,7 @@ import {
 import type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
 import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
 import { EndOfFeed } from './end-of-feed.js';
+import { FeedReader } from './feed-reader.js';
 import { reportError, type LastError } from './report-error.js';
 import { WakeUp } from './wake-up.js';
 
@@ -68,6 +70,9 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   readonly #waiters = new PositionWaiters();
   readonly #runner: BatchRunner<Tx>;
   readonly #endOfFeed: EndOfFeed;
+  readonly #reader: FeedReader;
+  /** Closes the storage when the subscription created it (no `storage` option). */
+  readonly #closeStorage: () => Promise<void>;
   #caughtUp = new Deferred<void>();
   #state: SubscriptionState = 'idle';
   #running: Promise<void> | undefined;
@@ -77,6 +82,8 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   #reload = true;
   #cursor: Position | null = null;
   #stored: Position | null = null;
+  /** Events appended before a `from: 'end'` start that the feed shows only now (PostgreSQL): passed over. */
+  #skip: ((position: Position) => boolean) | undefined;
   #processed = 0;
   #failures = 0;
   #lastError: LastError | undefined;
@@ -88,9 +95,8 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
     this.name = this.#options.name;
     this.#store = store;
     this.#applier = applier;
-    this.storage =
-      this.#options.storage ??
-      (new InMemorySubscriptionStorage() as unknown as SubscriptionStorage<Tx>);
+    const { storage, close } = storageOf(store, this.#options.storage);
+    [this.storage, this.#closeStorage] = [storage, close];
     const signal = this.#options.signal;
     if (signal?.aborted === true) this.#stopping = true;
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -101,9 +107,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
         : new LeaseKeeper({
             leases: this.storage.leases,
             name: this.name,
-            holder: lease.holder,
-            ttlMs: lease.ttlMs,
-            retryMs: lease.retryMs,
+            ...lease,
             sleep: (ms) => this.#sleep(ms, false),
             onLost: () => this.#loseLease(),
             onError: (error) => this.#report(error, {}),
@@ -124,6 +128,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       advance: (position, handled) => this.#advance(position, handled),
     });
     const { types, categories, pollIntervalMs } = this.#options;
+    this.#reader = new FeedReader(store, { types, categories, batchSize: this.#options.batchSize });
     this.#endOfFeed = new EndOfFeed(store, { types, categories }, pollIntervalMs, this.#wake);
   }
 
@@ -166,6 +171,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
     this.#stopping = true;
     if (this.#running === undefined) {
       this.#options.signal?.removeEventListener('abort', this.#onAbort);
+      await this.#closeStorage().catch((error: unknown) => this.#report(error, {}));
       this.#setState('stopped');
       this.#finished.resolve();
       this.#waiters.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
@@ -184,8 +190,12 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
 
   /**
    * Resolves once every event up to `position` is handled (or skipped) and
-   * checkpointed. With filters, pass the position of an event the
-   * subscription matches (its checkpoint only moves to matching events).
+   * checkpointed: once the checkpoint is at or past it. Any position of the
+   * feed will do, also one its filters (types, categories, group) leave out:
+   * after reading to the end of the feed, the checkpoint moves over the
+   * events it does not handle. While another instance holds the lease, it
+   * resolves when the stored checkpoint (moved by that instance) passes
+   * `position`, read every `lease.retryMs`.
    * `signal` and `timeoutMs` give up waiting (not the subscription): the
    * promise rejects with the signal's reason (a `TimeoutError` after
    * `timeoutMs`) and nothing of the wait is left behind.
@@ -202,7 +212,9 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
     if (this.#state === 'stopped' || this.#state === 'failed') {
       throw new EventfoldError(`Subscription "${this.name}" is ${this.#state}`);
     }
-    return this.#waiters.add(position, options);
+    const waiting = this.#waiters.add(position, options);
+    if (this.#running !== undefined && !this.#active) this.#settleFromStorage();
+    return waiting;
   }
 
   /** Its checkpoint, lag, state, parked count and lease holder. */
@@ -225,6 +237,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       await resetInTransaction(this.storage, this.name, names, this.#applier.reset);
       this.#reload = true;
       this.#stored = null;
+      this.#skip = undefined; // from the start again: every event is handled
       if (this.#caughtUp.settled) this.#caughtUp = new Deferred();
       if (this.#active) this.#setState('catching-up');
     });
@@ -255,9 +268,10 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       await unlisten.ready;
       while (!this.#stopping) {
         if (this.#keeper !== undefined) {
-          const held = await this.#keeper.acquire((failed) =>
-            this.#setState(failed ? 'retrying' : 'waiting-for-lease'),
-          );
+          const held = await this.#keeper.acquire((failed) => {
+            this.#setState(failed ? 'retrying' : 'waiting-for-lease');
+            this.#settleFromStorage();
+          });
           if (!held) break;
         }
         this.#leaseLost = false;
@@ -273,12 +287,14 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
         if (!this.#stopping) this.#setState('waiting-for-lease');
       }
       await this.#tasks.runAll();
+      await this.#closeStorage().catch((error: unknown) => this.#report(error, {}));
       this.#setState('stopped');
       this.#finished.resolve();
       this.#caughtUp.reject(new EventfoldError(`Subscription "${this.name}" stopped`));
       this.#waiters.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
     } catch (error) {
       this.#report(error, {});
+      await this.#closeStorage().catch((closing: unknown) => this.#report(closing, {}));
       this.#setState('failed');
       this.#caughtUp.reject(error);
       this.#finished.reject(error);
@@ -297,18 +313,12 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
         if (this.#reload) await this.#loadCheckpoint();
         await this.#tasks.runAll();
         if (this.#reload) continue;
-        const page = await this.#store.readAllPage({
-          after: this.#cursor ?? undefined,
-          limit: this.#options.batchSize,
-          ...(this.#options.types === undefined ? {} : { types: this.#options.types }),
-          ...(this.#options.categories === undefined
-            ? {}
-            : { categories: this.#options.categories }),
-        });
+        const { page, passTo } = await this.#reader.read(this.#cursor);
         if (this.#state === 'retrying') this.#setState(this.#runningState());
         if (page.events.length > 0) await this.#runner.run(page.events);
         this.#failures = 0;
         if (!page.isEnd || this.#pausing() || this.#reload) continue;
+        if (passTo !== undefined && this.#cursor === (page.next ?? null)) await this.#pass(passTo);
         this.#reachedEnd();
         // A quiet poll interval: check the checkpoint too, in case another process reset it.
         if (!(await this.#endOfFeed.wait(this.#cursor))) this.#reload = true;
@@ -326,9 +336,24 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
 
   async #loadCheckpoint(): Promise<void> {
     const start = await startPosition(this.#store, this.storage, this.name, this.#options.from);
-    this.#stored = this.#cursor = start;
+    this.#stored = this.#cursor = start.position;
+    if (start.skip !== undefined) this.#skip = start.skip;
     this.#reload = false;
     this.#waiters.settle(this.#stored);
+  }
+
+  /** Moves the checkpoint over events the filters left out, up to `position` (see {@link FeedReader}). */
+  async #pass(position: Position): Promise<void> {
+    await runInTransaction(this.storage, { name: this.name, expected: this.#stored }, () => ({
+      checkpoint: position,
+    }));
+    this.#advance(position, 0);
+  }
+
+  /** While another instance holds the lease: resolves the waiters its stored checkpoint has reached. */
+  #settleFromStorage(): void {
+    const load = async () => (await this.storage.checkpoints.load(this.name))?.position ?? null;
+    void this.#waiters.settleFrom(load, (error) => this.#report(error, {}));
   }
 
   #advance(position: Position, handled: number): void {
@@ -348,6 +373,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   }
 
   #isMine(event: RecordedEvent): boolean {
+    if (this.#skip?.(event.position) === true) return false;
     const group = this.#options.group;
     return group === undefined || groupMemberOf(event.streamId, group.members) === group.member;
   }

@@ -62,9 +62,9 @@ const compileOnly = (): void => {
     handlers: { X: () => Promise.resolve(undefined) },
   };
   expectTypeOf(literal).toEqualTypeOf<Projection<SqliteTransaction>>();
+  // @ts-expect-error the same for a projection literal given to startProjection (no overload fits)
   startProjection(
     store,
-    // @ts-expect-error the same for a projection literal given to startProjection
     { name: 'inline', handlers: { X: () => Promise.resolve(undefined) } },
     { storage: sqlite },
   );

@@ -27,6 +27,7 @@ async function openOn(schema: string): Promise<Opened<PoolClient> & { store: Pos
 /** A schema per test; the peer is a second store (own pool, own LISTEN connection) on it. */
 const postgresBackend: SubscriptionBackend<PoolClient> = {
   label: 'postgres',
+  leasesExpire: false,
   capabilities: { atomicReadModels: true, synchronousTransactions: false },
   open: async () => {
     const schema = uniqueName('subs');

@@ -3,6 +3,7 @@ import type { AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
 import type { AppendResult } from '../../core/event-store.js';
 import type { RecordedEvent } from '../../core/events.js';
+import type { FeedEnd } from '../../core/contracts/feed-end.js';
 import type { PositionCodec, Position } from '../../core/position.js';
 import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
 
@@ -55,6 +56,12 @@ export interface EventStoreDriver<Cursor> {
   streamVersion(streamId: string): MaybePromise<number>;
   /** The position of the feed's last event now. */
   headPosition(): MaybePromise<Position | undefined>;
+  /**
+   * Where "only new events" begins (optional): a driver whose feed can hold
+   * committed events back (`delayedVisibility`) names those committed before
+   * now that lie after its head. Without it, the kernel uses `headPosition()`.
+   */
+  feedEnd?(): MaybePromise<FeedEnd>;
   /** How many events matching `filter` come after `after`, counted up to `cap`. */
   countEventsAfter(
     after: Cursor | undefined,

@@ -20,6 +20,11 @@ import type { EventRegistry } from '../../core/registry.js';
 import type { ResolvedEventStoreOptions } from '../../core/store-options.js';
 import { assertStreamId } from '../../core/stream-id.js';
 import type { EventStoreDriver, FeedFilterQuery } from './event-store-driver.js';
+import {
+  resolveFeedEnd,
+  type FeedEnd,
+  type FeedEndResolver,
+} from '../../core/contracts/feed-end.js';
 
 /**
  * The one implementation of {@link EventStore}, over a backend's
@@ -38,7 +43,7 @@ import type { EventStoreDriver, FeedFilterQuery } from './event-store-driver.js'
  * }
  * ```
  */
-export class EventStoreKernel<Cursor> implements EventStore {
+export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
   /** Validates events on append and revives them on read. */
   readonly registry: EventRegistry | undefined;
   /** What this store's backend can do. */
@@ -109,6 +114,16 @@ export class EventStoreKernel<Cursor> implements EventStore {
   async headPosition(): Promise<Position | undefined> {
     this.assertOpen();
     return this.#driver.headPosition();
+  }
+
+  /**
+   * Where "only new events" begins (a subscription's `from: 'end'`): the
+   * driver's `feedEnd()`, else the head position.
+   */
+  async [resolveFeedEnd](): Promise<FeedEnd> {
+    this.assertOpen();
+    if (this.#driver.feedEnd !== undefined) return this.#driver.feedEnd();
+    return { position: await this.#driver.headPosition() };
   }
 
   async countEventsAfter(

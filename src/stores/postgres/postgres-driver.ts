@@ -32,6 +32,9 @@ import { migrate } from './migrate.js';
 import { notificationChannel } from './schema-name.js';
 import { appendEventsValues, type AppendEventsRow } from './sql/append-events.js';
 import { countEventsSql, pendingEventsSql } from './sql/feed-statistics.js';
+import { feedEndSql } from './sql/feed-end.js';
+import { postgresFeedEnd } from './feed-end.js';
+import type { FeedEnd } from '../../core/contracts/feed-end.js';
 import { statementsFor, type Statements } from './postgres-statements.js';
 import { timed } from './timed-query.js';
 
@@ -206,6 +209,19 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     const rows = await this.#rows(undefined, this.#sql.head, [], 'head of the feed');
     const row = rows[0];
     return row === undefined ? undefined : positionOf(row[0] as string, row[1] as string);
+  }
+
+  /**
+   * The head and the snapshot of one statement: events above the head of
+   * transactions that snapshot sees as committed had been appended before
+   * now (see {@link postgresFeedEnd}).
+   */
+  async feedEnd(): Promise<FeedEnd> {
+    await this.migrate();
+    const sql = feedEndSql(this.#sql.quotedSchema);
+    const rows = await this.#rows(undefined, sql, [], 'end of the feed');
+    const [snapshot, xid, position] = (rows[0] ?? []) as (string | null)[];
+    return postgresFeedEnd(snapshot ?? '', xid ?? null, position ?? null, this.positions);
   }
 
   async countEventsAfter(

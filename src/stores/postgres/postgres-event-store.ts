@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { resolveEventStoreOptions } from '../../core/store-options.js';
 import { EventStoreKernel } from '../kernel/event-store-kernel.js';
 import { openConnection } from './postgres-connection.js';
@@ -10,6 +10,11 @@ import {
 import { PostgresDriver, type PostgresCursor } from './postgres-driver.js';
 import type { PostgresTimeouts } from './postgres-timeouts.js';
 import { quoteSchema } from './schema-name.js';
+import {
+  createSubscriptionStorage,
+  type SubscriptionStorageProvider,
+} from '../../core/contracts/subscription-storage-provider.js';
+import { PostgresSubscriptionStorage } from './subscriptions/postgres-subscription-storage.js';
 
 /**
  * The PostgreSQL event store: the semantics of eventfold's reference store on
@@ -25,7 +30,10 @@ import { quoteSchema } from './schema-name.js';
  * for await (const event of store.readAll()) console.log(event.position, event.type);
  * ```
  */
-export class PostgresEventStore extends EventStoreKernel<PostgresCursor> {
+export class PostgresEventStore
+  extends EventStoreKernel<PostgresCursor>
+  implements SubscriptionStorageProvider<PoolClient>
+{
   /** The schema holding this store's tables. */
   readonly schema: string;
   /** The pool the store queries through (yours, when you passed one). */
@@ -92,5 +100,16 @@ export class PostgresEventStore extends EventStoreKernel<PostgresCursor> {
   /** The quoted schema name, for SQL of your own next to the store's tables. */
   get quotedSchema(): string {
     return quoteSchema(this.schema);
+  }
+
+  /**
+   * The storage of a subscription started without `storage`: a new
+   * {@link PostgresSubscriptionStorage} on this store's schema (cheap: the
+   * schema is migrated once per store), which the subscription closes as it
+   * stops, releasing its lease connection.
+   */
+  [createSubscriptionStorage](): PostgresSubscriptionStorage {
+    this.assertOpen();
+    return new PostgresSubscriptionStorage(this);
   }
 }

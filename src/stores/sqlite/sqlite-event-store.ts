@@ -6,6 +6,14 @@ import { openDatabase } from './sqlite-connection.js';
 import { checkSqliteOptions, type SqliteEventStoreOptions } from './sqlite-event-store-options.js';
 import { SqliteDriver } from './sqlite-driver.js';
 import { toDatabaseError } from './sqlite-database-error.js';
+import {
+  createSubscriptionStorage,
+  type SubscriptionStorageProvider,
+} from '../../core/contracts/subscription-storage-provider.js';
+import {
+  SqliteSubscriptionStorage,
+  type SqliteTransaction,
+} from './subscriptions/sqlite-subscription-storage.js';
 
 /**
  * An event store in one SQLite file (or `:memory:`), on better-sqlite3: WAL
@@ -21,9 +29,13 @@ import { toDatabaseError } from './sqlite-database-error.js';
  * const { version, events } = await store.read('Task-1');
  * ```
  */
-export class SqliteEventStore extends EventStoreKernel<number> {
+export class SqliteEventStore
+  extends EventStoreKernel<number>
+  implements SubscriptionStorageProvider<SqliteTransaction>
+{
   /** The better-sqlite3 connection (for your own tables in the same file; do not write the eventfold tables). */
   readonly database: BetterSqlite3.Database;
+  #subscriptionStorage: SqliteSubscriptionStorage | undefined;
 
   /** Opens (creating or migrating as needed) a file, `':memory:'`, or an open better-sqlite3 handle. */
   constructor(database: string | BetterSqlite3.Database, options: SqliteEventStoreOptions = {}) {
@@ -40,5 +52,16 @@ export class SqliteEventStore extends EventStoreKernel<number> {
     }
     super(driver, resolved);
     this.database = db;
+  }
+
+  /**
+   * The storage of subscriptions started without `storage`: one
+   * {@link SqliteSubscriptionStorage} on this store's file, shared by them
+   * (it holds nothing to close).
+   */
+  [createSubscriptionStorage](): SqliteSubscriptionStorage {
+    this.assertOpen();
+    this.#subscriptionStorage ??= new SqliteSubscriptionStorage(this);
+    return this.#subscriptionStorage;
   }
 }

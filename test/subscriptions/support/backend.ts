@@ -35,8 +35,9 @@ export interface BackendInstance<Tx> extends Opened<Tx> {
   /**
    * Takes `name`'s lease for a holder that then dies without releasing it;
    * the returned function makes it die (a no-op where leases expire by themselves).
+   * The holder is `'ghost'` unless given.
    */
-  ghostLease(name: string, ttlMs: number): Promise<() => Promise<void>>;
+  ghostLease(name: string, ttlMs: number, holder?: string): Promise<() => Promise<void>>;
 }
 
 /** A backend under test. */
@@ -44,5 +45,7 @@ export interface SubscriptionBackend<Tx> {
   readonly label: string;
   /** What its storage declares (a case checks the storage agrees): cases are registered by them. */
   readonly capabilities: SubscriptionStorageCapabilities;
+  /** Whether its leases end by expiring (memory, SQLite) rather than with their holder's connection (PostgreSQL). */
+  readonly leasesExpire: boolean;
   open(): Promise<BackendInstance<Tx>>;
 }

@@ -9,6 +9,7 @@ import type { ReadModel, StreamRow, SubscriptionBackend } from './backend.js';
 /** The in-memory store with in-memory storage; the read model is a map per projection. */
 export const memoryBackend: SubscriptionBackend<undefined> = {
   label: 'memory',
+  leasesExpire: true,
   capabilities: { atomicReadModels: false, synchronousTransactions: false },
   open: () => {
     const store = new InMemoryEventStore();
@@ -39,8 +40,8 @@ export const memoryBackend: SubscriptionBackend<undefined> = {
       readModel,
       close: () => store.close(),
       openPeer: () => Promise.resolve({ store, storage, close: () => Promise.resolve() }),
-      ghostLease: async (name, ttlMs) => {
-        await storage.leases.tryAcquire(name, 'ghost', ttlMs);
+      ghostLease: async (name, ttlMs, holder = 'ghost') => {
+        await storage.leases.tryAcquire(name, holder, ttlMs);
         return () => Promise.resolve();
       },
     });

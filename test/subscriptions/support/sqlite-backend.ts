@@ -55,6 +55,7 @@ export function sqliteReadModelRows(db: Database.Database, name: string): Map<st
 export function sqliteBackend(file: () => string): SubscriptionBackend<SqliteTransaction> {
   return {
     label: 'sqlite',
+    leasesExpire: true,
     capabilities: { atomicReadModels: true, synchronousTransactions: true },
     open: () => {
       const filename = file();
@@ -78,8 +79,8 @@ export function sqliteBackend(file: () => string): SubscriptionBackend<SqliteTra
             close: () => peer.close(),
           });
         },
-        ghostLease: async (name, ttlMs) => {
-          await storage.leases.tryAcquire(name, 'ghost', ttlMs);
+        ghostLease: async (name, ttlMs, holder = 'ghost') => {
+          await storage.leases.tryAcquire(name, holder, ttlMs);
           return () => Promise.resolve();
         },
       });

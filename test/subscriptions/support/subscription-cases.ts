@@ -10,6 +10,7 @@ import { deliveryCases } from './cases/delivery-cases.js';
 import { failureCases } from './cases/failure-cases.js';
 import { leaseCases } from './cases/lease-cases.js';
 import { lifecycleCases } from './cases/lifecycle-cases.js';
+import { positionCases } from './cases/position-cases.js';
 import { projectionCases } from './cases/projection-cases.js';
 import { statusCases } from './cases/status-cases.js';
 
@@ -23,5 +24,6 @@ export function runSubscriptionCases<Tx>(backend: SubscriptionBackend<Tx>): void
     leaseCases(ctx);
     lifecycleCases(ctx);
     statusCases(ctx);
+    positionCases(ctx);
   });
 }
