@@ -198,7 +198,7 @@ function start<Tx>(
   name: string,
   projection: Projection<Tx>,
   onEvent: (id: string) => void,
-): Subscription<Tx> | Subscription<unknown> {
+): Subscription<Tx> | Subscription {
   return mode === 'projection'
     ? startProjection(env.store, projection, { storage: env.storage })
     : subscribe(env.store, {

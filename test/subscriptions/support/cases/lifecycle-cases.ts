@@ -54,7 +54,7 @@ export function lifecycleCases<Tx>(ctx: CaseContext<Tx>): void {
     const { store, storage } = ctx.instance();
     const results = await appendMany(store, 'Task-1', 3);
     const seen: number[] = [];
-    let escaped: Subscription<unknown> | undefined;
+    let escaped: Subscription | undefined;
     {
       await using sub = subscribe(store, {
         name: 'scoped',
