@@ -271,4 +271,35 @@ export { checked, state, AggregateRepository, subscribe };
     );
     expect(run(tsc, ['-p', 'tsconfig.json'], project)).toBe('');
   });
+
+  it('type-checks a CommonJS TypeScript consumer that requires the package (module nodenext)', () => {
+    write(
+      'tsconfig.cjs.json',
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+          typeRoots,
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        files: ['consumer.cts'],
+      }),
+    );
+    write(
+      'consumer.cts',
+      `import eventfold = require('eventfold');
+import aggregates = require('eventfold/aggregates');
+const store: eventfold.EventStore = new eventfold.InMemoryEventStore();
+// @ts-expect-error a stream id is a string (the declarations are real types, not any)
+void store.read(42);
+export = { store, AggregateRepository: aggregates.AggregateRepository };
+`,
+    );
+    expect(run(tsc, ['-p', 'tsconfig.cjs.json'], project)).toBe('');
+  });
 });
