@@ -1,8 +1,9 @@
 /**
- * The pieces of the PostgreSQL test-server setup that run in-process: the world-readable copy
- * of the binaries (what lets the `postgres` user run them when the clone is in a private
- * folder), the machine's binary folders, the one-line "no server" message, and failures of
- * the programs reported as rejections rather than crashes.
+ * The pieces of the PostgreSQL test-server setup (test/support/postgres-global-setup.ts) that
+ * run in-process: the world-readable copy of the binaries (what lets the `postgres` user run
+ * them when the clone is in a private folder), the machine's binary folders, the one-line
+ * "no server" message, and failures of the programs reported as rejections rather than
+ * crashes. (The file's name avoids "postgres", so running it alone starts no server.)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
