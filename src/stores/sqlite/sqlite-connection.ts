@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DatabaseError, InvalidOptionError } from '../../core/errors.js';
+import { loadOptionalDependency } from '../../core/optional-dependency.js';
 import { isBetterSqliteDatabase } from './is-better-sqlite-database.js';
 import {
   DEFAULT_BUSY_TIMEOUT_MS,
@@ -18,14 +19,12 @@ const require = createRequire(import.meta.url);
 
 /** Loads the optional peer dependency, with an install hint when it is missing. */
 function loadDriver(): typeof BetterSqlite3 {
-  try {
-    return require('better-sqlite3') as typeof BetterSqlite3;
-  } catch (cause) {
-    throw new DatabaseError(
-      'The SQLite event store needs the optional peer dependency better-sqlite3: run `npm install better-sqlite3`',
-      { cause },
-    );
-  }
+  return loadOptionalDependency(
+    require,
+    'better-sqlite3',
+    'eventfold/sqlite (and createEventStore with a sqlite: URL)',
+    '@types/better-sqlite3',
+  ) as typeof BetterSqlite3;
 }
 
 /**

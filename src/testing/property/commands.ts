@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
+import type { Arbitrary, AsyncCommand } from 'fast-check';
+import type { FastCheck } from './fast-check.js';
 import { ConcurrencyError } from '../../core/errors.js';
 import type { ExpectedVersion } from '../../core/expected-version.js';
 import type { RecordedEvent } from '../../core/events.js';
 import type { RealSystem, StoreModel } from './model.js';
 
-type Cmd = fc.AsyncCommand<StoreModel, RealSystem>;
+type Cmd = AsyncCommand<StoreModel, RealSystem>;
 
 const STREAMS = ['Task-1', 'Task-2', 'User-1', 'Audit'] as const;
 const TYPES = ['Created', 'Updated', 'Closed'] as const;
@@ -200,12 +201,12 @@ class FeedStatsCommand implements Cmd {
     `feedStats(after=${this.afterFraction}, types=${this.types?.join('|')}, categories=${this.categories?.join('|')}, cap=${this.cap})`;
 }
 
-const optionalSubset = <T>(values: readonly T[]) =>
+const optionalSubset = <T>(fc: FastCheck, values: readonly T[]) =>
   fc.option(fc.subarray([...values], { minLength: 1 }), { nil: undefined });
 
-/** The arbitrary commands of the property test. */
-export function commandArbitraries(): fc.Arbitrary<Cmd>[] {
-  const expected: fc.Arbitrary<ExpectedChoice> = fc.oneof(
+/** The arbitrary commands of the property test, made with `fc` (the loaded fast-check). */
+export function commandArbitraries(fc: FastCheck): Arbitrary<Cmd>[] {
+  const expected: Arbitrary<ExpectedChoice> = fc.oneof(
     fc.constantFrom<ExpectedChoice>(
       { kind: 'any' },
       { kind: 'no_stream' },
@@ -237,16 +238,16 @@ export function commandArbitraries(): fc.Arbitrary<Cmd>[] {
       .tuple(
         fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
         fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
-        optionalSubset(TYPES),
-        optionalSubset(CATEGORIES),
+        optionalSubset(fc, TYPES),
+        optionalSubset(fc, CATEGORIES),
         fc.integer({ min: 1, max: 7 }),
       )
       .map(([a, l, t, c, b]) => new ReadAllCommand(a, l, t, c, b)),
     fc
       .tuple(
         fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
-        optionalSubset(TYPES),
-        optionalSubset(CATEGORIES),
+        optionalSubset(fc, TYPES),
+        optionalSubset(fc, CATEGORIES),
         fc.integer({ min: 0, max: 12 }),
       )
       .map(([a, t, c, cap]) => new FeedStatsCommand(a, t, c, cap)),

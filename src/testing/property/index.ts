@@ -2,13 +2,14 @@
  * The model-based property test of eventfold stores: random sequences of
  * appends (every expected-version mode, with and without ids, retries), stream
  * reads, feed reads and feed statistics (`headPosition`, `countEventsAfter`),
- * run against a store and a simple model, comparing every result. Needs `fast-check` (an optional peer dependency).
+ * run against a store and a simple model, comparing every result. Needs `fast-check` (an optional peer dependency):
+ * without it, {@link runPropertySuite} throws a `MissingDependencyError` naming it.
  *
  * @module eventfold/testing/property
  */
-import fc from 'fast-check';
 import type { SuiteOptions } from '../suite-options.js';
 import { commandArbitraries } from './commands.js';
+import { loadFastCheck } from './fast-check.js';
 import { StoreModel } from './model.js';
 
 /** Options of {@link runPropertySuite}. */
@@ -37,11 +38,12 @@ export interface PropertySuiteOptions extends SuiteOptions {
  * ```
  */
 export function runPropertySuite(name: string, options: PropertySuiteOptions): void {
+  const fc = loadFastCheck();
   options.describe(`eventfold property: ${name}`, () => {
     options.it('matches the model on random operation sequences', async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.commands(commandArbitraries(), {
+          fc.commands(commandArbitraries(fc), {
             maxCommands: options.maxCommands ?? 40,
             size: 'max',
           }),

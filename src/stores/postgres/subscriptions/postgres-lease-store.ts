@@ -1,6 +1,7 @@
-import { Client, type ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 import type { Lease, LeaseInfo, LeaseStore } from '../../../core/contracts/lease-store.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
+import { loadPg } from '../pg-driver.js';
 import { toDatabaseError } from '../postgres-database-error.js';
 import {
   leaseLockKey,
@@ -40,7 +41,8 @@ export class PostgresLeaseStore implements LeaseStore {
     assertSubscriptionName(name);
     await this.#context.ready();
     const key = leaseLockKey(this.#context.schema, name);
-    const client = new Client({
+    const { Client: PgClient } = loadPg();
+    const client = new PgClient({
       ...this.#config,
       application_name: truncateUtf8(`${APPLICATION_PREFIX}${holder}`, MAX_APPLICATION_NAME),
     });
