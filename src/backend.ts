@@ -7,10 +7,20 @@
  */
 export {
   prepareAppend,
+  prepareAppendMany,
   type AppendInputSettings,
   type PreparedAppend,
+  type PreparedAppendMany,
+  type PreparedCondition,
   type PreparedEvent,
 } from './core/append-input.js';
+export {
+  eventMatchesQuery,
+  normalizeEventQuery,
+  normalizeTags,
+  type NormalizedQuery,
+  type NormalizedQueryItem,
+} from './core/event-query.js';
 export { assertExpectedVersion, checkExpectedVersion } from './core/expected-version.js';
 export { resolveStoredIds, type StoredEventRef } from './core/idempotency.js';
 export {
@@ -19,7 +29,7 @@ export {
   type NormalizedReadAllOptions,
   type NormalizedReadOptions,
 } from './core/read-options.js';
-export { toRecordedEvents, type StoredEventRow } from './core/recorded.js';
+export { NO_TAGS, toRecordedEvents, type StoredEventRow } from './core/recorded.js';
 export { createEventFeed, feedPage } from './core/feed.js';
 export { DEFAULT_BATCH_SIZE } from './core/read-options.js';
 export { MAX_JSON_DEPTH, serializeJson } from './core/serialization.js';
@@ -27,10 +37,14 @@ export { assertStreamId } from './core/stream-id.js';
 export { AppendSignal, type AppendSubscription } from './core/append-signal.js';
 export { EventStoreKernel } from './stores/kernel/event-store-kernel.js';
 export type {
+  DecodedCondition,
   EventStoreDriver,
   FeedFilterQuery,
   MaybePromise,
+  QueryReadSlice,
   StreamSlice,
+  WriteOutcome,
+  WriteUnit,
 } from './stores/kernel/event-store-driver.js';
 export {
   decodePosition,

@@ -18,6 +18,7 @@
  * @module eventfold
  */
 export {
+  AppendConditionError,
   ConcurrencyError,
   DatabaseError,
   EventIdConflictError,
@@ -54,9 +55,22 @@ export { comparePositions, type Position } from './core/position.js';
 export { categoryOf, MAX_STREAM_ID_LENGTH } from './core/stream-id.js';
 export {
   DEFAULT_MAX_EVENT_BYTES,
+  MAX_APPEND_MANY_ENTRIES,
   MAX_EVENTS_PER_APPEND,
+  type AppendManyEntry,
+  type AppendManyOptions,
   type AppendOptions,
 } from './core/append-input.js';
+export {
+  MAX_QUERY_ITEMS,
+  MAX_TAG_LENGTH,
+  MAX_TAGS_PER_EVENT,
+  type AppendCondition,
+  type EventQuery,
+  type EventQueryItem,
+  type QueryReadResult,
+  type ReadByQueryOptions,
+} from './core/event-query.js';
 export type {
   AppendResult,
   EventStore,

@@ -7,6 +7,13 @@ import { validateEventData, type EventRegistry } from './registry.js';
 import { readInput } from './read-input.js';
 import { serializeJson } from './serialization.js';
 import { assertStreamId } from './stream-id.js';
+import {
+  normalizeEventQuery,
+  normalizeTags,
+  type AppendCondition,
+  type NormalizedQuery,
+} from './event-query.js';
+import type { Position } from './position.js';
 
 /** Default limit on one event's serialised data plus metadata: 1 MiB. */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -25,7 +32,42 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface AppendOptions {
   /** The condition on the stream's current version (default `ExpectedVersion.Any`). */
   expectedVersion?: ExpectedVersion;
+  /**
+   * Fail with an `AppendConditionError`, writing nothing, when an event
+   * matching `condition.failIfEventsMatch` exists after `condition.after`.
+   */
+  condition?: AppendCondition | undefined;
 }
+
+/** One stream's part of {@link EventStore.appendMany}. */
+export interface AppendManyEntry {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  /** The condition on this stream's current version (default `ExpectedVersion.Any`). */
+  readonly expectedVersion?: ExpectedVersion;
+}
+
+/** Options of {@link EventStore.appendMany}. */
+export interface AppendManyOptions {
+  /** As {@link AppendOptions.condition}, for the whole write. */
+  condition?: AppendCondition | undefined;
+}
+
+/** A condition, checked (for backend authors); `after` is still the caller's position. */
+export interface PreparedCondition {
+  readonly query: NormalizedQuery;
+  readonly after: Position | undefined;
+}
+
+/** An `appendMany` call, checked and serialised (for backend authors). */
+export interface PreparedAppendMany {
+  /** One prepared append per entry, in order; stream ids are distinct. */
+  readonly entries: readonly PreparedAppend[];
+  readonly condition: PreparedCondition | undefined;
+}
+
+/** The most entries accepted in one `appendMany`. */
+export const MAX_APPEND_MANY_ENTRIES = 10_000;
 
 /** What every backend needs to check an append: limits and the registry. */
 export interface AppendInputSettings {
@@ -44,6 +86,8 @@ export interface PreparedEvent {
   readonly data: string;
   /** JSON text of the metadata, or `null` when there is none. */
   readonly metadata: string | null;
+  /** Its tags, distinct (empty when none). */
+  readonly tags: readonly string[];
 }
 
 /** A whole append, checked and serialised (for backend authors). */
@@ -53,6 +97,8 @@ export interface PreparedAppend {
   readonly events: readonly PreparedEvent[];
   /** Whether any event came with its own id, so stored ids must be looked up first. */
   readonly hasProvidedIds: boolean;
+  /** The append's condition (`append` only; `appendMany` keeps it on the whole write). */
+  readonly condition?: PreparedCondition | undefined;
 }
 
 /**
@@ -77,8 +123,93 @@ export async function prepareAppend(
 ): Promise<PreparedAppend> {
   assertStreamId(streamId);
   const expectedVersion = expectedVersionOf(options);
+  const condition = conditionOf(options, 'options.condition');
   const list = eventList(events);
-  return prepareEvents(streamId, expectedVersion, list, settings);
+  const prepared = await prepareEvents(streamId, expectedVersion, list, settings);
+  return condition === undefined ? prepared : { ...prepared, condition };
+}
+
+/**
+ * Checks and serialises an `appendMany` call (see {@link prepareAppend}):
+ * a non-empty array of entries with distinct stream ids, each checked as an
+ * append (errors name the entry: `entries[1].events[0].data`), and the
+ * options' condition. Event ids must be distinct across the whole call.
+ */
+export async function prepareAppendMany(
+  entries: unknown,
+  options: AppendManyOptions | undefined,
+  settings: AppendInputSettings,
+): Promise<PreparedAppendMany> {
+  if (
+    options !== undefined &&
+    (typeof options !== 'object' || options === null || Array.isArray(options))
+  )
+    throw new InvalidOptionError('options', options, 'an options object such as { condition }');
+  const condition = conditionOf(options, 'options.condition');
+  const list = readInput(() => {
+    if (!Array.isArray(entries) || entries.length === 0)
+      throw new ValidationError(
+        'Invalid entries: expected a non-empty array of { streamId, events }',
+      );
+    if (entries.length > MAX_APPEND_MANY_ENTRIES)
+      throw new ValidationError(
+        `Too many entries in one appendMany: ${entries.length} (at most ${MAX_APPEND_MANY_ENTRIES})`,
+      );
+    return [...(entries as unknown[])];
+  }, 'entries');
+  const prepared: PreparedAppend[] = [];
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    const at = `entries[${i}]`;
+    const entry = list[i];
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw new ValidationError(`Invalid ${at}: expected { streamId, events, expectedVersion? }`);
+    const { streamId, events, expectedVersion } = readInput(() => {
+      const e = entry as Partial<AppendManyEntry>;
+      return { streamId: e.streamId, events: e.events, expectedVersion: e.expectedVersion };
+    }, at);
+    try {
+      assertStreamId(streamId);
+      if (streams.has(streamId))
+        throw new ValidationError(
+          `Invalid ${at}.streamId: "${streamId}" appears twice in this appendMany`,
+        );
+      streams.add(streamId);
+      const version = expectedVersionOf({ expectedVersion });
+      const one = await prepareEvents(streamId, version, eventList(events), settings);
+      for (const event of one.events) {
+        if (ids.has(event.id))
+          throw new ValidationError(
+            `Invalid event id: ${event.id} appears twice in this appendMany`,
+          );
+        ids.add(event.id);
+      }
+      prepared.push(one);
+    } catch (error) {
+      throw error instanceof ValidationError && !(error instanceof InvalidOptionError)
+        ? new ValidationError(`${at}: ${error.message}`, error.issues)
+        : error;
+    }
+  }
+  return { entries: prepared, condition };
+}
+
+/** The condition of an append's options, checked, or `undefined`. */
+function conditionOf(options: unknown, name: string): PreparedCondition | undefined {
+  if (typeof options !== 'object' || options === null) return undefined;
+  const condition = readInput(() => (options as AppendOptions).condition, name);
+  if (condition === undefined) return undefined;
+  if (typeof condition !== 'object' || condition === null || Array.isArray(condition))
+    throw new InvalidOptionError(name, condition, 'a condition: { failIfEventsMatch, after? }');
+  const { failIfEventsMatch, after } = readInput(() => {
+    const c = condition;
+    return { failIfEventsMatch: c.failIfEventsMatch, after: c.after };
+  }, name);
+  const query = normalizeEventQuery(failIfEventsMatch, `${name}.failIfEventsMatch`);
+  if (after !== undefined && typeof after !== 'string')
+    throw new InvalidOptionError(`${name}.after`, after, 'a position of this store');
+  return { query, after };
 }
 
 /** The expected version of an append's options, refusing anything but an options object. */
@@ -145,7 +276,7 @@ async function prepareEvents(
     const at = `events[${i}]`;
     if (typeof event !== 'object' || event === null)
       throw new ValidationError(`Invalid ${at}: expected an object`);
-    const { type, id, metadata, data, schema } = readInput(() => fieldsOf(event), at);
+    const { type, id, metadata, data, tags, schema } = readInput(() => fieldsOf(event), at);
     if (
       typeof type !== 'string' ||
       type.length === 0 ||
@@ -193,6 +324,7 @@ async function prepareEvents(
       type,
       data: dataJson,
       metadata: metadataJson,
+      tags: normalizeTags(tags, at),
     };
   }
   return { streamId, expectedVersion, events: prepared, hasProvidedIds };
@@ -202,8 +334,8 @@ async function prepareEvents(
 function fieldsOf(event: object): Partial<Record<keyof NewEvent, unknown>> & {
   schema: StandardSchemaV1 | undefined;
 } {
-  const { type, id, metadata, data } = event as Partial<NewEvent>;
-  return { type, id, metadata, data, schema: schemaOf(event) };
+  const { type, id, metadata, data, tags } = event as Partial<NewEvent>;
+  return { type, id, metadata, data, tags, schema: schemaOf(event) };
 }
 
 /**

@@ -28,7 +28,8 @@ export type CoreErrorCode =
   | 'MIGRATION'
   | 'CHECKPOINT_CONFLICT'
   | 'SYNCHRONOUS_TRANSACTION'
-  | 'MISSING_DEPENDENCY';
+  | 'MISSING_DEPENDENCY'
+  | 'APPEND_CONDITION';
 
 interface Tagged {
   [CODES]?: readonly string[];
@@ -111,6 +112,37 @@ export class ConcurrencyError extends EventfoldError {
 export const OptimisticLockError = ConcurrencyError;
 /** eventsource's name for {@link ConcurrencyError}; the same class. */
 export type OptimisticLockError = ConcurrencyError;
+
+/**
+ * A conditional append found an event matching its condition's query after
+ * the condition's position (someone else decided first): nothing was written.
+ * Read again with the same query, decide again, and retry with the new position.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await store.append('Student-s1', [subscribed], { condition: { failIfEventsMatch: query, after: position } });
+ * } catch (e) {
+ *   if (AppendConditionError.is(e)) console.log('decided on stale data: read and decide again');
+ * }
+ * ```
+ */
+export class AppendConditionError extends EventfoldError {
+  static override readonly code: CoreErrorCode = 'APPEND_CONDITION';
+  /** The condition's `after` (`undefined`: the whole store was checked). */
+  readonly after: string | undefined;
+  /** The streams the append would have written. */
+  readonly streamIds: readonly string[];
+
+  constructor(streamIds: readonly string[], after: string | undefined, message?: string) {
+    super(
+      message ??
+        `Append condition failed: an event matching the condition's query was appended ${after === undefined ? 'already' : `after position ${after}`} (streams ${streamIds.map((s) => `"${s}"`).join(', ')} not written)`,
+    );
+    this.after = after;
+    this.streamIds = streamIds;
+  }
+}
 
 /**
  * Some of the appended event ids are already stored, but not as the same

@@ -1,4 +1,5 @@
-import type { AppendOptions } from './append-input.js';
+import type { AppendManyEntry, AppendManyOptions, AppendOptions } from './append-input.js';
+import type { EventQuery, QueryReadResult, ReadByQueryOptions } from './event-query.js';
 import type { AppendSubscription } from './append-signal.js';
 import type { StoreCapabilities } from './capabilities.js';
 import type { NewEvent, Recorded, RecordedEvent } from './events.js';
@@ -94,6 +95,35 @@ export interface EventStore extends AsyncDisposable {
     events: readonly NewEvent[],
     options?: AppendOptions,
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams atomically: every entry is written or none.
+   * Each entry's `expectedVersion` is checked as `append` checks it (a
+   * `ConcurrencyError` names the stream and its actual version); the
+   * options' `condition` as `append`'s. Resolves to one result per entry, in
+   * order. Re-appending the same events with the same ids returns the
+   * original results and writes nothing.
+   *
+   * @example
+   * ```ts
+   * await store.appendMany([
+   *   { streamId: 'Account-a', events: [Withdrawn({ amount: 10 })], expectedVersion: 3 },
+   *   { streamId: 'Account-b', events: [Deposited({ amount: 10 })] },
+   * ]);
+   * ```
+   */
+  appendMany(
+    entries: readonly AppendManyEntry[],
+    options?: AppendManyOptions,
+  ): Promise<AppendResult[]>;
+  /**
+   * Reads the events matching `query` (by type and tags, across streams), in
+   * feed order, and the position to pass as `after` in the condition of an
+   * append decided on them.
+   */
+  readByQuery<E extends NewEvent = NewEvent>(
+    query: EventQuery,
+    options?: ReadByQueryOptions,
+  ): Promise<QueryReadResult<E>>;
   /** Reads a stream's events, forward or backward, from a version, up to a limit. */
   read<E extends NewEvent = NewEvent>(
     streamId: string,

@@ -30,6 +30,12 @@ export interface NewEvent<TType extends string = string, TData = unknown> {
   readonly data: TData;
   readonly id?: string;
   readonly metadata?: EventMetadata;
+  /**
+   * Tags for queries across streams (`'course:c1'`, `'student:s7'`): what
+   * `readByQuery` and append conditions match on. At most 100 distinct
+   * non-empty strings of at most 255 characters.
+   */
+  readonly tags?: readonly string[];
 }
 
 /** An event as stored: the appended event plus where and when it was recorded. */
@@ -46,6 +52,8 @@ export interface RecordedEvent<TType extends string = string, TData = unknown> {
   readonly data: TData;
   /** Its metadata; `{}` when none was given. */
   readonly metadata: EventMetadata;
+  /** Its tags, in the order given (duplicates dropped); `[]` when none was given. */
+  readonly tags: readonly string[];
   /** When the store recorded it. */
   readonly recordedAt: Date;
 }
@@ -59,6 +67,8 @@ export interface CreateEventOptions {
   /** The event's id (a UUID). Give it to make a retried append idempotent. */
   id?: string;
   metadata?: EventMetadata;
+  /** The event's tags (see {@link NewEvent.tags}). */
+  tags?: readonly string[];
 }
 
 /**
@@ -213,12 +223,19 @@ export function defineEvent<TType extends string, TData = Record<string, never>,
   }
   const validated = !isPayloadOnly(schema);
   const create = (data?: In, options?: CreateEventOptions): NewEvent<TType, In> => {
-    const event: { type: TType; data: In; id?: string; metadata?: EventMetadata } = {
+    const event: {
+      type: TType;
+      data: In;
+      id?: string;
+      metadata?: EventMetadata;
+      tags?: readonly string[];
+    } = {
       type,
       data: (data === undefined ? {} : data) as In,
     };
     if (options?.id !== undefined) event.id = options.id;
     if (options?.metadata !== undefined) event.metadata = options.metadata;
+    if (options?.tags !== undefined) event.tags = options.tags;
     if (validated) linkDefinition(event, definition);
     return event;
   };

@@ -13,9 +13,14 @@ export interface StoredEventRow {
   readonly data: string;
   readonly metadata: string | null;
   readonly recordedAt: Date;
+  /** Its tags (absent or empty when none). */
+  readonly tags?: readonly string[] | undefined;
 }
 
 const EMPTY_METADATA: EventMetadata = Object.freeze({});
+
+/** The tags of an event that has none: one frozen empty array, shared (for backend authors). */
+export const NO_TAGS: readonly string[] = Object.freeze([]);
 
 /**
  * Turns stored rows into {@link RecordedEvent}s: parses the JSON and, when a
@@ -43,6 +48,7 @@ export function toRecordedEvents(
           ? { ...EMPTY_METADATA }
           : (parse(row.metadata, row, 'metadata') as EventMetadata),
       recordedAt: row.recordedAt,
+      tags: row.tags === undefined || row.tags.length === 0 ? NO_TAGS : row.tags,
     };
     out[i] = event;
     if (revive !== undefined) {

@@ -1,15 +1,20 @@
 import type {
+  AppendManyEntry,
+  AppendManyOptions,
   AppendOptions,
   AppendResult,
   AppendSubscription,
   EventFeed,
   EventRegistry,
+  EventQuery,
   EventStore,
   FeedFilter,
   NewEvent,
   Position,
   ReadAllOptions,
+  QueryReadResult,
   ReadAllPage,
+  ReadByQueryOptions,
   ReadOptions,
   ReadResult,
   Recorded,
@@ -56,6 +61,20 @@ export class InstrumentedStore implements EventStore {
 
   readAll<E extends NewEvent = NewEvent>(options?: ReadAllOptions): EventFeed<Recorded<E>> {
     return this.inner.readAll<E>(options);
+  }
+
+  appendMany(
+    entries: readonly AppendManyEntry[],
+    options?: AppendManyOptions,
+  ): Promise<AppendResult[]> {
+    return this.inner.appendMany(entries, options);
+  }
+
+  readByQuery<E extends NewEvent = NewEvent>(
+    query: EventQuery,
+    options?: ReadByQueryOptions,
+  ): Promise<QueryReadResult<E>> {
+    return this.inner.readByQuery<E>(query, options);
   }
 
   readAllPage<E extends NewEvent = NewEvent>(options?: ReadAllOptions): Promise<ReadAllPage<E>> {

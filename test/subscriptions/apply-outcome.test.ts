@@ -12,6 +12,7 @@ const event: RecordedEvent = {
   data: {},
   metadata: {},
   recordedAt: new Date(0),
+  tags: [],
 };
 const letter = { subscription: 'sub', event, error: { name: 'Error', message: 'x' }, attempts: 2 };
 

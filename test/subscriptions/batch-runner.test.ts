@@ -68,6 +68,7 @@ function events(count: number, streamId = 'Task-1'): RecordedEvent[] {
     data: {},
     metadata: {},
     recordedAt: new Date(0),
+    tags: [],
   }));
 }
 

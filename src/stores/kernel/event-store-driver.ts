@@ -1,4 +1,5 @@
 import type { PreparedAppend } from '../../core/append-input.js';
+import type { NormalizedQuery } from '../../core/event-query.js';
 import type { AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
 import type { AppendResult } from '../../core/event-store.js';
@@ -16,6 +17,35 @@ export interface StreamSlice {
   readonly version: number;
   /** The events read, in the order asked for (revived through the registry). */
   readonly events: MaybePromise<RecordedEvent[]>;
+}
+
+/** A condition with its position decoded (for backend authors). */
+export interface DecodedCondition<Cursor> {
+  readonly query: NormalizedQuery;
+  /** Only events after this cursor count (`undefined`: every event). */
+  readonly after: Cursor | undefined;
+  /** `after` as the caller gave it, for the error. */
+  readonly position: Position | undefined;
+}
+
+/**
+ * One all-or-nothing write (for backend authors): an `append` (one entry) or
+ * an `appendMany` (several entries, distinct streams), with its condition.
+ */
+export interface WriteUnit<Cursor> {
+  readonly entries: readonly PreparedAppend[];
+  readonly condition: DecodedCondition<Cursor> | undefined;
+}
+
+/** What became of one {@link WriteUnit}: its results (one per entry, in order), or why nothing of it was written. */
+export type WriteOutcome =
+  | { readonly ok: true; readonly results: readonly AppendResult[] }
+  | { readonly ok: false; readonly error: unknown };
+
+/** What a driver's query read returns: the matching events and the position the read saw up to. */
+export interface QueryReadSlice {
+  readonly events: RecordedEvent[];
+  readonly position: Position | undefined;
 }
 
 /** Feed filters, checked: `undefined` matches all; lists are distinct and never empty. */
@@ -39,12 +69,26 @@ export interface EventStoreDriver<Cursor> {
   /** How the backend's positions are written and read. */
   readonly positions: PositionCodec<Cursor>;
   /**
-   * Writes a checked append in one transaction: resolves stored ids first
-   * when the append carries its own (`resolveStoredIds`), checks the expected
-   * version against the version read in the transaction
-   * (`checkExpectedVersion`), inserts, commits, then wakes `onAppended` listeners.
+   * Writes checked units, together where it can (one transaction, one commit),
+   * each all-or-nothing and checked on its own: for every entry, resolves
+   * stored ids first when it carries its own (`resolveStoredIds`), checks the
+   * expected version against the version read in the transaction
+   * (`checkExpectedVersion`); checks the unit's condition; inserts. A unit
+   * that fails a check is left out and gets its error; the others are
+   * written. Resolves to one outcome per unit, in order, once the writes are
+   * durable; then wakes `onAppended` listeners. Rejects only when the whole
+   * commit failed (nothing written).
    */
-  append(append: PreparedAppend): MaybePromise<AppendResult>;
+  commit(units: readonly WriteUnit<Cursor>[]): MaybePromise<readonly WriteOutcome[]>;
+  /**
+   * Reads the events matching `query` after `after`, in feed order, up to
+   * `limit`, and the position the read saw up to (see `QueryReadResult.position`).
+   */
+  readByQuery(
+    query: NormalizedQuery,
+    after: Cursor | undefined,
+    limit: number | undefined,
+  ): MaybePromise<QueryReadSlice>;
   /** Reads a range of one stream (the stream id is already checked). */
   readStream(streamId: string, range: NormalizedReadOptions): MaybePromise<StreamSlice>;
   /** Reads up to `query.limit` events of the feed after `after` (`undefined`: from the start). */

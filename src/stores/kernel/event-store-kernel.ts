@@ -1,4 +1,17 @@
-import { prepareAppend, type AppendOptions } from '../../core/append-input.js';
+import {
+  prepareAppend,
+  prepareAppendMany,
+  type AppendManyEntry,
+  type AppendManyOptions,
+  type AppendOptions,
+  type PreparedCondition,
+} from '../../core/append-input.js';
+import {
+  normalizeEventQuery,
+  type EventQuery,
+  type QueryReadResult,
+  type ReadByQueryOptions,
+} from '../../core/event-query.js';
 import type { AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
 import { StoreClosedError, StreamNotFoundError } from '../../core/errors.js';
@@ -19,7 +32,12 @@ import { normalizeReadAllOptions, normalizeReadOptions } from '../../core/read-o
 import type { EventRegistry } from '../../core/registry.js';
 import type { ResolvedEventStoreOptions } from '../../core/store-options.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import type { EventStoreDriver, FeedFilterQuery } from './event-store-driver.js';
+import type {
+  DecodedCondition,
+  EventStoreDriver,
+  FeedFilterQuery,
+  WriteUnit,
+} from './event-store-driver.js';
 import {
   resolveFeedEnd,
   type FeedEnd,
@@ -67,8 +85,54 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
   ): Promise<AppendResult> {
     this.assertOpen();
     const append = await prepareAppend(streamId, events, options, this.#settings);
+    const unit = { entries: [append], condition: this.#decodeCondition(append.condition) };
     this.assertOpen();
-    return this.#driver.append(append);
+    const [result] = await this.#write(unit);
+    return result as AppendResult;
+  }
+
+  async appendMany(
+    entries: readonly AppendManyEntry[],
+    options?: AppendManyOptions,
+  ): Promise<AppendResult[]> {
+    this.assertOpen();
+    const many = await prepareAppendMany(entries, options, this.#settings);
+    const unit = { entries: many.entries, condition: this.#decodeCondition(many.condition) };
+    this.assertOpen();
+    return [...(await this.#write(unit))];
+  }
+
+  async readByQuery<E extends NewEvent = NewEvent>(
+    query: EventQuery,
+    options?: ReadByQueryOptions,
+  ): Promise<QueryReadResult<E>> {
+    this.assertOpen();
+    const normalized = normalizeEventQuery(query, 'query');
+    checkOption.object('options', options);
+    const after = options?.after;
+    const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
+    const limit = options?.limit;
+    if (limit !== undefined) checkOption.integer('limit', limit, 1);
+    const slice = await this.#driver.readByQuery(normalized, cursor, limit);
+    return { events: slice.events as Recorded<E>[], position: slice.position ?? after };
+  }
+
+  /** Commits one unit through the driver; throws its error when it was refused. */
+  async #write(unit: WriteUnit<Cursor>): Promise<readonly AppendResult[]> {
+    const [outcome] = await this.#driver.commit([unit]);
+    if (outcome === undefined) throw new Error('eventfold: the driver returned no outcome');
+    if (!outcome.ok) throw outcome.error;
+    return outcome.results;
+  }
+
+  #decodeCondition(condition: PreparedCondition | undefined): DecodedCondition<Cursor> | undefined {
+    if (condition === undefined) return undefined;
+    const { query, after } = condition;
+    return {
+      query,
+      after: after === undefined ? undefined : this.#driver.positions.decode(after),
+      position: after,
+    };
   }
 
   async read<E extends NewEvent = NewEvent>(

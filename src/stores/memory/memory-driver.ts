@@ -1,4 +1,6 @@
 import type { PreparedAppend } from '../../core/append-input.js';
+import { commitEach } from '../kernel/commit-each.js';
+import type { QueryReadSlice, WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
 import { AppendSignal, type AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
 import type { AppendResult } from '../../core/event-store.js';
@@ -52,6 +54,14 @@ export class MemoryDriver implements EventStoreDriver<number> {
     this.#registry = registry;
   }
 
+  commit(units: readonly WriteUnit<number>[]): Promise<WriteOutcome[]> {
+    return commitEach(units, (append) => this.append(append));
+  }
+
+  readByQuery(): QueryReadSlice {
+    throw new Error('readByQuery is not implemented on this backend yet'); // TODO(issue 13)
+  }
+
   append(append: PreparedAppend): AppendResult {
     const stream = this.#streams.get(append.streamId);
     const actual = stream?.length ?? 0;
@@ -83,6 +93,7 @@ export class MemoryDriver implements EventStoreDriver<number> {
         data: event.data,
         metadata: event.metadata,
         recordedAt,
+        tags: event.tags,
       };
       this.#rows.push(last);
       rows.push(last);

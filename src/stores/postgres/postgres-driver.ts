@@ -1,4 +1,6 @@
 import type { QueryConfig } from 'pg';
+import { commitEach } from '../kernel/commit-each.js';
+import type { QueryReadSlice, WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
 import type { PreparedAppend } from '../../core/append-input.js';
 import type { AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
@@ -127,6 +129,14 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
       },
     );
     return this.#ready;
+  }
+
+  commit(units: readonly WriteUnit<PostgresCursor>[]): Promise<WriteOutcome[]> {
+    return commitEach(units, (append) => this.append(append));
+  }
+
+  readByQuery(): QueryReadSlice {
+    throw new Error('readByQuery is not implemented on this backend yet'); // TODO(issue 13)
   }
 
   async append(append: PreparedAppend): Promise<AppendResult> {

@@ -1,4 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { commitEach } from '../kernel/commit-each.js';
+import type { QueryReadSlice, WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
 import type { PreparedAppend } from '../../core/append-input.js';
 import { AppendSignal, type AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
@@ -66,6 +68,14 @@ export class SqliteDriver implements EventStoreDriver<number> {
       writeAppend(this.#statements, append, recordedAt),
     );
     this.#appendTransaction = (append, recordedAt) => transaction.immediate(append, recordedAt);
+  }
+
+  commit(units: readonly WriteUnit<number>[]): Promise<WriteOutcome[]> {
+    return commitEach(units, (append) => this.append(append));
+  }
+
+  readByQuery(): QueryReadSlice {
+    throw new Error('readByQuery is not implemented on this backend yet'); // TODO(issue 13)
   }
 
   append(append: PreparedAppend): AppendResult {

@@ -1,5 +1,5 @@
 import type { EventMetadata, RecordedEvent } from '../../core/events.js';
-import { toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
+import { NO_TAGS, toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
 import type { EventRegistry } from '../../core/registry.js';
 import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
 import { sequencePosition } from '../../core/position.js';
@@ -52,6 +52,7 @@ function rowsToRecorded(
           data: JSON.parse(row[at + 3] as string) as unknown,
           metadata: metadata === null ? {} : (JSON.parse(metadata) as EventMetadata),
           recordedAt: new Date(row[at + 5] as number),
+          tags: NO_TAGS, // TODO(issue 13): the tags column
         };
       }
       return out;
