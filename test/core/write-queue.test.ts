@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PreparedAppend } from '../../src/core/append-input.js';
 import { StoreClosedError } from '../../src/core/errors.js';
 import type { AppendResult } from '../../src/core/event-store.js';
+import type { Position } from '../../src/core/position.js';
 import type {
   EventStoreDriver,
   GroupLimits,
@@ -31,7 +32,7 @@ function unit(streamId: string, events = 1): WriteUnit<number> {
 const result = (u: WriteUnit<number>): AppendResult => ({
   streamId: (u.entries[0] as PreparedAppend).streamId,
   version: 1,
-  position: '1',
+  position: '1' as Position,
 });
 
 interface FakeDriver {
