@@ -152,16 +152,15 @@ export class WriteQueue<Cursor> {
   }
 
   /** One driver commit; learns whether the driver answers synchronously. */
-  #commit(units: readonly WriteUnit<Cursor>[]): Promise<readonly WriteOutcome[]> {
+  async #commit(units: readonly WriteUnit<Cursor>[]): Promise<readonly WriteOutcome[]> {
     let answer: readonly WriteOutcome[] | PromiseLike<readonly WriteOutcome[]>;
     try {
       answer = this.#driver.commit(units);
     } catch (error) {
       this.#synchronous ??= true;
-      return Promise.reject(error);
+      throw error;
     }
-    const synchronous = !isPromiseLike(answer);
-    this.#synchronous ??= synchronous;
-    return Promise.resolve(answer);
+    this.#synchronous ??= !isPromiseLike(answer);
+    return answer;
   }
 }
