@@ -21,6 +21,7 @@ export interface StreamSlice {
 
 /** A condition with its position decoded (for backend authors). */
 export interface DecodedCondition<Cursor> {
+  /** The events that must not exist after `after`. */
   readonly query: NormalizedQuery;
   /** Only events after this cursor count (`undefined`: every event). */
   readonly after: Cursor | undefined;
@@ -44,7 +45,9 @@ export type WriteOutcome =
 
 /** How much the kernel may put in one {@link EventStoreDriver.commit} (for backend authors). */
 export interface GroupLimits {
+  /** The most units in one commit (default 1,000; 1 turns group commit off). */
   readonly maxUnits?: number;
+  /** The most events in one commit (default 10,000; a larger unit still goes, alone). */
   readonly maxEvents?: number;
 }
 
