@@ -60,6 +60,10 @@ function fakeDriver(
   return { driver, commits };
 }
 
+/** Queues `u` through `write`, as the kernel does (prepared after a microtask). */
+const write = (queue: WriteQueue<number>, u: WriteUnit<number>) =>
+  queue.write(() => Promise.resolve(u));
+
 const allOk = (units: readonly WriteUnit<number>[]): WriteOutcome[] =>
   units.map((u) => ({ ok: true, results: [result(u)] }));
 
@@ -126,30 +130,70 @@ describe('WriteQueue (group commit)', () => {
       { synchronousCommit: true },
     );
     const queue = new WriteQueue(driver);
-    const outcomes = await Promise.allSettled(['a', 'bad', 'c'].map((s) => queue.submit(unit(s))));
+    const outcomes = await Promise.allSettled(['a', 'bad', 'c'].map((s) => write(queue, unit(s))));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 
   it('a synchronous driver gets the writes of one turn in one commit', async () => {
     const { driver, commits } = fakeDriver(allOk, { synchronousCommit: true });
     const queue = new WriteQueue(driver);
-    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((s) => queue.submit(unit(s))));
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((s) => write(queue, unit(s))));
     expect(commits).toEqual([['a', 'b', 'c', 'd', 'e']]);
+  });
+
+  it('a lone writer on a synchronous driver commits at once, never deferred', async () => {
+    const { driver, commits } = fakeDriver(allOk, { synchronousCommit: true });
+    let deferred = 0;
+    const queue = new WriteQueue(driver, (run) => {
+      deferred++;
+      run();
+    });
+    for (const s of ['a', 'b', 'c']) await write(queue, unit(s));
+    expect(commits).toEqual([['a'], ['b'], ['c']]);
+    expect(deferred).toBe(0);
+  });
+
+  it('a slow preparation holds the others back only for the deferral', async () => {
+    const { driver, commits } = fakeDriver(allOk, { synchronousCommit: true });
+    const queue = new WriteQueue(driver);
+    const slow = queue.write(async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return unit('slow');
+    });
+    await Promise.all(['a', 'b'].map((s) => write(queue, unit(s))));
+    expect(commits).toEqual([['a', 'b']]);
+    await slow;
+    expect(commits).toEqual([['a', 'b'], ['slow']]);
+  });
+
+  it('a preparation that fails releases the writes waiting for it', async () => {
+    const { driver, commits } = fakeDriver(allOk, { synchronousCommit: true });
+    const queue = new WriteQueue(driver, () => undefined); // the deferral never fires
+    const failing = queue.write(async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      throw new Error('bad input');
+    });
+    const ok = write(queue, unit('a'));
+    await expect(failing).rejects.toThrow('bad input');
+    await ok;
+    expect(commits).toEqual([['a']]);
   });
 
   it('learns that a driver is synchronous from its first answer, then groups', async () => {
     const { driver, commits } = fakeDriver(allOk);
     const queue = new WriteQueue(driver);
-    await queue.submit(unit('a'));
-    await Promise.all(['b', 'c'].map((s) => queue.submit(unit(s))));
+    await write(queue, unit('a'));
+    await Promise.all(['b', 'c'].map((s) => write(queue, unit(s))));
     expect(commits).toEqual([['a'], ['b', 'c']]);
   });
 
-  it('a synchronous commit is not starved by a caller that keeps the microtask queue busy', async () => {
+  it('a write waiting for a preparation is not starved by a caller that keeps the microtask queue busy', async () => {
     const { driver } = fakeDriver(allOk, { synchronousCommit: true });
     const queue = new WriteQueue(driver);
     let done = false;
-    const write = queue.submit(unit('a')).then(() => {
+    const slow = queue.write(() => new Promise(() => undefined)); // never prepared
+    void slow;
+    const written = write(queue, unit('a')).then(() => {
       done = true;
     });
     let spins = 0;
@@ -157,7 +201,7 @@ describe('WriteQueue (group commit)', () => {
       await Promise.resolve();
       spins++;
     }
-    await write;
+    await written;
     expect(spins).toBeLessThan(10_000);
   });
 
@@ -168,12 +212,12 @@ describe('WriteQueue (group commit)', () => {
     });
     const queue = new WriteQueue(driver);
     await Promise.all([
-      queue.submit(unit('a')),
-      queue.submit(unit('b')),
-      queue.submit(unit('c')),
-      queue.submit(unit('big', 50)),
-      queue.submit(unit('d', 6)),
-      queue.submit(unit('e', 6)),
+      write(queue, unit('a')),
+      write(queue, unit('b')),
+      write(queue, unit('c')),
+      write(queue, unit('big', 50)),
+      write(queue, unit('d', 6)),
+      write(queue, unit('e', 6)),
     ]);
     expect(commits).toEqual([['a', 'b'], ['c'], ['big'], ['d'], ['e']]);
   });
@@ -189,7 +233,7 @@ describe('WriteQueue (group commit)', () => {
     );
     const queue = new WriteQueue(driver);
     const outcomes = await Promise.allSettled(
-      ['a', 'poison', 'c'].map((s) => queue.submit(unit(s))),
+      ['a', 'poison', 'c'].map((s) => write(queue, unit(s))),
     );
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('transaction failed'));

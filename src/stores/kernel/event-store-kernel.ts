@@ -32,12 +32,7 @@ import { normalizeReadAllOptions, normalizeReadOptions } from '../../core/read-o
 import type { EventRegistry } from '../../core/registry.js';
 import type { ResolvedEventStoreOptions } from '../../core/store-options.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import type {
-  DecodedCondition,
-  EventStoreDriver,
-  FeedFilterQuery,
-  WriteUnit,
-} from './event-store-driver.js';
+import type { DecodedCondition, EventStoreDriver, FeedFilterQuery } from './event-store-driver.js';
 import { WriteQueue } from './write-queue.js';
 import {
   resolveFeedEnd,
@@ -87,10 +82,12 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     options?: AppendOptions,
   ): Promise<AppendResult> {
     this.assertOpen();
-    const append = await prepareAppend(streamId, events, options, this.#settings);
-    const unit = { entries: [append], condition: this.#decodeCondition(append.condition) };
-    this.assertOpen();
-    const [result] = await this.#write(unit);
+    const [result] = await this.#writes.write(async () => {
+      const append = await prepareAppend(streamId, events, options, this.#settings);
+      const unit = { entries: [append], condition: this.#decodeCondition(append.condition) };
+      this.assertOpen();
+      return unit;
+    });
     return result as AppendResult;
   }
 
@@ -99,10 +96,13 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     options?: AppendManyOptions,
   ): Promise<AppendResult[]> {
     this.assertOpen();
-    const many = await prepareAppendMany(entries, options, this.#settings);
-    const unit = { entries: many.entries, condition: this.#decodeCondition(many.condition) };
-    this.assertOpen();
-    return [...(await this.#write(unit))];
+    const results = await this.#writes.write(async () => {
+      const many = await prepareAppendMany(entries, options, this.#settings);
+      const unit = { entries: many.entries, condition: this.#decodeCondition(many.condition) };
+      this.assertOpen();
+      return unit;
+    });
+    return [...results];
   }
 
   async readByQuery<E extends NewEvent = NewEvent>(
@@ -118,14 +118,6 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     if (limit !== undefined) checkOption.integer('limit', limit, 1);
     const slice = await this.#driver.readByQuery(normalized, cursor, limit);
     return { events: slice.events as Recorded<E>[], position: slice.position ?? after };
-  }
-
-  /**
-   * Commits one unit through the group-commit queue (with the writes that
-   * arrive while a commit is in flight); throws its error when it was refused.
-   */
-  #write(unit: WriteUnit<Cursor>): Promise<readonly AppendResult[]> {
-    return this.#writes.submit(unit);
   }
 
   #decodeCondition(condition: PreparedCondition | undefined): DecodedCondition<Cursor> | undefined {

@@ -15,14 +15,12 @@ interface Pending<Cursor> {
   readonly reject: (error: unknown) => void;
 }
 
-/** How a synchronous driver's first write of a burst waits for the others of the same turn. */
+/** How a synchronous driver's commit is put off while other writes are still being prepared. */
 export type Deferral = (run: () => void) => void;
 
 /**
- * Defers `run` by `hops` microtask hops: the writes started in the same turn
- * (`Promise.all`) reach the queue a few microtasks after the first, so they
- * join its commit; no timer, and a caller that keeps the microtask queue busy
- * cannot starve the commit.
+ * Defers `run` by `hops` microtask hops: no timer, and a caller that keeps the
+ * microtask queue busy cannot starve the commit.
  */
 export function deferMicrotasks(hops: number): Deferral {
   return (run) => {
@@ -35,7 +33,10 @@ export function deferMicrotasks(hops: number): Deferral {
   };
 }
 
-/** The kernel's deferral for synchronous drivers : eight microtask hops (measured: as fast as no deferral for a lone writer, and it groups a burst fully). */
+/**
+ * How long a synchronous driver's commit waits at most for writes still being
+ * prepared: eight microtask hops (a slow validation does not hold the others back).
+ */
 export const DEFAULT_DEFERRAL: Deferral = deferMicrotasks(8);
 
 /**
@@ -46,8 +47,11 @@ export const DEFAULT_DEFERRAL: Deferral = deferMicrotasks(8);
  * - An asynchronous driver (a promise from `commit`) commits at once when idle
  *   and queues while a commit is in flight: a lone writer never waits.
  * - A synchronous driver (`synchronousCommit`, or learned from its first
- *   answer) never has a commit in flight, so the first write of a burst is
- *   deferred by {@link Deferral} to let the rest of the burst join it.
+ *   answer) never has a commit in flight, so a write that reaches the queue
+ *   while others are still being prepared (the appends of one `Promise.all`)
+ *   waits for them: the last one to arrive starts the commit, or the
+ *   {@link Deferral} does if one is slow. A write with nothing else in
+ *   preparation commits at once.
  * - A group holds at most `maxUnits` units and `maxEvents` events.
  * - When a group's commit fails as a whole (the transaction wrote nothing),
  *   its units are retried one by one, so only the culprit fails.
@@ -63,6 +67,10 @@ export class WriteQueue<Cursor> {
   #synchronous: boolean | undefined;
   /** The running drain (a commit in flight or scheduled), if any. */
   #draining: Promise<void> | undefined;
+  /** How many writes are being prepared (between `write` and their `submit`). */
+  #preparing = 0;
+  /** Whether a deferred drain is scheduled. */
+  #scheduled = false;
   #closed = false;
 
   constructor(driver: EventStoreDriver<Cursor>, defer: Deferral = DEFAULT_DEFERRAL) {
@@ -73,14 +81,37 @@ export class WriteQueue<Cursor> {
     this.#maxEvents = Math.max(1, driver.groupLimits?.maxEvents ?? DEFAULT_MAX_GROUP_EVENTS);
   }
 
-  /** Queues `unit`; resolves to its results once committed, or rejects with its error. */
+  /**
+   * Prepares a write (`prepare`: input checks, serialisation) and queues it;
+   * resolves to its results once committed, or rejects with its error. While
+   * other writes are being prepared, a synchronous driver's commit waits for
+   * them (at most a few microtasks), so the writes started together share it;
+   * a lone writer's commit never waits.
+   */
+  async write(prepare: () => Promise<WriteUnit<Cursor>>): Promise<readonly AppendResult[]> {
+    this.#preparing++;
+    let unit: WriteUnit<Cursor>;
+    try {
+      unit = await prepare();
+    } catch (error) {
+      this.#preparing--;
+      if (this.#preparing === 0) this.#kick();
+      throw error;
+    }
+    this.#preparing--;
+    return this.submit(unit);
+  }
+
+  /** Queues a prepared `unit` (see {@link WriteQueue.write}). */
   submit(unit: WriteUnit<Cursor>): Promise<readonly AppendResult[]> {
     if (this.#closed) return Promise.reject(new StoreClosedError());
     return new Promise((resolve, reject) => {
       let events = 0;
       for (const entry of unit.entries) events += entry.events.length;
       this.#queue.push({ unit, events, resolve, reject });
-      if (this.#draining === undefined) this.#draining = this.#start();
+      if (this.#draining !== undefined) return; // the drain in progress takes it
+      if (this.#synchronous === true && this.#preparing > 0) this.#schedule();
+      else this.#draining = this.#drain();
     });
   }
 
@@ -93,13 +124,19 @@ export class WriteQueue<Cursor> {
     await this.#draining;
   }
 
-  #start(): Promise<void> {
-    if (this.#synchronous !== true) return this.#drain();
-    return new Promise<void>((resolve) => {
-      this.#defer(() => {
-        void this.#drain().then(resolve);
-      });
+  /** Commits what is queued after the deferral, unless the last write being prepared did first. */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#defer(() => {
+      this.#scheduled = false;
+      this.#kick();
     });
+  }
+
+  /** Starts a drain when writes wait and none runs. */
+  #kick(): void {
+    if (this.#draining === undefined && this.#queue.length > 0) this.#draining = this.#drain();
   }
 
   /** Commits groups until the queue is empty. */
