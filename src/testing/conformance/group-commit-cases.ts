@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { ConcurrencyError } from '../../core/errors.js';
+import { ConcurrencyError, StoreClosedError } from '../../core/errors.js';
 import { type CaseContext, events, feed } from './fixtures.js';
 
 /**
  * Appends started together (which a store may commit in one transaction):
  * each is still checked on its own and gets its own result or error.
  */
-export function groupCommitCases({ describe, it, withStore }: CaseContext): void {
+export function groupCommitCases({ describe, it, withStore, options }: CaseContext): void {
   describe('appends started together', () => {
     it('50 concurrent appends to distinct streams all land, each with its own result', () =>
       withStore(async (store) => {
@@ -110,5 +110,28 @@ export function groupCommitCases({ describe, it, withStore }: CaseContext): void
         );
         assert.equal((await feed(store)).length, 9);
       }));
+
+    it('closing while appends are started: each lands or fails with STORE_CLOSED, and close waits', async () => {
+      const store = await options.createStore({});
+      const appends = Array.from({ length: 20 }, (_, i) =>
+        store.append(`closing-${i}`, events(1), { expectedVersion: 'no_stream' }),
+      );
+      await store.close();
+      const results = await Promise.allSettled(appends);
+      for (const r of results)
+        if (r.status === 'rejected') assert.ok(StoreClosedError.is(r.reason), String(r.reason));
+      if (options.reopenStore === undefined) return;
+      const reopened = await options.reopenStore(store, {});
+      try {
+        for (const [i, r] of results.entries())
+          assert.equal(
+            await reopened.getVersion(`closing-${i}`),
+            r.status === 'fulfilled' ? 1 : 0,
+            `closing-${i}: written exactly when its append resolved`,
+          );
+      } finally {
+        await reopened.close();
+      }
+    });
   });
 }
