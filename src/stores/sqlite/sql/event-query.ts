@@ -1,0 +1,116 @@
+import type { NormalizedQuery } from '../../../core/event-query.js';
+import { FEED_EVENT_COLUMNS } from './event-columns.js';
+import { EVENT_TAGS_TABLE, EVENTS_TABLE, TYPE_INDEX } from './tables.js';
+
+/** Past this many distinct types of tag-less items, one `IN` walk replaces one index walk per type. */
+export const MAX_TYPE_ARMS = 8;
+
+/** Named parameters of a query's SQL: `after`, `limit`, and the query's tags and types. */
+export type EventQueryParams = Record<string, string | number>;
+
+/**
+ * A query ready for SQL: the key of its statement's shape (queries of one shape
+ * share a prepared statement) and its parameters, without `after` and `limit`.
+ */
+export interface EventQueryPlan {
+  readonly shape: string;
+  readonly params: EventQueryParams;
+}
+
+/**
+ * How a query is walked: each item with tags walks the `(tag, position)` index
+ * of its first tag, the other tags and the types checked per entry; the items
+ * without tags are merged into one set of types, walked on the type index (one
+ * walk per type up to {@link MAX_TYPE_ARMS}); no items walks the rowid.
+ */
+export function planEventQuery(query: NormalizedQuery): EventQueryPlan {
+  const params: EventQueryParams = {};
+  const shape: string[] = [];
+  const types = new Set<string>();
+  let tagless = false;
+  query.items.forEach((item, i) => {
+    if (item.tags.length === 0) {
+      tagless = true;
+      for (const type of item.types ?? []) types.add(type);
+      return;
+    }
+    item.tags.forEach((tag, k) => (params[`i${i}t${k}`] = tag));
+    item.types?.forEach((type, k) => (params[`i${i}y${k}`] = type));
+    shape.push(`${i}:${item.tags.length}:${item.types?.length ?? 0}`);
+  });
+  if (tagless) {
+    const list = [...types];
+    if (list.length > MAX_TYPE_ARMS) {
+      params.types = JSON.stringify(list);
+      shape.push('types:json');
+    } else {
+      list.forEach((type, k) => (params[`y${k}`] = type));
+      shape.push(`types:${list.length}`);
+    }
+  }
+  if (query.items.length === 0) shape.push('all');
+  return { shape: shape.join(','), params };
+}
+
+/**
+ * The arms of a planned query: each selects the positions of matching events
+ * after `@after`, in position order, at most `@limit` of them.
+ */
+function arms(plan: EventQueryPlan): string[] {
+  const out: string[] = [];
+  const tail = 'ORDER BY position LIMIT @limit';
+  for (const part of plan.shape.split(',')) {
+    if (part === 'all') {
+      out.push(`SELECT position FROM ${EVENTS_TABLE} WHERE position > @after ${tail}`);
+    } else if (part === 'types:json') {
+      out.push(
+        `SELECT position FROM ${EVENTS_TABLE} INDEXED BY ${TYPE_INDEX} WHERE type IN (SELECT value FROM json_each(@types)) AND position > @after ${tail}`,
+      );
+    } else if (part.startsWith('types:')) {
+      const count = Number(part.slice('types:'.length));
+      for (let k = 0; k < count; k++)
+        out.push(
+          `SELECT position FROM ${EVENTS_TABLE} INDEXED BY ${TYPE_INDEX} WHERE type = @y${k} AND position > @after ${tail}`,
+        );
+    } else {
+      const [i, tags, types] = part.split(':').map(Number) as [number, number, number];
+      // CROSS JOIN keeps the walk on the first tag's index; the rest are point lookups.
+      let from = `${EVENT_TAGS_TABLE} g`;
+      const where = [`g.tag = @i${i}t0`, 'g.position > @after'];
+      for (let k = 1; k < tags; k++) {
+        from += ` CROSS JOIN ${EVENT_TAGS_TABLE} g${k}`;
+        where.push(`g${k}.tag = @i${i}t${k}`, `g${k}.position = g.position`);
+      }
+      if (types > 0) {
+        from += ` CROSS JOIN ${EVENTS_TABLE} e`;
+        const list = Array.from({ length: types }, (_, k) => `@i${i}y${k}`).join(', ');
+        where.push('e.position = g.position', `e.type IN (${list})`);
+      }
+      out.push(
+        `SELECT g.position AS position FROM ${from} WHERE ${where.join(' AND ')} ORDER BY g.position LIMIT @limit`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The read of a planned query: the matching events after `@after`, in feed
+ * order, at most `@limit` (-1: no limit), as feed rows.
+ */
+export function readByQuerySql(plan: EventQueryPlan): string {
+  const list = arms(plan);
+  const positions =
+    list.length === 1 ? list[0] : list.map((arm) => `SELECT * FROM (${arm})`).join(' UNION ');
+  return `SELECT ${FEED_EVENT_COLUMNS} FROM ${EVENTS_TABLE} WHERE position IN (${positions}) ORDER BY position LIMIT @limit`;
+}
+
+/**
+ * Whether an event matching a planned query exists after `@after` (1 or 0);
+ * each arm stops at its first match (`@limit` is 1).
+ */
+export function queryMatchExistsSql(plan: EventQueryPlan): string {
+  return `SELECT ${arms(plan)
+    .map((arm) => `EXISTS (${arm})`)
+    .join(' OR ')}`;
+}
