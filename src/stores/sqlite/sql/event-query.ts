@@ -96,13 +96,16 @@ function arms(plan: EventQueryPlan): string[] {
 
 /**
  * The read of a planned query: the matching events after `@after`, in feed
- * order, at most `@limit` (-1: no limit), as feed rows.
+ * order, at most `@limit` (-1: no limit), as feed rows. The matching positions
+ * drive the read (CROSS JOIN): each is one rowid lookup, never a scan of the table.
  */
 export function readByQuerySql(plan: EventQueryPlan): string {
   const list = arms(plan);
   const positions =
     list.length === 1 ? list[0] : list.map((arm) => `SELECT * FROM (${arm})`).join(' UNION ');
-  return `SELECT ${FEED_EVENT_COLUMNS} FROM ${EVENTS_TABLE} WHERE position IN (${positions}) ORDER BY position LIMIT @limit`;
+  return `WITH matched(p) AS (${positions})
+  SELECT ${FEED_EVENT_COLUMNS} FROM matched CROSS JOIN ${EVENTS_TABLE} ON position = matched.p
+  ORDER BY matched.p LIMIT @limit`;
 }
 
 /**
