@@ -17,6 +17,7 @@ import type { ExpectedVersion } from '../../src/core/expected-version.js';
 import type { WriteOutcome, WriteUnit } from '../../src/stores/kernel/event-store-driver.js';
 import { migrate } from '../../src/stores/sqlite/migrate.js';
 import { SqliteDriver } from '../../src/stores/sqlite/sqlite-driver.js';
+import { sequencePosition } from '../../src/core/position.js';
 
 let db: Database.Database;
 let driver: SqliteDriver;
@@ -64,7 +65,7 @@ function decoded(condition: Condition | undefined): WriteUnit<number>['condition
   return {
     query: normalizeEventQuery(condition.query, 'condition'),
     after: condition.after,
-    position: condition.after === undefined ? undefined : String(condition.after),
+    position: condition.after === undefined ? undefined : sequencePosition(condition.after),
   };
 }
 
@@ -158,7 +159,7 @@ describe('SqliteDriver.commit', () => {
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true, false]);
     const error = errorOf(outcomes[1]);
     expect(error).toBeInstanceOf(AppendConditionError);
-    expect(error).toMatchObject({ streamIds: ['u-2'], after: String(head) });
+    expect(error).toMatchObject({ streamIds: ['u-2'], after: sequencePosition(head) });
     expect(errorOf(outcomes[4])).toMatchObject({ streamIds: ['u-5'], after: undefined });
     expect(count()).toBe(4);
   });
