@@ -10,6 +10,13 @@ import { planEventQuery } from './sql/event-query.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 
 /**
+ * The versions of the streams written so far in a commit of several units, so
+ * a later unit on the same stream skips the version read (`undefined` for a
+ * lone unit).
+ */
+type StreamVersions = Map<string, number> | undefined;
+
+/**
  * The body of one commit, run inside its `BEGIN IMMEDIATE` transaction (so no
  * other connection writes between the checks and the inserts): writes the
  * units in order, each checked on its own before any of its writes, so a later
@@ -24,11 +31,12 @@ export function writeUnits(
   recordedAt: number,
 ): WriteOutcome[] {
   const outcomes = new Array<WriteOutcome>(units.length);
+  const versions: StreamVersions = units.length > 1 ? new Map() : undefined;
   for (let u = 0; u < units.length; u++) {
     try {
       outcomes[u] = {
         ok: true,
-        results: writeUnit(statements, units[u] as WriteUnit<number>, recordedAt),
+        results: writeUnit(statements, units[u] as WriteUnit<number>, recordedAt, versions),
       };
     } catch (error) {
       if (!(error instanceof EventfoldError)) throw error;
@@ -49,6 +57,7 @@ function writeUnit(
   statements: SqliteStatements,
   unit: WriteUnit<number>,
   recordedAt: number,
+  versions: StreamVersions,
 ): AppendResult[] {
   const { entries, condition } = unit;
   const actual = new Array<number>(entries.length);
@@ -56,7 +65,7 @@ function writeUnit(
   let replays = 0;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as PreparedAppend;
-    actual[i] = statements.streamVersion.get(entry.streamId) ?? 0;
+    actual[i] = versions?.get(entry.streamId) ?? statements.streamVersion.get(entry.streamId) ?? 0;
     if (entry.hasProvidedIds) {
       const replay = resolveStoredIds(entry, storedRefs(statements, entry), actual[i] as number);
       if (replay !== undefined) replays++;
@@ -79,13 +88,16 @@ function writeUnit(
       );
   }
   const results = new Array<AppendResult>(entries.length);
-  for (let i = 0; i < entries.length; i++)
-    results[i] = insertEntry(
+  for (let i = 0; i < entries.length; i++) {
+    const result = insertEntry(
       statements,
       entries[i] as PreparedAppend,
       actual[i] as number,
       recordedAt,
     );
+    versions?.set(result.streamId, result.version);
+    results[i] = result;
+  }
   return results;
 }
 
