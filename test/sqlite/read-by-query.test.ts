@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppendConditionError, type EventQuery, type NewEvent } from '../../src/index.js';
 import { eventMatchesQuery, normalizeEventQuery } from '../../src/core/event-query.js';
+import { sequencePosition } from '../../src/core/position.js';
 import { SqliteEventStore } from '../../src/stores/sqlite/index.js';
 import { createTempDir } from './support/temp-dir.js';
 
@@ -76,12 +77,18 @@ describe('SQLite readByQuery', () => {
     expect(stream.events.find((e) => e.id === tagged?.id)?.tags).toEqual(tagged?.tags);
   });
 
-  it('gives the head as position, or `after` on an empty store', async () => {
+  it('gives the head as position, never before `after`, nothing on an empty store', async () => {
     await using store = new SqliteEventStore(':memory:');
     const query = { items: [{ tags: ['x'] }] };
     expect(await store.readByQuery(query)).toEqual({ events: [], position: undefined });
     const first = await store.append('o-1', [{ type: 'Other', data: {} }]);
     expect(await store.readByQuery(query)).toEqual({ events: [], position: first.position });
+    // A position from elsewhere, past the head: the read saw up to it, not back to the head.
+    const ahead = sequencePosition(9);
+    expect(await store.readByQuery(query, { after: ahead })).toEqual({
+      events: [],
+      position: ahead,
+    });
   });
 
   it('lets a condition built on a read fail exactly when a matching event came since', async () => {

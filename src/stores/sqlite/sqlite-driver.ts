@@ -49,6 +49,8 @@ export const SQLITE_MEMORY_CAPABILITIES: StoreCapabilities = Object.freeze({
 export class SqliteDriver implements EventStoreDriver<number> {
   readonly capabilities: StoreCapabilities;
   readonly positions = sequencePositions;
+  /** better-sqlite3 commits synchronously: two commits of one connection never overlap. */
+  readonly synchronousCommit = true;
   readonly #db: BetterSqlite3.Database;
   readonly #owned: boolean;
   readonly #registry: EventRegistry | undefined;
@@ -99,7 +101,7 @@ export class SqliteDriver implements EventStoreDriver<number> {
   /**
    * Reads the events matching `query` after `after` (at most `limit`) and the
    * head of the feed in one read transaction: the position is that head, or
-   * the last event returned when `limit` cut the read short.
+   * the last event returned when `limit` cut the read short (never before `after`).
    */
   readByQuery(
     query: NormalizedQuery,
@@ -114,8 +116,11 @@ export class SqliteDriver implements EventStoreDriver<number> {
     }
     const { rows, head } = read;
     const last = rows.at(-1);
-    const seen = limit !== undefined && last !== undefined && rows.length >= limit ? last[0] : head;
-    const position = seen === null ? undefined : sequencePosition(seen);
+    const seen =
+      limit !== undefined && last !== undefined && rows.length >= limit
+        ? last[0]
+        : Math.max(head ?? 0, after ?? 0);
+    const position = seen === 0 ? undefined : sequencePosition(seen);
     const events = feedRowsToRecorded(rows, this.#registry);
     return events instanceof Promise
       ? events.then((list) => ({ events: list, position }))
