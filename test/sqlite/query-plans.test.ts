@@ -151,6 +151,17 @@ describe('SQLite query plans use an index', () => {
         { items: [{ types: Array.from({ length: 9 }, (_, k) => `T${k}`) }] },
         /SEARCH eventfold_events USING COVERING INDEX eventfold_events_type \(type=\? AND rowid>\?\)/,
       ],
+      [
+        {
+          items: [
+            {
+              tags: Array.from({ length: 10 }, (_, k) => `t${k}`),
+              types: Array.from({ length: 9 }, (_, k) => `T${k}`),
+            },
+          ],
+        },
+        /SEARCH r USING PRIMARY KEY \(tag=\? AND position=\?\)/,
+      ],
       [{ items: [] }, /SEARCH eventfold_events USING INTEGER PRIMARY KEY \(rowid>\?\)/],
     ];
     for (const [query, expected] of queries) {

@@ -77,6 +77,40 @@ describe('SQLite readByQuery', () => {
     expect(stream.events.find((e) => e.id === tagged?.id)?.tags).toEqual(tagged?.tags);
   });
 
+  it('matches items with many tags and many types (counted, not joined) as eventMatchesQuery does', async () => {
+    const next = random(7);
+    const pool = Array.from({ length: 12 }, (_, i) => `p${i}`);
+    await using store = new SqliteEventStore(':memory:');
+    for (let i = 0; i < 80; i++) {
+      const tags = pool.filter(() => next() < 0.75);
+      await store.append(`m-${i % 5}`, [
+        { type: TYPES[Math.floor(next() * TYPES.length)] as string, data: {}, tags },
+      ]);
+    }
+    const all = await store.readAll().toArray();
+    let matched = 0;
+    for (let q = 0; q < 60; q++) {
+      const tags = pool.filter(() => next() < 0.75);
+      const item = next() < 0.5 ? { tags } : { tags, types: pick(next, TYPES, 12) };
+      const query: EventQuery = { items: tags.length === 0 ? [{ tags: ['p0'] }] : [item] };
+      const normalized = normalizeEventQuery(query, 'query');
+      const expected = all.filter((e) => eventMatchesQuery(normalized, e.type, e.tags));
+      matched += expected.length;
+      const read = await store.readByQuery(query);
+      expect(
+        read.events.map((e) => e.position),
+        JSON.stringify(query),
+      ).toEqual(expected.map((e) => e.position));
+    }
+    expect(matched).toBeGreaterThan(0);
+    // More tags than SQLite joins tables: one item of 80 tags.
+    const many = Array.from({ length: 80 }, (_, i) => `n${i}`);
+    const hit = await store.append('n-1', [{ type: 'N', data: {}, tags: many }]);
+    await store.append('n-2', [{ type: 'N', data: {}, tags: many.slice(1) }]);
+    const read = await store.readByQuery({ items: [{ tags: many }] });
+    expect(read.events.map((e) => e.position)).toEqual([hit.position]);
+  });
+
   it('gives the head as position, never before `after`, nothing on an empty store', async () => {
     await using store = new SqliteEventStore(':memory:');
     const query = { items: [{ tags: ['x'] }] };

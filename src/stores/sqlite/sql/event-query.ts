@@ -5,6 +5,9 @@ import { EVENT_TAGS_TABLE, EVENTS_TABLE, TYPE_INDEX } from './tables.js';
 /** Past this many distinct types of tag-less items, one `IN` walk replaces one index walk per type. */
 export const MAX_TYPE_ARMS = 8;
 
+/** Past this many tags besides the first, an item's other tags are counted in one lookup instead of one join each. */
+export const MAX_TAG_JOINS = 7;
+
 /** Named parameters of a query's SQL: `after`, `limit`, and the query's tags and types. */
 export type EventQueryParams = Record<string, string | number>;
 
@@ -19,27 +22,46 @@ export interface EventQueryPlan {
 
 /**
  * How a query is walked: each item with tags walks the `(tag, position)` index
- * of its first tag, the other tags and the types checked per entry; the items
+ * of its first tag, the other tags (one join each, or past {@link MAX_TAG_JOINS}
+ * one count over a JSON list) and the types checked per entry; the items
  * without tags are merged into one set of types, walked on the type index (one
  * walk per type up to {@link MAX_TYPE_ARMS}); no items walks the rowid.
  */
 export function planEventQuery(query: NormalizedQuery): EventQueryPlan {
   const params: EventQueryParams = {};
   const shape: string[] = [];
-  const types = new Set<string>();
-  let tagless = false;
+  const tagless = new Set<string>();
+  let anyTagless = false;
   query.items.forEach((item, i) => {
     if (item.tags.length === 0) {
-      tagless = true;
-      for (const type of item.types ?? []) types.add(type);
+      anyTagless = true;
+      for (const type of item.types ?? []) tagless.add(type);
       return;
     }
-    item.tags.forEach((tag, k) => (params[`i${i}t${k}`] = tag));
-    item.types?.forEach((type, k) => (params[`i${i}y${k}`] = type));
-    shape.push(`${i}:${item.tags.length}:${item.types?.length ?? 0}`);
+    const [first, ...rest] = item.tags as [string, ...string[]];
+    params[`i${i}t0`] = first;
+    let tagShape: string;
+    if (rest.length > MAX_TAG_JOINS) {
+      params[`i${i}tj`] = JSON.stringify(rest);
+      params[`i${i}tn`] = rest.length;
+      tagShape = 'j';
+    } else {
+      rest.forEach((tag, k) => (params[`i${i}t${k + 1}`] = tag));
+      tagShape = String(item.tags.length);
+    }
+    const types = item.types ?? [];
+    let typeShape: string;
+    if (types.length > MAX_TYPE_ARMS) {
+      params[`i${i}yj`] = JSON.stringify(types);
+      typeShape = 'j';
+    } else {
+      types.forEach((type, k) => (params[`i${i}y${k}`] = type));
+      typeShape = String(types.length);
+    }
+    shape.push(`${i}:${tagShape}:${typeShape}`);
   });
-  if (tagless) {
-    const list = [...types];
+  if (anyTagless) {
+    const list = [...tagless];
     if (list.length > MAX_TYPE_ARMS) {
       params.types = JSON.stringify(list);
       shape.push('types:json');
@@ -73,17 +95,26 @@ function arms(plan: EventQueryPlan): string[] {
           `SELECT position FROM ${EVENTS_TABLE} INDEXED BY ${TYPE_INDEX} WHERE type = @y${k} AND position > @after ${tail}`,
         );
     } else {
-      const [i, tags, types] = part.split(':').map(Number) as [number, number, number];
+      const [i, tags, types] = part.split(':') as [string, string, string];
       // CROSS JOIN keeps the walk on the first tag's index; the rest are point lookups.
       let from = `${EVENT_TAGS_TABLE} g`;
       const where = [`g.tag = @i${i}t0`, 'g.position > @after'];
-      for (let k = 1; k < tags; k++) {
-        from += ` CROSS JOIN ${EVENT_TAGS_TABLE} g${k}`;
-        where.push(`g${k}.tag = @i${i}t${k}`, `g${k}.position = g.position`);
+      if (tags === 'j') {
+        where.push(
+          `(SELECT count(*) FROM ${EVENT_TAGS_TABLE} r WHERE r.position = g.position AND r.tag IN (SELECT value FROM json_each(@i${i}tj))) = @i${i}tn`,
+        );
+      } else {
+        for (let k = 1; k < Number(tags); k++) {
+          from += ` CROSS JOIN ${EVENT_TAGS_TABLE} g${k}`;
+          where.push(`g${k}.tag = @i${i}t${k}`, `g${k}.position = g.position`);
+        }
       }
-      if (types > 0) {
+      if (types !== '0') {
         from += ` CROSS JOIN ${EVENTS_TABLE} e`;
-        const list = Array.from({ length: types }, (_, k) => `@i${i}y${k}`).join(', ');
+        const list =
+          types === 'j'
+            ? `SELECT value FROM json_each(@i${i}yj)`
+            : Array.from({ length: Number(types) }, (_, k) => `@i${i}y${k}`).join(', ');
         where.push('e.position = g.position', `e.type IN (${list})`);
       }
       out.push(
