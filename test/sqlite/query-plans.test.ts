@@ -149,7 +149,7 @@ describe('SQLite query plans use an index', () => {
       ],
       [
         { items: [{ types: Array.from({ length: 9 }, (_, k) => `T${k}`) }] },
-        /SEARCH eventfold_events USING COVERING INDEX eventfold_events_type \(type=\? AND rowid>\?\)/,
+        /SEARCH eventfold_events USING (COVERING )?INDEX eventfold_events_type \(type=\? AND rowid>\?\)/,
       ],
       [
         {
@@ -169,10 +169,13 @@ describe('SQLite query plans use an index', () => {
       const params = { ...planned.params, after: 3, limit: 10 };
       const read = plan(readByQuerySql(planned), params);
       expectIndexOnly(read, expected);
-      expect(read, read.join('\n')).toContain(
-        'SEARCH eventfold_events USING INTEGER PRIMARY KEY (rowid=?)',
-      );
-      expectIndexOnly(plan(queryMatchExistsSql(planned), { ...params, limit: 1 }), expected);
+      const exists = plan(queryMatchExistsSql(planned), { ...params, limit: 1 });
+      for (const lines of [read, exists])
+        expect(
+          lines.filter((l) => /^SCAN (e|g\d*|r)\b/.test(l)),
+          lines.join('\n'),
+        ).toEqual([]);
+      expectIndexOnly(exists, expected);
     }
   });
 });

@@ -75,65 +75,79 @@ export function planEventQuery(query: NormalizedQuery): EventQueryPlan {
 }
 
 /**
- * The arms of a planned query: each selects the positions of matching events
- * after `@after`, in position order, at most `@limit` of them.
+ * The arms of a planned query: each selects the matching events after
+ * `@after`, in position order, at most `@limit` of them: their positions, or
+ * with `rows` their feed columns (the events table is then joined in every arm).
  */
-function arms(plan: EventQueryPlan): string[] {
+function arms(plan: EventQueryPlan, rows = false): string[] {
   const out: string[] = [];
+  const columns = rows ? FEED_EVENT_COLUMNS : 'position';
   const tail = 'ORDER BY position LIMIT @limit';
   for (const part of plan.shape.split(',')) {
     if (part === 'all') {
-      out.push(`SELECT position FROM ${EVENTS_TABLE} WHERE position > @after ${tail}`);
+      out.push(`SELECT ${columns} FROM ${EVENTS_TABLE} WHERE position > @after ${tail}`);
     } else if (part === 'types:json') {
       out.push(
-        `SELECT position FROM ${EVENTS_TABLE} INDEXED BY ${TYPE_INDEX} WHERE type IN (SELECT value FROM json_each(@types)) AND position > @after ${tail}`,
+        `SELECT ${columns} FROM ${EVENTS_TABLE} INDEXED BY ${TYPE_INDEX} WHERE type IN (SELECT value FROM json_each(@types)) AND position > @after ${tail}`,
       );
     } else if (part.startsWith('types:')) {
       const count = Number(part.slice('types:'.length));
       for (let k = 0; k < count; k++)
         out.push(
-          `SELECT position FROM ${EVENTS_TABLE} INDEXED BY ${TYPE_INDEX} WHERE type = @y${k} AND position > @after ${tail}`,
+          `SELECT ${columns} FROM ${EVENTS_TABLE} INDEXED BY ${TYPE_INDEX} WHERE type = @y${k} AND position > @after ${tail}`,
         );
     } else {
-      const [i, tags, types] = part.split(':') as [string, string, string];
-      // CROSS JOIN keeps the walk on the first tag's index; the rest are point lookups.
-      let from = `${EVENT_TAGS_TABLE} g`;
-      const where = [`g.tag = @i${i}t0`, 'g.position > @after'];
-      if (tags === 'j') {
-        where.push(
-          `(SELECT count(*) FROM ${EVENT_TAGS_TABLE} r WHERE r.position = g.position AND r.tag IN (SELECT value FROM json_each(@i${i}tj))) = @i${i}tn`,
-        );
-      } else {
-        for (let k = 1; k < Number(tags); k++) {
-          from += ` CROSS JOIN ${EVENT_TAGS_TABLE} g${k}`;
-          where.push(`g${k}.tag = @i${i}t${k}`, `g${k}.position = g.position`);
-        }
-      }
-      if (types !== '0') {
-        from += ` CROSS JOIN ${EVENTS_TABLE} e`;
-        const list =
-          types === 'j'
-            ? `SELECT value FROM json_each(@i${i}yj)`
-            : Array.from({ length: Number(types) }, (_, k) => `@i${i}y${k}`).join(', ');
-        where.push('e.position = g.position', `e.type IN (${list})`);
-      }
-      out.push(
-        `SELECT g.position AS position FROM ${from} WHERE ${where.join(' AND ')} ORDER BY g.position LIMIT @limit`,
-      );
+      out.push(taggedArm(part, rows));
     }
   }
   return out;
 }
 
+/** The arm of one item with tags (`part`: its shape, `index:tags:types`). */
+function taggedArm(part: string, rows: boolean): string {
+  const [i, tags, types] = part.split(':') as [string, string, string];
+  // CROSS JOIN keeps the walk on the first tag's index; the rest are point lookups.
+  let from = `${EVENT_TAGS_TABLE} g`;
+  const where = [`g.tag = @i${i}t0`, 'g.position > @after'];
+  if (tags === 'j') {
+    where.push(
+      `(SELECT count(*) FROM ${EVENT_TAGS_TABLE} r WHERE r.position = g.position AND r.tag IN (SELECT value FROM json_each(@i${i}tj))) = @i${i}tn`,
+    );
+  } else {
+    for (let k = 1; k < Number(tags); k++) {
+      from += ` CROSS JOIN ${EVENT_TAGS_TABLE} g${k}`;
+      where.push(`g${k}.tag = @i${i}t${k}`, `g${k}.position = g.position`);
+    }
+  }
+  if (types !== '0' || rows) {
+    from += ` CROSS JOIN ${EVENTS_TABLE} e`;
+    where.push('e.position = g.position');
+  }
+  if (types !== '0') {
+    const list =
+      types === 'j'
+        ? `SELECT value FROM json_each(@i${i}yj)`
+        : Array.from({ length: Number(types) }, (_, k) => `@i${i}y${k}`).join(', ');
+    where.push(`e.type IN (${list})`);
+  }
+  const columns = rows
+    ? FEED_EVENT_COLUMNS.split(', ')
+        .map((column) => `e.${column}`)
+        .join(', ')
+    : 'g.position AS position';
+  return `SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY g.position LIMIT @limit`;
+}
+
 /**
  * The read of a planned query: the matching events after `@after`, in feed
- * order, at most `@limit` (-1: no limit), as feed rows. The matching positions
- * drive the read (CROSS JOIN): each is one rowid lookup, never a scan of the table.
+ * order, at most `@limit` (-1: no limit), as feed rows. A query of one walk
+ * reads the rows in it; several walks are merged by position first, then each
+ * position is one rowid lookup (CROSS JOIN). Never a scan of the table.
  */
 export function readByQuerySql(plan: EventQueryPlan): string {
   const list = arms(plan);
-  const positions =
-    list.length === 1 ? list[0] : list.map((arm) => `SELECT * FROM (${arm})`).join(' UNION ');
+  if (list.length === 1) return arms(plan, true)[0] as string;
+  const positions = list.map((arm) => `SELECT * FROM (${arm})`).join(' UNION ');
   return `WITH matched(p) AS (${positions})
   SELECT ${FEED_EVENT_COLUMNS} FROM matched CROSS JOIN ${EVENTS_TABLE} ON position = matched.p
   ORDER BY matched.p LIMIT @limit`;
