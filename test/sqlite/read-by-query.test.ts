@@ -111,6 +111,30 @@ describe('SQLite readByQuery', () => {
     expect(read.events.map((e) => e.position)).toEqual([hit.position]);
   });
 
+  it('reads and checks the largest query accepted (100 items of many tags and types)', async () => {
+    await using store = new SqliteEventStore(':memory:');
+    const tags = (i: number) => Array.from({ length: 8 + (i % 3) * 4 }, (_, k) => `g${i}:${k}`);
+    const types = (i: number) => Array.from({ length: 6 + (i % 4) }, (_, k) => `T${i}:${k}`);
+    const query: EventQuery = {
+      items: Array.from({ length: 100 }, (_, i) =>
+        i % 10 === 9 ? { types: types(i) } : { tags: tags(i), types: types(i) },
+      ),
+    };
+    const hit = await store.append('big-1', [{ type: 'T42:1', data: {}, tags: tags(42) }]);
+    await store.append('big-2', [{ type: 'T42:1', data: {}, tags: tags(42).slice(1) }]);
+    const typed = await store.append('big-3', [{ type: 'T19:2', data: {} }]);
+    const read = await store.readByQuery(query);
+    expect(read.events.map((e) => e.position)).toEqual([hit.position, typed.position]);
+    await expect(
+      store.append('big-4', [{ type: 'X', data: {} }], {
+        condition: { failIfEventsMatch: query, after: hit.position },
+      }),
+    ).rejects.toBeInstanceOf(AppendConditionError);
+    await store.append('big-4', [{ type: 'X', data: {} }], {
+      condition: { failIfEventsMatch: query, after: typed.position },
+    });
+  });
+
   it('gives the head as position, never before `after`, nothing on an empty store', async () => {
     await using store = new SqliteEventStore(':memory:');
     const query = { items: [{ tags: ['x'] }] };
