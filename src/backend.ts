@@ -22,7 +22,7 @@ export {
   type NormalizedQueryItem,
 } from './core/event-query.js';
 export { assertExpectedVersion, checkExpectedVersion } from './core/expected-version.js';
-export { resolveStoredIds, type StoredEventRef } from './core/idempotency.js';
+export { resolveReplayedUnit, resolveStoredIds, type StoredEventRef } from './core/idempotency.js';
 export {
   normalizeReadAllOptions,
   normalizeReadOptions,
@@ -40,6 +40,7 @@ export type {
   DecodedCondition,
   EventStoreDriver,
   FeedFilterQuery,
+  GroupLimits,
   MaybePromise,
   QueryReadSlice,
   StreamSlice,

@@ -54,6 +54,15 @@ describe('examples', () => {
     expect(second).toMatch(/Total events: 4 /);
   });
 
+  it('courses.ts decides subscriptions across streams: racing appends refused, rules kept', async () => {
+    const out = await runExample('courses.ts', ['memory:']);
+    expect(out).toContain('Subscribed: 1, refused as stale: 4');
+    expect(out).toContain('Subscribed: 2, course is full: 3');
+    expect(out).toContain('a: subscribed, b: subscribed, d: subscribed, e: too many courses');
+    expect(out).toMatch(/Leaving a course .*\ne: subscribed/);
+    expect(out).toContain('Seats taken in the raced course: 1 of 2');
+  });
+
   it('every example runs to completion', async () => {
     const files = (await readdir(join(root, 'examples'))).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(0);

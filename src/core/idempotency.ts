@@ -49,3 +49,30 @@ export function resolveStoredIds(
   if (typeof expected === 'number' && first.version !== expected + 1) throw conflict();
   return { streamId: append.streamId, version: last.version, position: last.position };
 }
+
+/**
+ * Decides what a unit of several entries (an `appendMany`) means, given each
+ * entry's {@link resolveStoredIds} answer (`replays[i]`, `undefined` for a new
+ * entry) and each stream's actual version (for backend authors):
+ * - no entry replayed: `undefined`, write the unit normally;
+ * - every entry replayed: the original results, nothing is written and the
+ *   unit's condition is not checked;
+ * - some replayed and some not: an {@link EventIdConflictError} naming the
+ *   first replayed entry's stream (a retry must repeat the whole call).
+ */
+export function resolveReplayedUnit(
+  entries: readonly PreparedAppend[],
+  replays: readonly (AppendResult | undefined)[],
+  actualVersions: readonly number[],
+): AppendResult[] | undefined {
+  const i = replays.findIndex((r) => r !== undefined);
+  if (i === -1) return undefined;
+  if (replays.every((r) => r !== undefined)) return [...(replays as AppendResult[])];
+  const entry = entries[i] as PreparedAppend;
+  throw new EventIdConflictError(
+    entry.streamId,
+    entry.expectedVersion,
+    actualVersions[i] ?? 0,
+    entry.events.map((e) => e.id),
+  );
+}

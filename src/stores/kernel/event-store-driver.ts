@@ -21,6 +21,7 @@ export interface StreamSlice {
 
 /** A condition with its position decoded (for backend authors). */
 export interface DecodedCondition<Cursor> {
+  /** The events that must not exist after `after`. */
   readonly query: NormalizedQuery;
   /** Only events after this cursor count (`undefined`: every event). */
   readonly after: Cursor | undefined;
@@ -41,6 +42,14 @@ export interface WriteUnit<Cursor> {
 export type WriteOutcome =
   | { readonly ok: true; readonly results: readonly AppendResult[] }
   | { readonly ok: false; readonly error: unknown };
+
+/** How much the kernel may put in one {@link EventStoreDriver.commit} (for backend authors). */
+export interface GroupLimits {
+  /** The most units in one commit (default 1,000; 1 turns group commit off). */
+  readonly maxUnits?: number;
+  /** The most events in one commit (default 10,000; a larger unit still goes, alone). */
+  readonly maxEvents?: number;
+}
 
 /** What a driver's query read returns: the matching events and the position the read saw up to. */
 export interface QueryReadSlice {
@@ -80,6 +89,19 @@ export interface EventStoreDriver<Cursor> {
    * commit failed (nothing written).
    */
   commit(units: readonly WriteUnit<Cursor>[]): MaybePromise<readonly WriteOutcome[]>;
+  /**
+   * Whether `commit` answers synchronously (better-sqlite3, memory), so two
+   * commits never overlap: the kernel then defers the first write of a burst
+   * to the end of the event-loop turn, to commit the writes started together
+   * in one call. Unset: learned from `commit`'s first answer (a promise or not).
+   */
+  readonly synchronousCommit?: boolean;
+  /**
+   * The most units and events the kernel may send in one `commit` (defaults:
+   * 1,000 units, 10,000 events; a larger unit still goes, alone). `maxUnits: 1`
+   * turns group commit off.
+   */
+  readonly groupLimits?: GroupLimits;
   /**
    * Reads the events matching `query` after `after`, in feed order, up to
    * `limit`, and the position the read saw up to (see `QueryReadResult.position`).

@@ -38,6 +38,7 @@ import type {
   FeedFilterQuery,
   WriteUnit,
 } from './event-store-driver.js';
+import { WriteQueue } from './write-queue.js';
 import {
   resolveFeedEnd,
   type FeedEnd,
@@ -68,6 +69,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
   readonly capabilities: StoreCapabilities;
   readonly #driver: EventStoreDriver<Cursor>;
   readonly #settings: ResolvedEventStoreOptions;
+  readonly #writes: WriteQueue<Cursor>;
   #closing: Promise<void> | undefined;
 
   /** Wraps `driver`; `options` are the shared options, checked by `resolveEventStoreOptions`. */
@@ -76,6 +78,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     this.#settings = options;
     this.registry = options.registry;
     this.capabilities = driver.capabilities;
+    this.#writes = new WriteQueue(driver);
   }
 
   async append(
@@ -117,12 +120,12 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     return { events: slice.events as Recorded<E>[], position: slice.position ?? after };
   }
 
-  /** Commits one unit through the driver; throws its error when it was refused. */
-  async #write(unit: WriteUnit<Cursor>): Promise<readonly AppendResult[]> {
-    const [outcome] = await this.#driver.commit([unit]);
-    if (outcome === undefined) throw new Error('eventfold: the driver returned no outcome');
-    if (!outcome.ok) throw outcome.error;
-    return outcome.results;
+  /**
+   * Commits one unit through the group-commit queue (with the writes that
+   * arrive while a commit is in flight); throws its error when it was refused.
+   */
+  #write(unit: WriteUnit<Cursor>): Promise<readonly AppendResult[]> {
+    return this.#writes.submit(unit);
   }
 
   #decodeCondition(condition: PreparedCondition | undefined): DecodedCondition<Cursor> | undefined {
@@ -218,7 +221,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#driver.close();
+    this.#closing ??= this.#writes.close().then(() => this.#driver.close());
     return this.#closing;
   }
 

@@ -1,15 +1,21 @@
 import type { PreparedAppend } from '../../core/append-input.js';
-import { commitEach } from '../kernel/commit-each.js';
 import type { QueryReadSlice, WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
 import { AppendSignal, type AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
 import type { AppendResult } from '../../core/event-store.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
-import { resolveStoredIds, type StoredEventRef } from '../../core/idempotency.js';
+import {
+  resolveReplayedUnit,
+  resolveStoredIds,
+  type StoredEventRef,
+} from '../../core/idempotency.js';
 import { sequencePositions, type Position } from '../../core/position.js';
 import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
-import { toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
+import { NO_TAGS, toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
+import { AppendConditionError } from '../../core/errors.js';
+import type { NormalizedQuery } from '../../core/event-query.js';
+import { isPromiseLike } from '../../core/is-promise-like.js';
 import type { EventRegistry } from '../../core/registry.js';
 import { categoryOf } from '../../core/stream-id.js';
 import type {
@@ -19,10 +25,12 @@ import type {
   StreamSlice,
 } from '../kernel/event-store-driver.js';
 import { MemoryFeedIndex } from './memory-feed-index.js';
+import { matchingSeqs, type QueryIndexes } from './memory-query.js';
 
 interface Row extends StoredEventRow {
   readonly seq: number;
   readonly category: string;
+  readonly tags: readonly string[];
 }
 
 /** The in-memory store's capabilities: one process, nothing durable, commits in order. */
@@ -37,51 +45,132 @@ export const MEMORY_CAPABILITIES: StoreCapabilities = Object.freeze({
 
 /**
  * The in-memory driver: arrays and maps in this process. Every operation is
- * synchronous, so no two appends interleave.
+ * synchronous, so no two commits interleave; it is the reference for what the
+ * database drivers do.
  */
 export class MemoryDriver implements EventStoreDriver<number> {
   readonly capabilities = MEMORY_CAPABILITIES;
   readonly positions = sequencePositions;
+  readonly synchronousCommit = true;
   readonly #registry: EventRegistry | undefined;
   readonly #rows: Row[] = [];
   readonly #streams = new Map<string, Row[]>();
   readonly #ids = new Map<string, Row>();
   readonly #byType = new MemoryFeedIndex();
   readonly #byCategory = new MemoryFeedIndex();
+  readonly #byTag = new MemoryFeedIndex();
+  readonly #indexes: QueryIndexes = {
+    rowAt: (seq) => this.#rows[seq - 1] as Row,
+    head: () => this.#rows.length,
+    byType: this.#byType,
+    byTag: this.#byTag,
+  };
   readonly #signal = new AppendSignal();
 
   constructor(registry: EventRegistry | undefined) {
     this.#registry = registry;
   }
 
-  commit(units: readonly WriteUnit<number>[]): Promise<WriteOutcome[]> {
-    return commitEach(units, (append) => this.append(append));
-  }
-
-  readByQuery(): QueryReadSlice {
-    throw new Error('readByQuery is not implemented on this backend yet'); // TODO(issue 13)
-  }
-
-  append(append: PreparedAppend): AppendResult {
-    const stream = this.#streams.get(append.streamId);
-    const actual = stream?.length ?? 0;
-    if (append.hasProvidedIds) {
-      const existing: StoredEventRef[] = [];
-      for (const event of append.events) {
-        const row = event.idProvided ? this.#ids.get(event.id) : undefined;
-        if (row !== undefined) existing.push(row);
+  /** Writes the units in order, each checked in full before any of it is written. */
+  commit(units: readonly WriteUnit<number>[]): WriteOutcome[] {
+    const outcomes: WriteOutcome[] = [];
+    let wrote = false;
+    for (const unit of units) {
+      try {
+        const replayed = this.#replays(unit);
+        if (replayed !== undefined) {
+          outcomes.push({ ok: true, results: replayed });
+          continue;
+        }
+        for (const entry of unit.entries)
+          checkExpectedVersion(
+            entry.streamId,
+            entry.expectedVersion,
+            this.streamVersion(entry.streamId),
+          );
+        const condition = unit.condition;
+        if (
+          condition !== undefined &&
+          this.#firstMatch(condition.query, condition.after) !== undefined
+        )
+          throw new AppendConditionError(
+            unit.entries.map((e) => e.streamId),
+            condition.position,
+          );
+        outcomes.push({ ok: true, results: unit.entries.map((entry) => this.#insert(entry)) });
+        wrote = true;
+      } catch (error) {
+        outcomes.push({ ok: false, error });
       }
-      const replay = resolveStoredIds(append, existing, actual);
-      if (replay !== undefined) return replay;
     }
-    checkExpectedVersion(append.streamId, append.expectedVersion, actual);
-    const rows = stream ?? [];
-    if (stream === undefined) this.#streams.set(append.streamId, rows);
+    if (wrote) this.#signal.notify();
+    return outcomes;
+  }
+
+  readByQuery(
+    query: NormalizedQuery,
+    after: number | undefined,
+    limit: number | undefined,
+  ): MaybePromise<QueryReadSlice> {
+    const afterSeq = after ?? 0;
+    const max = limit ?? Number.POSITIVE_INFINITY;
+    const rows: Row[] = [];
+    if (max > 0) {
+      for (const seq of matchingSeqs(query, afterSeq, this.#indexes)) {
+        rows.push(this.#rows[seq - 1] as Row);
+        if (rows.length >= max) break;
+      }
+    }
+    const head = this.#rows.length;
+    const seen = rows.length >= max ? (rows.at(-1) as Row).seq : Math.max(head, afterSeq);
+    const position = seen === 0 ? undefined : sequencePositions.encode(seen);
+    const events = toRecordedEvents(rows, this.#registry);
+    return isPromiseLike(events)
+      ? Promise.resolve(events).then((list) => ({ events: list, position }))
+      : { events, position };
+  }
+
+  /**
+   * The original results when every entry of `unit` is an idempotent replay;
+   * `undefined` when none is; an `EventIdConflictError` when only some are.
+   */
+  #replays(unit: WriteUnit<number>): AppendResult[] | undefined {
+    const { entries } = unit;
+    if (!entries.some((e) => e.hasProvidedIds)) return undefined;
+    const versions = entries.map((e) => this.streamVersion(e.streamId));
+    const replays = entries.map((e) => (e.hasProvidedIds ? this.#replay(e) : undefined));
+    return resolveReplayedUnit(entries, replays, versions);
+  }
+
+  /** The original result when `append`'s ids are stored as the same events (else `undefined`). */
+  #replay(append: PreparedAppend): AppendResult | undefined {
+    const existing: StoredEventRef[] = [];
+    for (const event of append.events) {
+      const row = event.idProvided ? this.#ids.get(event.id) : undefined;
+      if (row !== undefined) existing.push(row);
+    }
+    return resolveStoredIds(append, existing, this.streamVersion(append.streamId));
+  }
+
+  /** The first event matching `query` after `after`, if any. */
+  #firstMatch(query: NormalizedQuery, after: number | undefined): number | undefined {
+    for (const seq of matchingSeqs(query, after ?? 0, this.#indexes)) return seq;
+    return undefined;
+  }
+
+  /** Writes one checked append. */
+  #insert(append: PreparedAppend): AppendResult {
+    let rows = this.#streams.get(append.streamId);
+    if (rows === undefined) {
+      rows = [];
+      this.#streams.set(append.streamId, rows);
+    }
     const category = categoryOf(append.streamId);
     const recordedAt = new Date();
     let last: Row | undefined;
     for (const event of append.events) {
       const seq = this.#rows.length + 1;
+      const tags = event.tags.length === 0 ? NO_TAGS : Object.freeze([...event.tags]);
       last = {
         seq,
         category,
@@ -93,16 +182,16 @@ export class MemoryDriver implements EventStoreDriver<number> {
         data: event.data,
         metadata: event.metadata,
         recordedAt,
-        tags: event.tags,
+        tags,
       };
       this.#rows.push(last);
       rows.push(last);
       this.#ids.set(event.id, last);
       this.#byType.add(event.type, seq);
       this.#byCategory.add(category, seq);
+      for (const tag of tags) this.#byTag.add(tag, seq);
     }
     const end = last as Row;
-    this.#signal.notify();
     return { streamId: append.streamId, version: end.version, position: end.position };
   }
 

@@ -13,6 +13,11 @@ export class MemoryFeedIndex {
     else list.push(seq);
   }
 
+  /** The sequence numbers carried by `key`, ascending (empty when none; do not modify). */
+  list(key: string): readonly number[] {
+    return this.#lists.get(key) ?? NONE;
+  }
+
   /**
    * Yields, in increasing order, the sequence numbers after `afterSeq` carried
    * by any of `keys` (a k-way merge of the per-key lists).
@@ -39,8 +44,10 @@ export class MemoryFeedIndex {
   }
 }
 
+const NONE: readonly number[] = Object.freeze([]);
+
 /** Index of the first element greater than `value` in an ascending list. */
-function firstAfter(list: readonly number[], value: number): number {
+export function firstAfter(list: readonly number[], value: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

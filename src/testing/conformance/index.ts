@@ -1,18 +1,22 @@
 import type { SuiteOptions } from '../suite-options.js';
 import { abortCases } from './abort-cases.js';
 import { appendCases } from './append-cases.js';
+import { appendManyCases } from './append-many-cases.js';
 import { badInputCases } from './bad-input-cases.js';
 import { capabilityCases } from './capability-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
+import { conditionCases } from './condition-cases.js';
 import { creatorValidationCases } from './creator-validation-cases.js';
 import { expectedVersionCases } from './expected-version-cases.js';
 import { feedCases } from './feed-cases.js';
 import { feedStatsCases } from './feed-stats-cases.js';
+import { groupCommitCases } from './group-commit-cases.js';
 import { caseContext } from './fixtures.js';
 import { hostileInputCases } from './hostile-input-cases.js';
 import { idempotencyCases } from './idempotency-cases.js';
 import { lifecycleCases } from './lifecycle-cases.js';
 import { optionCases } from './option-cases.js';
+import { queryCases } from './query-cases.js';
 import { readCases } from './read-cases.js';
 import { registryCases } from './registry-cases.js';
 
@@ -20,7 +24,8 @@ import { registryCases } from './registry-cases.js';
  * Runs every case of eventfold's storage semantics against a backend: the
  * declared capabilities, expected versions, atomic batches, idempotency, stream
  * reads, the global feed and its statistics, cancelled feed reads, concurrent
- * appends, the bad-input catalogue, hostile input (holes, deep nesting,
+ * appends, `appendMany`, appends started together (group commit), tags and
+ * `readByQuery`, append conditions (dynamic consistency boundaries), the bad-input catalogue, hostile input (holes, deep nesting,
  * throwing getters and Proxy traps, bare expected versions, positions out of
  * range), shared options, registries, validation by event creators without
  * a registry, append
@@ -51,6 +56,10 @@ export function runConformanceSuite(name: string, options: SuiteOptions): void {
     feedStatsCases(context);
     abortCases(context);
     concurrencyCases(context);
+    appendManyCases(context);
+    groupCommitCases(context);
+    queryCases(context);
+    conditionCases(context);
     badInputCases(context);
     hostileInputCases(context);
     optionCases(context);

@@ -1,0 +1,166 @@
+import type { AppendResult } from '../../core/event-store.js';
+import { StoreClosedError } from '../../core/errors.js';
+import { isPromiseLike } from '../../core/is-promise-like.js';
+import type { EventStoreDriver, WriteOutcome, WriteUnit } from './event-store-driver.js';
+
+/** The most units the kernel sends in one driver commit, unless the driver lowers it. */
+export const DEFAULT_MAX_GROUP_UNITS = 1_000;
+/** The most events the kernel sends in one driver commit (a larger unit still goes, alone). */
+export const DEFAULT_MAX_GROUP_EVENTS = 10_000;
+
+interface Pending<Cursor> {
+  readonly unit: WriteUnit<Cursor>;
+  readonly events: number;
+  readonly resolve: (results: readonly AppendResult[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** How a synchronous driver's first write of a burst waits for the others of the same turn. */
+export type Deferral = (run: () => void) => void;
+
+/**
+ * Defers `run` by `hops` microtask hops: the writes started in the same turn
+ * (`Promise.all`) reach the queue a few microtasks after the first, so they
+ * join its commit; no timer, and a caller that keeps the microtask queue busy
+ * cannot starve the commit.
+ */
+export function deferMicrotasks(hops: number): Deferral {
+  return (run) => {
+    let left = hops;
+    const hop = (): void => {
+      if (--left <= 0) run();
+      else queueMicrotask(hop);
+    };
+    queueMicrotask(hop);
+  };
+}
+
+/** The kernel's deferral for synchronous drivers : eight microtask hops (measured: as fast as no deferral for a lone writer, and it groups a burst fully). */
+export const DEFAULT_DEFERRAL: Deferral = deferMicrotasks(8);
+
+/**
+ * Group commit (internal to the kernel): the writes that arrive while a
+ * driver commit is in flight go together in the next `driver.commit(units)`,
+ * each with its own outcome, each promise settled only after its own commit.
+ *
+ * - An asynchronous driver (a promise from `commit`) commits at once when idle
+ *   and queues while a commit is in flight: a lone writer never waits.
+ * - A synchronous driver (`synchronousCommit`, or learned from its first
+ *   answer) never has a commit in flight, so the first write of a burst is
+ *   deferred by {@link Deferral} to let the rest of the burst join it.
+ * - A group holds at most `maxUnits` units and `maxEvents` events.
+ * - When a group's commit fails as a whole (the transaction wrote nothing),
+ *   its units are retried one by one, so only the culprit fails.
+ * - `close()` refuses what is queued with a `StoreClosedError` and waits for
+ *   the commit in flight.
+ */
+export class WriteQueue<Cursor> {
+  readonly #driver: EventStoreDriver<Cursor>;
+  readonly #defer: Deferral;
+  readonly #maxUnits: number;
+  readonly #maxEvents: number;
+  #queue: Pending<Cursor>[] = [];
+  #synchronous: boolean | undefined;
+  /** The running drain (a commit in flight or scheduled), if any. */
+  #draining: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(driver: EventStoreDriver<Cursor>, defer: Deferral = DEFAULT_DEFERRAL) {
+    this.#driver = driver;
+    this.#defer = defer;
+    this.#synchronous = driver.synchronousCommit;
+    this.#maxUnits = Math.max(1, driver.groupLimits?.maxUnits ?? DEFAULT_MAX_GROUP_UNITS);
+    this.#maxEvents = Math.max(1, driver.groupLimits?.maxEvents ?? DEFAULT_MAX_GROUP_EVENTS);
+  }
+
+  /** Queues `unit`; resolves to its results once committed, or rejects with its error. */
+  submit(unit: WriteUnit<Cursor>): Promise<readonly AppendResult[]> {
+    if (this.#closed) return Promise.reject(new StoreClosedError());
+    return new Promise((resolve, reject) => {
+      let events = 0;
+      for (const entry of unit.entries) events += entry.events.length;
+      this.#queue.push({ unit, events, resolve, reject });
+      if (this.#draining === undefined) this.#draining = this.#start();
+    });
+  }
+
+  /** Refuses the queued writes with a `StoreClosedError`; resolves once no commit is in flight. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const pending of queued) pending.reject(new StoreClosedError());
+    await this.#draining;
+  }
+
+  #start(): Promise<void> {
+    if (this.#synchronous !== true) return this.#drain();
+    return new Promise<void>((resolve) => {
+      this.#defer(() => {
+        void this.#drain().then(resolve);
+      });
+    });
+  }
+
+  /** Commits groups until the queue is empty. */
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const group = this.#take();
+        await this.#commitGroup(group);
+      }
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+
+  /** The next group: at least one unit, then as many as the limits allow. */
+  #take(): Pending<Cursor>[] {
+    const queue = this.#queue;
+    let n = 0;
+    let events = 0;
+    while (n < queue.length && n < this.#maxUnits) {
+      const next = (queue[n] as Pending<Cursor>).events;
+      if (n > 0 && events + next > this.#maxEvents) break;
+      events += next;
+      n++;
+    }
+    return queue.splice(0, n);
+  }
+
+  async #commitGroup(group: readonly Pending<Cursor>[]): Promise<void> {
+    let outcomes: readonly WriteOutcome[];
+    try {
+      outcomes = await this.#commit(group.map((p) => p.unit));
+    } catch (error) {
+      if (group.length === 1) {
+        (group[0] as Pending<Cursor>).reject(error);
+        return;
+      }
+      // The whole transaction failed and wrote nothing: retry each unit alone,
+      // so only the one that caused it fails.
+      for (const pending of group) await this.#commitGroup([pending]);
+      return;
+    }
+    group.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome === undefined)
+        pending.reject(new Error('eventfold: the driver returned fewer outcomes than units'));
+      else if (outcome.ok) pending.resolve(outcome.results);
+      else pending.reject(outcome.error);
+    });
+  }
+
+  /** One driver commit; learns whether the driver answers synchronously. */
+  async #commit(units: readonly WriteUnit<Cursor>[]): Promise<readonly WriteOutcome[]> {
+    let answer: readonly WriteOutcome[] | PromiseLike<readonly WriteOutcome[]>;
+    try {
+      answer = this.#driver.commit(units);
+    } catch (error) {
+      this.#synchronous ??= true;
+      throw error;
+    }
+    this.#synchronous ??= !isPromiseLike(answer);
+    return answer;
+  }
+}
