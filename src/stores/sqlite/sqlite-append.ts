@@ -1,8 +1,12 @@
 import type { PreparedAppend } from '../../core/append-input.js';
-import { AppendConditionError, EventfoldError, EventIdConflictError } from '../../core/errors.js';
+import { AppendConditionError, EventfoldError } from '../../core/errors.js';
 import type { AppendResult } from '../../core/event-store.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
-import { resolveStoredIds, type StoredEventRef } from '../../core/idempotency.js';
+import {
+  resolveReplayedUnit,
+  resolveStoredIds,
+  type StoredEventRef,
+} from '../../core/idempotency.js';
 import { categoryOf } from '../../core/stream-id.js';
 import { sequencePosition } from '../../core/position.js';
 import type { WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
@@ -72,8 +76,10 @@ function writeUnit(
       replayed[i] = replay;
     }
   }
-  if (replays === entries.length) return replayed as AppendResult[];
-  if (replays > 0) throw partialReplay(entries, replayed, actual);
+  if (replays > 0) {
+    const results = resolveReplayedUnit(entries, replayed, actual);
+    if (results !== undefined) return results;
+  }
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as PreparedAppend;
     checkExpectedVersion(entry.streamId, entry.expectedVersion, actual[i] as number);
@@ -130,22 +136,6 @@ function insertEntry(
     if (tags !== null) insertTags.run(position, tags);
   }
   return { streamId, version, position: sequencePosition(position) };
-}
-
-/** The error of a unit where some entries are idempotent retries and others are not: names the first retry. */
-function partialReplay(
-  entries: readonly PreparedAppend[],
-  replayed: readonly (AppendResult | undefined)[],
-  actual: readonly number[],
-): EventIdConflictError {
-  const i = replayed.findIndex((r) => r !== undefined);
-  const entry = entries[i] as PreparedAppend;
-  return new EventIdConflictError(
-    entry.streamId,
-    entry.expectedVersion,
-    actual[i] as number,
-    entry.events.map((e) => e.id),
-  );
 }
 
 /** Where the caller-given ids of `append` are already stored. */
