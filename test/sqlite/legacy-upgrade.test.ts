@@ -1,8 +1,8 @@
 /**
  * A file written by the release before the single migration runner (its DDL
  * verbatim, test/sqlite/fixtures/legacy-layout.ts) opens with the current
- * code: nothing in its schema changes, its events and snapshots read back,
- * and both keep working.
+ * code: its schema gains only the tags (version 4), its events (with no tags)
+ * and snapshots read back, and both keep working.
  */
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,14 +91,15 @@ function legacyFile(eventVersion?: number): string {
 }
 
 describe('SQLite: a file of the release before the single migration runner', () => {
-  it('opens unchanged: same schema objects, same ledgers, same data', async () => {
+  it('opens at version 3, adds tags only: same other schema objects, same ledger rows, same data', async () => {
     const file = legacyFile();
     const before = new Database(file);
     const schema = schemaOf(before);
     const recorded = ledgers(before);
     before.close();
+    const legacy = MIGRATIONS.filter((m) => m.version <= 3);
     expect(recorded).toEqual({
-      migrations: MIGRATIONS.map((m) => ({
+      migrations: legacy.map((m) => ({
         version: m.version,
         name: m.name,
         applied_at: LEGACY_APPLIED_AT,
@@ -112,11 +113,16 @@ describe('SQLite: a file of the release before the single migration runner', () 
       const stream = await store.read('Task-1');
       expect(stream.version).toBe(2);
       expect(
-        stream.events.map((e) => [e.type, e.data, e.metadata, e.recordedAt.getTime()]),
+        stream.events.map((e) => [e.type, e.data, e.metadata, e.recordedAt.getTime(), e.tags]),
       ).toEqual([
-        ['TaskCreated', { title: 'old' }, {}, 1_700_000_000_000],
-        ['TaskRenamed', { title: 'older' }, { by: 'ann' }, 1_700_000_000_001],
+        ['TaskCreated', { title: 'old' }, {}, 1_700_000_000_000, []],
+        ['TaskRenamed', { title: 'older' }, { by: 'ann' }, 1_700_000_000_001, []],
       ]);
+      const feed = await store.readAll().toArray();
+      expect(feed.map((e) => e.tags)).toEqual([[], []]);
+      const byType = await store.readByQuery({ items: [{ types: ['TaskRenamed'] }] });
+      expect(byType.events.map((e) => [e.version, e.tags])).toEqual([[2, []]]);
+      expect(byType.position).toBe(feed[1]?.position);
       expect(await snapshots.load('Task-1')).toEqual({
         streamId: 'Task-1',
         version: 2,
@@ -124,10 +130,14 @@ describe('SQLite: a file of the release before the single migration runner', () 
         state: { title: 'older' },
         createdAt: new Date(1_700_000_000_002),
       });
-      const appended = await store.append('Task-1', [{ type: 'TaskDone', data: {} }], {
-        expectedVersion: 2,
-      });
+      const appended = await store.append(
+        'Task-1',
+        [{ type: 'TaskDone', data: {}, tags: ['task:1'] }],
+        { expectedVersion: 2 },
+      );
       expect(appended.version).toBe(3);
+      const tagged = await store.readByQuery({ items: [{ tags: ['task:1'] }] });
+      expect(tagged.events.map((e) => [e.version, e.tags])).toEqual([[3, ['task:1']]]);
       expect(
         await snapshots.save({ streamId: 'Task-1', version: 3, schemaVersion: 1, state: 'done' }),
       ).toBe(true);
@@ -135,10 +145,21 @@ describe('SQLite: a file of the release before the single migration runner', () 
 
     const after = new Database(file);
     try {
-      expect(schemaOf(after)).toEqual(schema);
-      expect(ledgers(after)).toEqual(recorded);
+      const isNew = (o: SchemaObject) => o.name.startsWith('eventfold_event_tags');
+      const others = (list: SchemaObject[]) =>
+        list.filter((o) => !isNew(o) && o.name !== 'eventfold_events');
+      const now = schemaOf(after);
+      expect(others(now)).toEqual(others(schema));
+      expect(now.filter(isNew).map((o) => o.name)).toContain('eventfold_event_tags');
+      expect(now.find((o) => o.name === 'eventfold_events')?.sql).toMatch(/tags TEXT\)$/);
+      const { migrations } = ledgers(after);
+      expect(migrations.slice(0, 3)).toEqual(recorded.migrations);
+      expect(migrations.slice(3).map((m) => (m as { name: string }).name)).toEqual(['event-tags']);
       expect(readSchemaVersion(after)).toBe(SCHEMA_VERSION);
       expect(readSchemaVersion(after, SNAPSHOT_MIGRATIONS)).toBe(SNAPSHOT_SCHEMA_VERSION);
+      expect(
+        after.prepare('SELECT tags FROM eventfold_events ORDER BY position').pluck().all(),
+      ).toEqual([null, null, '["task:1"]']);
       expect(after.prepare('SELECT name, position FROM eventfold_checkpoints').all()).toEqual([
         { name: 'projector', position: '00000000000000000001' },
       ]);

@@ -28,9 +28,9 @@ function indexNames(db: Database.Database): string[] {
 
 describe('SQLite schema migrations', () => {
   it('numbers the migrations of both sets 1, 2, … without gaps', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4]);
     expect(EVENT_MIGRATIONS.migrations).toBe(MIGRATIONS);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     expect(SNAPSHOT_MIGRATIONS.migrations.map((m) => m.version)).toEqual([1]);
     expect(SNAPSHOT_SCHEMA_VERSION).toBe(1);
   });
@@ -45,6 +45,7 @@ describe('SQLite schema migrations', () => {
       '0001-create-events.ts',
       '0002-feed-filter-indexes.ts',
       '0003-subscriptions.ts',
+      '0004-event-tags.ts',
     ]);
     expect(files('./snapshots/')).toEqual(['0001-create-snapshots.ts']);
     const named = (set: MigrationSet) =>
@@ -168,6 +169,7 @@ describe('SQLite schema migrations', () => {
       expect(tables()).toEqual([
         'eventfold_checkpoints',
         'eventfold_dead_letters',
+        'eventfold_event_tags',
         'eventfold_events',
         'eventfold_leases',
         'eventfold_migrations',
@@ -179,7 +181,9 @@ describe('SQLite schema migrations', () => {
       ]);
       expect(readSchemaVersion(db, SNAPSHOT_MIGRATIONS)).toBe(1);
       expect(readSchemaVersion(db)).toBe(SCHEMA_VERSION); // the event ledger is untouched
-      expect(db.prepare('SELECT count(*) FROM eventfold_migrations').pluck().get()).toBe(3);
+      expect(db.prepare('SELECT count(*) FROM eventfold_migrations').pluck().get()).toBe(
+        SCHEMA_VERSION,
+      );
     } finally {
       db.close();
     }

@@ -10,6 +10,12 @@ import { READ_STREAM_BACKWARD } from '../../src/stores/sqlite/sql/read-stream-ba
 import { READ_STREAM_FORWARD } from '../../src/stores/sqlite/sql/read-stream-forward.js';
 import { SELECT_EVENTS_BY_ID } from '../../src/stores/sqlite/sql/select-events-by-id.js';
 import { SELECT_STREAM_VERSION } from '../../src/stores/sqlite/sql/select-stream-version.js';
+import {
+  planEventQuery,
+  queryMatchExistsSql,
+  readByQuerySql,
+} from '../../src/stores/sqlite/sql/event-query.js';
+import { normalizeEventQuery, type EventQuery } from '../../src/core/event-query.js';
 
 let store: SqliteEventStore;
 
@@ -18,7 +24,7 @@ beforeAll(async () => {
   for (let i = 0; i < 50; i++) {
     await store.append(`${i % 2 === 0 ? 'Task' : 'Order'}-${i}`, [
       { type: 'Created', data: { i } },
-      { type: i % 5 === 0 ? 'Rare' : 'Updated', data: { i } },
+      { type: i % 5 === 0 ? 'Rare' : 'Updated', data: { i }, tags: [`t${i % 3}`, `u${i % 4}`] },
     ]);
   }
   store.database.exec('ANALYZE');
@@ -132,5 +138,44 @@ describe('SQLite query plans use an index', () => {
       plan(SELECT_EVENTS_BY_ID, ['["a","b"]']),
       /SEARCH eventfold_events USING (COVERING )?INDEX eventfold_events_event_id \(event_id=\?\)/,
     );
+  });
+
+  it('for reads and conditions by query: the tag table by (tag, position), the type index, never a scan', () => {
+    const queries: [EventQuery, RegExp][] = [
+      [{ items: [{ tags: ['t1'] }] }, /SEARCH g USING PRIMARY KEY \(tag=\? AND position>\?\)/],
+      [
+        { items: [{ tags: ['t1', 'u2'], types: ['Rare'] }, { types: ['Created'] }] },
+        /SEARCH g1 USING PRIMARY KEY \(tag=\? AND position=\?\)/,
+      ],
+      [
+        { items: [{ types: Array.from({ length: 9 }, (_, k) => `T${k}`) }] },
+        /SEARCH eventfold_events USING (COVERING )?INDEX eventfold_events_type \(type=\? AND rowid>\?\)/,
+      ],
+      [
+        {
+          items: [
+            {
+              tags: Array.from({ length: 10 }, (_, k) => `t${k}`),
+              types: Array.from({ length: 9 }, (_, k) => `T${k}`),
+            },
+          ],
+        },
+        /SEARCH r USING PRIMARY KEY \(tag=\? AND position=\?\)/,
+      ],
+      [{ items: [] }, /SEARCH eventfold_events USING INTEGER PRIMARY KEY \(rowid>\?\)/],
+    ];
+    for (const [query, expected] of queries) {
+      const planned = planEventQuery(normalizeEventQuery(query, 'query'));
+      const params = { ...planned.params, after: 3, limit: 10 };
+      const read = plan(readByQuerySql(planned), params);
+      expectIndexOnly(read, expected);
+      const exists = plan(queryMatchExistsSql(planned), { ...params, limit: 1 });
+      for (const lines of [read, exists])
+        expect(
+          lines.filter((l) => /^SCAN (e|g\d*|r)\b/.test(l)),
+          lines.join('\n'),
+        ).toEqual([]);
+      expectIndexOnly(exists, expected);
+    }
   });
 });

@@ -1,10 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { commitEach } from '../kernel/commit-each.js';
 import type { QueryReadSlice, WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
-import type { PreparedAppend } from '../../core/append-input.js';
+import type { NormalizedQuery } from '../../core/event-query.js';
 import { AppendSignal, type AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
-import type { AppendResult } from '../../core/event-store.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { sequencePosition, sequencePositions, type Position } from '../../core/position.js';
 import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
@@ -20,7 +18,8 @@ import { selectFeedPage } from './sqlite-feed-query.js';
 import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
 import { SqliteStatements } from './sqlite-statements.js';
 import { toDatabaseError } from './sqlite-database-error.js';
-import { writeAppend } from './sqlite-append.js';
+import { writeUnits } from './sqlite-append.js';
+import { planEventQuery } from './sql/event-query.js';
 
 /**
  * SQLite's capabilities: a file shared by processes, read models written in
@@ -45,16 +44,22 @@ export const SQLITE_MEMORY_CAPABILITIES: StoreCapabilities = Object.freeze({
 
 /**
  * The SQLite driver, on better-sqlite3: prepared statements, one
- * `BEGIN IMMEDIATE` transaction per append; every call is synchronous.
+ * `BEGIN IMMEDIATE` transaction per commit of units; every call is synchronous.
  */
 export class SqliteDriver implements EventStoreDriver<number> {
   readonly capabilities: StoreCapabilities;
   readonly positions = sequencePositions;
+  /** better-sqlite3 commits synchronously: two commits of one connection never overlap. */
+  readonly synchronousCommit = true;
   readonly #db: BetterSqlite3.Database;
   readonly #owned: boolean;
   readonly #registry: EventRegistry | undefined;
   readonly #statements: SqliteStatements;
-  readonly #appendTransaction: (append: PreparedAppend, recordedAt: number) => AppendResult;
+  readonly #commitTransaction: (
+    units: readonly WriteUnit<number>[],
+    recordedAt: number,
+  ) => WriteOutcome[];
+  readonly #queryRead: (query: NormalizedQuery, after: number, limit: number) => QueryRows;
   readonly #signal = new AppendSignal();
 
   /** Prepares the statements on a migrated database; `owned`: closing the driver closes it. */
@@ -64,29 +69,62 @@ export class SqliteDriver implements EventStoreDriver<number> {
     this.#registry = registry;
     this.capabilities = db.memory ? SQLITE_MEMORY_CAPABILITIES : SQLITE_CAPABILITIES;
     this.#statements = new SqliteStatements(db);
-    const transaction = db.transaction((append: PreparedAppend, recordedAt: number) =>
-      writeAppend(this.#statements, append, recordedAt),
+    const statements = this.#statements;
+    const commit = db.transaction((units: readonly WriteUnit<number>[], recordedAt: number) =>
+      writeUnits(statements, units, recordedAt),
     );
-    this.#appendTransaction = (append, recordedAt) => transaction.immediate(append, recordedAt);
+    this.#commitTransaction = (units, recordedAt) => commit.immediate(units, recordedAt);
+    // A deferred read transaction: the events and the head come from one snapshot.
+    this.#queryRead = db.transaction((query: NormalizedQuery, after: number, limit: number) => {
+      const plan = planEventQuery(query);
+      const rows = statements.readByQuery(plan).all({ ...plan.params, after, limit });
+      return { rows, head: statements.head.get() ?? null };
+    });
   }
 
-  commit(units: readonly WriteUnit<number>[]): Promise<WriteOutcome[]> {
-    return commitEach(units, (append) => this.append(append));
-  }
-
-  readByQuery(): QueryReadSlice {
-    throw new Error('readByQuery is not implemented on this backend yet'); // TODO(issue 13)
-  }
-
-  append(append: PreparedAppend): AppendResult {
-    let result: AppendResult;
+  /**
+   * Writes the units in one `BEGIN IMMEDIATE … COMMIT` (one commit, one sync
+   * for all of them), each checked on its own; returns once committed. A
+   * database error rolls everything back and is thrown.
+   */
+  commit(units: readonly WriteUnit<number>[]): WriteOutcome[] {
+    let outcomes: WriteOutcome[];
     try {
-      result = this.#appendTransaction(append, Date.now());
+      outcomes = this.#commitTransaction(units, Date.now());
     } catch (error) {
-      throw toDatabaseError(error, `appending to stream "${append.streamId}"`);
+      throw toDatabaseError(error, describeCommit(units));
     }
-    this.#signal.notify();
-    return result;
+    if (outcomes.some((outcome) => outcome.ok)) this.#signal.notify();
+    return outcomes;
+  }
+
+  /**
+   * Reads the events matching `query` after `after` (at most `limit`) and the
+   * head of the feed in one read transaction: the position is that head, or
+   * the last event returned when `limit` cut the read short (never before `after`).
+   */
+  readByQuery(
+    query: NormalizedQuery,
+    after: number | undefined,
+    limit: number | undefined,
+  ): MaybePromise<QueryReadSlice> {
+    let read: QueryRows;
+    try {
+      read = this.#queryRead(query, after ?? 0, limit ?? -1);
+    } catch (error) {
+      throw toDatabaseError(error, 'reading events by query');
+    }
+    const { rows, head } = read;
+    const last = rows.at(-1);
+    const seen =
+      limit !== undefined && last !== undefined && rows.length >= limit
+        ? last[0]
+        : Math.max(head ?? 0, after ?? 0);
+    const position = seen === 0 ? undefined : sequencePosition(seen);
+    const events = feedRowsToRecorded(rows, this.#registry);
+    return events instanceof Promise
+      ? events.then((list) => ({ events: list, position }))
+      : { events, position };
   }
 
   readStream(streamId: string, range: NormalizedReadOptions): StreamSlice {
@@ -207,4 +245,21 @@ export class SqliteDriver implements EventStoreDriver<number> {
   #version(streamId: string): number {
     return this.#statements.streamVersion.get(streamId) ?? 0;
   }
+}
+
+/** The rows of a query read and the head of the feed at the time. */
+interface QueryRows {
+  readonly rows: FeedEventRow[];
+  readonly head: number | null;
+}
+
+/** What a failed commit was doing, for its error: the stream of a lone append, else the count and streams. */
+function describeCommit(units: readonly WriteUnit<number>[]): string {
+  const streams = units.flatMap((unit) => unit.entries.map((entry) => entry.streamId));
+  if (streams.length === 1) return `appending to stream "${streams[0] as string}"`;
+  const shown = streams
+    .slice(0, 3)
+    .map((s) => `"${s}"`)
+    .join(', ');
+  return `appending to streams ${shown}${streams.length > 3 ? ', …' : ''}`;
 }

@@ -17,7 +17,8 @@ import {
 
 /**
  * An event store in one SQLite file (or `:memory:`), on better-sqlite3: WAL
- * mode, one `BEGIN IMMEDIATE` transaction per append, prepared statements, and
+ * mode, one `BEGIN IMMEDIATE` transaction per commit (an append, or appends
+ * committed together), prepared statements, and
  * a schema created and migrated on open. Several processes may share a file.
  * A handle you pass in is configured only as far as the options say, and
  * `close()` leaves it open.

@@ -26,7 +26,7 @@ export function feedRowsToRecorded(
 /**
  * Builds recorded events from raw rows: `position` first, then the stream id
  * (only when `streamId` is not given), then version, event id, type, data,
- * metadata, recorded at. When no schema has to revive the data, builds them
+ * metadata, recorded at, tags (a JSON array or NULL). When no schema has to revive the data, builds them
  * directly (one object per event); otherwise, or when stored JSON does not
  * parse, goes through the core's `toRecordedEvents`, which revives and raises
  * the canonical errors.
@@ -52,7 +52,7 @@ function rowsToRecorded(
           data: JSON.parse(row[at + 3] as string) as unknown,
           metadata: metadata === null ? {} : (JSON.parse(metadata) as EventMetadata),
           recordedAt: new Date(row[at + 5] as number),
-          tags: NO_TAGS, // TODO(issue 13): the tags column
+          tags: tagsOf(row[at + 6] as string | null),
         };
       }
       return out;
@@ -70,7 +70,13 @@ function rowsToRecorded(
       data: r[at + 3] as string,
       metadata: r[at + 4] as string | null,
       recordedAt: new Date(r[at + 5] as number),
+      tags: tagsOf(r[at + 6] as string | null),
     })),
     registry,
   );
+}
+
+/** An event's tags from its `tags` column: NULL (none, or written before tags existed) is the shared empty list. */
+function tagsOf(json: string | null): readonly string[] {
+  return json === null ? NO_TAGS : (JSON.parse(json) as string[]);
 }

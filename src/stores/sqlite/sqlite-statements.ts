@@ -15,6 +15,16 @@ import { SELECT_EVENTS_BY_ID, type StoredIdRow } from './sql/select-events-by-id
 import { SELECT_STREAM_VERSION } from './sql/select-stream-version.js';
 import { SELECT_HEAD } from './sql/select-head.js';
 import { countEventsSql } from './sql/count-events.js';
+import { INSERT_TAGS, type InsertTagsParams } from './sql/insert-tags.js';
+import {
+  queryMatchExistsSql,
+  readByQuerySql,
+  type EventQueryParams,
+  type EventQueryPlan,
+} from './sql/event-query.js';
+
+/** The most query shapes whose statements a connection keeps (past it, the cache starts over). */
+const MAX_QUERY_SHAPES = 256;
 
 type Statement<P extends unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
 
@@ -25,6 +35,7 @@ type Statement<P extends unknown[], R = unknown> = BetterSqlite3.Statement<P, R>
  */
 export class SqliteStatements {
   readonly insertEvent: Statement<InsertEventParams>;
+  readonly insertTags: Statement<InsertTagsParams>;
   readonly streamVersion: Statement<[streamId: string], number | null>;
   readonly eventsById: Statement<[idsJson: string], StoredIdRow>;
   readonly readStream: Statement<[streamId: string], StreamEventRow>;
@@ -35,10 +46,13 @@ export class SqliteStatements {
   readonly #db: BetterSqlite3.Database;
   readonly #counts = new Map<string, Statement<unknown[], number>>();
   readonly #filtered = new Map<string, Statement<[ReadAllFilteredParams], FeedEventRow>>();
+  readonly #queryReads = new Map<string, Statement<[EventQueryParams], FeedEventRow>>();
+  readonly #queryChecks = new Map<string, Statement<[EventQueryParams], number>>();
 
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
     this.insertEvent = db.prepare<InsertEventParams>(INSERT_EVENT).safeIntegers(false);
+    this.insertTags = db.prepare<InsertTagsParams>(INSERT_TAGS).safeIntegers(false);
     this.streamVersion = db
       .prepare<[string], number | null>(SELECT_STREAM_VERSION)
       .pluck()
@@ -92,4 +106,35 @@ export class SqliteStatements {
     }
     return statement;
   }
+
+  /** The statement reading the events of a query's shape (prepared on first use, then cached). */
+  readByQuery(plan: EventQueryPlan): Statement<[EventQueryParams], FeedEventRow> {
+    return cached(this.#queryReads, plan.shape, () =>
+      this.#db
+        .prepare<[EventQueryParams], FeedEventRow>(readByQuerySql(plan))
+        .raw()
+        .safeIntegers(false),
+    );
+  }
+
+  /** The statement telling whether an event of a query's shape exists (prepared on first use, then cached). */
+  queryMatchExists(plan: EventQueryPlan): Statement<[EventQueryParams], number> {
+    return cached(this.#queryChecks, plan.shape, () =>
+      this.#db
+        .prepare<[EventQueryParams], number>(queryMatchExistsSql(plan))
+        .pluck()
+        .safeIntegers(false),
+    );
+  }
+}
+
+/** The statement of `shape` in `cache`, prepared by `prepare` when missing; the cache is bounded. */
+function cached<S>(cache: Map<string, S>, shape: string, prepare: () => S): S {
+  let statement = cache.get(shape);
+  if (statement === undefined) {
+    if (cache.size >= MAX_QUERY_SHAPES) cache.clear();
+    statement = prepare();
+    cache.set(shape, statement);
+  }
+  return statement;
 }

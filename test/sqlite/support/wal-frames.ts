@@ -23,6 +23,8 @@ export interface WalFrames {
   readonly committed: number;
   /** Frames of the current WAL generation after that commit frame: written by a transaction that never committed. */
   readonly uncommitted: number;
+  /** Commit frames among the committed frames: one per transaction that wrote. */
+  readonly commits: number;
 }
 
 /** Decodes a WAL header, or returns undefined when `bytes` holds none. */
@@ -94,12 +96,13 @@ function checksum(
 export function inspectWal(path: string): WalFrames {
   const bytes = readFileSync(path);
   const header = decodeHeader(bytes);
-  if (header === undefined) return { committed: 0, uncommitted: 0 };
+  if (header === undefined) return { committed: 0, uncommitted: 0, commits: 0 };
   const frameBytes = FRAME_HEADER_BYTES + header.pageSize;
   let sums = checksum(header, bytes, 0, 24, [0, 0]);
   const headerIntact = bytes.readUInt32BE(24) === sums[0] && bytes.readUInt32BE(28) === sums[1];
   let frames = 0;
   let committed = 0;
+  let commits = 0;
   let chainIntact = headerIntact;
   for (let offset = HEADER_BYTES; offset + frameBytes <= bytes.length; offset += frameBytes) {
     if (!ofGeneration(header, bytes, offset)) break;
@@ -110,9 +113,12 @@ export function inspectWal(path: string): WalFrames {
     sums = checksum(header, bytes, offset + FRAME_HEADER_BYTES, offset + frameBytes, sums);
     chainIntact =
       bytes.readUInt32BE(offset + 16) === sums[0] && bytes.readUInt32BE(offset + 20) === sums[1];
-    if (chainIntact && bytes.readUInt32BE(offset + 4) !== 0) committed = frames;
+    if (chainIntact && bytes.readUInt32BE(offset + 4) !== 0) {
+      committed = frames;
+      commits += 1;
+    }
   }
-  return { committed, uncommitted: frames - committed };
+  return { committed, uncommitted: frames - committed, commits };
 }
 
 /**

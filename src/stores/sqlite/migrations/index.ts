@@ -2,13 +2,19 @@ import { EVENT_SCHEMA_LEDGER, SNAPSHOT_TABLE_LEDGER } from '../sql/migrations.js
 import { createEvents } from './0001-create-events.js';
 import { feedFilterIndexes } from './0002-feed-filter-indexes.js';
 import { subscriptions } from './0003-subscriptions.js';
+import { eventTags } from './0004-event-tags.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 
 export type { Migration, MigrationLedger, MigrationSet } from './migration.js';
 
 /** Every migration of the event store's schema, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [createEvents, feedFilterIndexes, subscriptions];
+export const MIGRATIONS: readonly Migration[] = [
+  createEvents,
+  feedFilterIndexes,
+  subscriptions,
+  eventTags,
+];
 
 /**
  * The event store's schema (events and subscription tables), recorded in
@@ -36,7 +42,7 @@ export const SNAPSHOT_MIGRATIONS: MigrationSet = {
  *
  * @example
  * ```ts
- * SCHEMA_VERSION; // 3
+ * SCHEMA_VERSION; // 4
  * ```
  */
 export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);

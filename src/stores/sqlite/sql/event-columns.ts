@@ -2,11 +2,11 @@ import { EVENTS_TABLE } from './tables.js';
 
 /** The columns every feed read selects, in the order of {@link FeedEventRow}. */
 export const FEED_EVENT_COLUMNS =
-  'position, stream_id, version, event_id, type, data, metadata, recorded_at';
+  'position, stream_id, version, event_id, type, data, metadata, recorded_at, tags';
 
 /** The columns a stream read selects (the stream id is known), in the order of {@link StreamEventRow}. */
 export const STREAM_EVENT_COLUMNS =
-  'position, version, event_id, type, data, metadata, recorded_at';
+  'position, version, event_id, type, data, metadata, recorded_at, tags';
 
 /** A feed row in raw (array) mode. */
 export type FeedEventRow = [
@@ -18,6 +18,7 @@ export type FeedEventRow = [
   data: string,
   metadata: string | null,
   recordedAt: number,
+  tags: string | null,
 ];
 
 /** A stream row in raw (array) mode. */
@@ -29,6 +30,7 @@ export type StreamEventRow = [
   data: string,
   metadata: string | null,
   recordedAt: number,
+  tags: string | null,
 ];
 
 /** `SELECT <feed columns> FROM eventfold_events`, the start of every feed query. */

@@ -10,9 +10,10 @@ export type InsertEventParams = [
   data: string,
   metadata: string | null,
   recordedAt: number,
+  tags: string | null,
 ];
 
-/** Inserts one event; its global position is the new rowid. */
+/** Inserts one event (`tags`: a JSON array, or NULL when none); its global position is the new rowid. */
 export const INSERT_EVENT = `INSERT INTO ${EVENTS_TABLE}
-  (stream_id, version, event_id, type, category, data, metadata, recorded_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+  (stream_id, version, event_id, type, category, data, metadata, recorded_at, tags)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;

@@ -1,5 +1,7 @@
 /** The table holding every event; `position` (the rowid) is the global feed order. */
 export const EVENTS_TABLE = 'eventfold_events';
+/** One row per tag of an event, keyed `(tag, position)`: queries by tag. */
+export const EVENT_TAGS_TABLE = 'eventfold_event_tags';
 /** The ledger of the event schema's migrations: one row per applied migration. */
 export const MIGRATIONS_TABLE = 'eventfold_migrations';
 
