@@ -37,8 +37,19 @@ export async function benchTargets(
       eventfoldTarget('eventfold SQLite (file)', 'sqlite', () =>
         Promise.resolve(new SqliteEventStore(join(dir, `eventfold-${++n}.db`))),
       ),
-      emmettSqliteTarget(),
       sqliteFloorTarget(),
+      // synchronous FULL: an fsync per commit, the durability Emmett's SQLite store runs with.
+      eventfoldTarget(
+        'eventfold SQLite (file, FULL)',
+        'sqlite',
+        () =>
+          Promise.resolve(
+            new SqliteEventStore(join(dir, `eventfold-${++n}.db`), { synchronous: 'FULL' }),
+          ),
+        'FULL',
+      ),
+      emmettSqliteTarget(),
+      sqliteFloorTarget('FULL'),
     );
   }
   if (backends.has('postgres')) {

@@ -3,17 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { categoryOf } from '../../src/index.js';
 import type { BenchEvent, BenchTarget } from '../lib/targets.js';
+import type { SqliteSynchronous } from '../../src/stores/sqlite/index.js';
 import { Floor } from '../sqlite.js';
 
-/** The SQLite floor: raw better-sqlite3 with eventfold's schema doing the same inserts and selects. */
-export function sqliteFloorTarget(): BenchTarget {
+/**
+ * The SQLite floor: raw better-sqlite3 with eventfold's schema doing the same inserts and
+ * selects, one transaction per append, in WAL mode with `synchronous` NORMAL (or FULL).
+ */
+export function sqliteFloorTarget(synchronous: SqliteSynchronous = 'NORMAL'): BenchTarget {
   return {
-    name: 'raw better-sqlite3 (floor)',
+    name:
+      synchronous === 'NORMAL' ? 'raw better-sqlite3 (floor)' : 'raw better-sqlite3 FULL (floor)',
     backend: 'sqlite',
     kind: 'floor',
+    ...(synchronous === 'NORMAL' ? {} : { variant: synchronous }),
     open() {
       const dir = mkdtempSync(join(tmpdir(), 'eventfold-bench-floor-'));
-      const floor = new Floor(join(dir, 'floor.db'));
+      const floor = new Floor(join(dir, 'floor.db'), synchronous);
       return Promise.resolve({
         appendNew(streamId: string, events: readonly BenchEvent[]) {
           floor.append(streamId, categoryOf(streamId), 1, events);

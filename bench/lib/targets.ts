@@ -1,9 +1,15 @@
-import type { EventStore, Position } from '../../src/index.js';
+import {
+  AppendConditionError,
+  type EventQuery,
+  type EventStore,
+  type Position,
+} from '../../src/index.js';
 
-/** One event as the workloads write it. */
+/** One event as the workloads write it (`tags` for the DCB workloads). */
 export interface BenchEvent {
   readonly type: string;
   readonly data: unknown;
+  readonly tags?: readonly string[];
 }
 
 /** Which storage a target uses. */
@@ -11,6 +17,25 @@ export type Backend = 'memory' | 'sqlite' | 'postgres';
 
 /** What a target is: eventfold, a peer library, or the raw driver (the floor). */
 export type TargetKind = 'eventfold' | 'peer' | 'floor';
+
+/** A DCB query as the workloads write it: items OR-ed, within an item type ∈ types and tags ⊇ item tags. */
+export type BenchQuery = EventQuery;
+
+/** Reads by query and conditional appends (dynamic consistency boundaries, as at dcb.events). */
+export interface DcbSession {
+  /** The events matching `query` in feed order, and the position the read saw up to (opaque). */
+  read(query: BenchQuery): Promise<{ events: BenchEvent[]; position: unknown }>;
+  /**
+   * Appends `events` to `streamId` unless an event matching `query` exists after
+   * `after` (a `position` from {@link read}); resolves `false` when the condition failed.
+   */
+  appendIf(
+    streamId: string,
+    events: readonly BenchEvent[],
+    query: BenchQuery,
+    after: unknown,
+  ): Promise<boolean>;
+}
 
 /** An open, empty storage of one target, driven by the workloads. */
 export interface TargetSession {
@@ -24,6 +49,8 @@ export interface TargetSession {
   readFeed?(pageSize: number): Promise<number>;
   /** Folds a stream into a state with `evolve`; returns the state. */
   fold<S>(streamId: string, initial: S, evolve: (state: S, event: BenchEvent) => S): Promise<S>;
+  /** Reads by query and appends with conditions. Absent: the target has no DCB. */
+  readonly dcb?: DcbSession;
   close(): Promise<void>;
 }
 
@@ -32,6 +59,11 @@ export interface BenchTarget {
   readonly name: string;
   readonly backend: Backend;
   readonly kind: TargetKind;
+  /**
+   * A setting that changes what is measured (SQLite's `synchronous` FULL): ratios
+   * pair a target only with the floor and peer of the same backend and variant.
+   */
+  readonly variant?: string;
   /** Opens fresh, empty storage. */
   open(): Promise<TargetSession>;
 }
@@ -41,11 +73,13 @@ export function eventfoldTarget(
   name: string,
   backend: Backend,
   openStore: () => Promise<EventStore>,
+  variant?: string,
 ): BenchTarget {
   return {
     name,
     backend,
     kind: 'eventfold',
+    ...(variant === undefined ? {} : { variant }),
     async open() {
       const store = await openStore();
       return {
@@ -74,8 +108,25 @@ export function eventfoldTarget(
           for (const event of events) state = evolve(state, event);
           return state;
         },
+        dcb: {
+          async read(query) {
+            const { events, position } = await store.readByQuery(query);
+            return { events, position };
+          },
+          async appendIf(streamId, events, query, after) {
+            try {
+              await store.append(streamId, events, {
+                condition: { failIfEventsMatch: query, after: after as Position | undefined },
+              });
+              return true;
+            } catch (error) {
+              if (AppendConditionError.is(error)) return false;
+              throw error;
+            }
+          },
+        },
         close: () => store.close(),
-      };
+      } satisfies TargetSession;
     },
   };
 }

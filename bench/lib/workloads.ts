@@ -1,22 +1,35 @@
+import type { LatencyRecorder } from './latency.js';
 import { payload200, type Workload } from './measure.js';
-import type { BenchEvent, BenchTarget, TargetSession } from './targets.js';
+import type { Backend, BenchEvent, BenchTarget, TargetSession } from './targets.js';
 
-/** A workload of DESIGN §7, buildable for any target. */
+/** A workload, buildable for any target. */
 export interface WorkloadSpec {
   readonly id: string;
   readonly title: string;
-  /** Builds the workload for a target; `done` releases what it kept between runs. */
+  /** A write workload: its operations' p50/p99 latency is reported beside the throughput. */
+  readonly write?: boolean;
+  /** Only these backends run it (default: every backend). */
+  readonly backends?: readonly Backend[];
+  /** The id of the same operations from one writer: the table shows this rate ÷ that one's. */
+  readonly oneWriter?: string;
+  /**
+   * Builds the workload for a target; `done` releases what it kept between runs.
+   * Write workloads time each operation with `ops`.
+   */
   build(
     target: BenchTarget,
     scale: number,
+    ops: LatencyRecorder,
   ): { workload: Workload<TargetSession>; done: () => Promise<void> };
 }
 
-const big = (i: number): BenchEvent => ({ type: 'TaskUpdated', data: payload200(i) });
-const size = (base: number, scale: number) => Math.max(1, Math.round(base * scale));
+/** A 200-byte `TaskUpdated` event. */
+export const big = (i: number): BenchEvent => ({ type: 'TaskUpdated', data: payload200(i) });
+/** `base` scaled, at least 1. */
+export const size = (base: number, scale: number): number => Math.max(1, Math.round(base * scale));
 
 /** Opens fresh storage for every run and closes it after. */
-function freshPerRun(
+export function freshPerRun(
   target: BenchTarget,
   name: string,
   count: number,
@@ -65,53 +78,51 @@ function prefilled(
   };
 }
 
-/** W1–W6 and the source document's shape. */
+/** W1–W6 and the shape of Eventuali's published figures. */
 export const WORKLOADS: readonly WorkloadSpec[] = [
   {
     id: 'W1',
     title: 'single-event appends to 10,000 new streams',
-    build: (t, scale) => {
+    write: true,
+    build: (t, scale, ops) => {
       const n = size(10_000, scale);
       return freshPerRun(t, 'W1', n, async (s) => {
-        for (let i = 0; i < n; i++) await s.appendNew(`Task-${i}`, [big(i)]);
+        for (let i = 0; i < n; i++) await ops.time(() => s.appendNew(`Task-${i}`, [big(i)]));
       });
     },
   },
   {
     id: 'W2',
     title: '100-event appends to 1,000 new streams',
-    build: (t, scale) => {
+    write: true,
+    build: (t, scale, ops) => {
       const n = size(1_000, scale);
       const batches = Array.from({ length: n }, (_, s) =>
         Array.from({ length: 100 }, (_, k) => big(s * 100 + k)),
       );
       return freshPerRun(t, 'W2', n * 100, async (s) => {
-        for (let i = 0; i < n; i++) await s.appendNew(`Order-${i}`, batches[i] as BenchEvent[]);
+        for (let i = 0; i < n; i++)
+          await ops.time(() => s.appendNew(`Order-${i}`, batches[i] as BenchEvent[]));
       });
     },
   },
   {
     id: 'W3',
     title: '16 concurrent writers, single-event appends with expected versions',
-    build: (t, scale) => {
-      const perWriter = size(250, scale);
-      return freshPerRun(t, 'W3', 16 * perWriter, async (s) => {
-        await Promise.all(
-          Array.from({ length: 16 }, async (_, w) => {
-            for (let v = 0; v < perWriter; v++) await s.appendAt(`Writer-${w}`, v, [big(v)]);
-          }),
-        );
-      });
-    },
+    write: true,
+    oneWriter: 'W3-1',
+    build: (t, scale, ops) => concurrentWriters(t, 'W3', 16, size(250, scale), ops),
   },
   {
     id: 'W3-1',
     title: 'the same appends from one writer (W3 baseline)',
-    build: (t, scale) => {
+    write: true,
+    build: (t, scale, ops) => {
       const perWriter = size(250, scale);
       return freshPerRun(t, 'W3-1', 16 * perWriter, async (s) => {
         for (let w = 0; w < 16; w++)
-          for (let v = 0; v < perWriter; v++) await s.appendAt(`Writer-${w}`, v, [big(v)]);
+          for (let v = 0; v < perWriter; v++)
+            await ops.time(() => s.appendAt(`Writer-${w}`, v, [big(v)]));
       });
     },
   },
@@ -150,21 +161,22 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
   },
   {
     id: 'S-save',
-    title: "source document's shape: 10 aggregates × 100 small events saved one by one",
-    build: (t) =>
+    title: "Eventuali's shape: 10 aggregates × 100 small events saved one by one",
+    write: true,
+    build: (t, _scale, ops) =>
       freshPerRun(t, 'S-save', 1_000, async (s) => {
         for (let a = 0; a < 10; a++) {
           for (let v = 0; v < 100; v++) {
-            await s.appendAt(`User-${a}`, v, [
-              { type: 'CounterIncremented', data: { by: 1, at: v } },
-            ]);
+            await ops.time(() =>
+              s.appendAt(`User-${a}`, v, [{ type: 'CounterIncremented', data: { by: 1, at: v } }]),
+            );
           }
         }
       }),
   },
   {
     id: 'S-load',
-    title: "source document's shape: the 10 aggregates loaded, 20 times (events folded)",
+    title: "Eventuali's shape: the 10 aggregates loaded, 20 times (events folded)",
     build: (t) => {
       let session: Promise<TargetSession> | undefined;
       const fill = async () => {
@@ -200,3 +212,24 @@ export const WORKLOADS: readonly WorkloadSpec[] = [
     },
   },
 ];
+
+/**
+ * `writers` concurrent writers, each appending `perWriter` single events to its own
+ * stream with exact expected versions (W3's shape).
+ */
+export function concurrentWriters(
+  target: BenchTarget,
+  name: string,
+  writers: number,
+  perWriter: number,
+  ops: LatencyRecorder,
+): ReturnType<typeof freshPerRun> {
+  return freshPerRun(target, name, writers * perWriter, async (s) => {
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let v = 0; v < perWriter; v++)
+          await ops.time(() => s.appendAt(`Writer-${w}`, v, [big(v)]));
+      }),
+    );
+  });
+}
