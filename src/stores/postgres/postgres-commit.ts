@@ -172,7 +172,12 @@ function settleStored(
       if (some === undefined) return undefined;
       const { entry, refs } = some;
       const ids = refs.map((r) => r.id);
-      const error = new EventIdConflictError(entry.streamId, entry.expectedVersion, some.actual, ids);
+      const error = new EventIdConflictError(
+        entry.streamId,
+        entry.expectedVersion,
+        some.actual,
+        ids,
+      );
       return { ok: false, error };
     } catch (error) {
       return { ok: false, error };

@@ -122,7 +122,9 @@ export function commitEventsValues(units: readonly WriteUnit<PostgresCursor>[]):
       locks.addCondition(condition.query);
       const [x, p] = condition.after ?? [0n, 0n];
       const conditionItems =
-        condition.query.items.length === 0 ? [{ types: undefined, tags: [] }] : condition.query.items;
+        condition.query.items.length === 0
+          ? [{ types: undefined, tags: [] }]
+          : condition.query.items;
       for (const item of conditionItems)
         items.push({ u: u + 1, x: String(x), p: String(p), ty: item.types ?? null, tg: item.tags });
       for (let v = 0; v < u; v++) {
