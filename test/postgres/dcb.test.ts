@@ -156,6 +156,36 @@ describe('PostgreSQL append conditions across connections', () => {
     }
   });
 
+  it('a condition with an item without tags, or no items, waits for any writer in flight', async () => {
+    const schema = uniqueName('typeonly');
+    const store = await openStore(schema);
+    const holder = await rawClient(database().url);
+    try {
+      const queries: EventQuery[] = [{ items: [{ types: ['Closed'] }] }, { items: [] }];
+      for (const [n, query] of queries.entries()) {
+        const { position } = await store.readByQuery(query);
+        // An untagged writer of another stream, in flight: it takes no key a tag would name.
+        await beginHeldCommit(holder, schema, [
+          await unitOf([{ streamId: `Close-${n}`, events: [{ type: 'Closed', data: {} }] }]),
+        ]);
+        const blocked = settle(
+          store.append(`Decide-${n}`, [{ type: 'Decided', data: {} }], {
+            condition: { failIfEventsMatch: query, after: position },
+          }),
+        );
+        await waitingBackend(store.pool, database().name, '%commit_events%');
+        await sleep(30);
+        await holder.query('COMMIT');
+        expect(await blocked).toBe('refused');
+      }
+      // Readers are not blocked by such a condition's lock.
+      expect((await store.readByQuery({ items: [{ types: ['Closed'] }] })).events).toHaveLength(2);
+    } finally {
+      await holder.end();
+      await store.close();
+    }
+  });
+
   it('an event committed but held above the horizon at read time still fails the condition', async () => {
     const schema = uniqueName('horizon');
     const store = await openStore(schema);

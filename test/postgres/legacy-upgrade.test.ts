@@ -53,11 +53,7 @@ interface Catalog {
   functions: { proname: string }[];
 }
 
-/**
- * A catalog without what migration 3 adds or replaces: the `events.tags`
- * column, the `event_tags` table, `commit_events`, and `append_events` (now
- * also taking the keys of its events).
- */
+/** A catalog without what migration 3 adds: the `events.tags` column, the `event_tags` table, `commit_events`. */
 function withoutMigration3(catalog: unknown): unknown {
   const c = catalog as Catalog;
   return {
@@ -67,7 +63,7 @@ function withoutMigration3(catalog: unknown): unknown {
     ),
     constraints: c.constraints.filter((r) => r.table_name !== 'event_tags'),
     indexes: c.indexes.filter((r) => r.indexname !== 'event_tags_pkey'),
-    functions: c.functions.filter((r) => !['commit_events', 'append_events'].includes(r.proname)),
+    functions: c.functions.filter((r) => r.proname !== 'commit_events'),
   };
 }
 

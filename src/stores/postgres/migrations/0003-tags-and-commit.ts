@@ -2,16 +2,14 @@ import type { Migration } from './migration.js';
 
 /**
  * Lock-key seeds of `hashtextextended(text, seed)`: a stream (0, as
- * `append_events` always used), an event tag, an event type, "any event" (the
- * empty query; every writer takes it shared) and "conditions" (every
- * conditional writer takes it shared; a writer with too many keys of its own
- * takes it exclusive instead of them).
+ * `append_events` always used), a tag (writers of events carrying it take it
+ * shared, a condition item naming it exclusive), and "conditions" (every
+ * conditional writer takes it shared; a writer with too many tags takes it
+ * exclusive instead of their keys).
  */
 export const LOCK_SEED = Object.freeze({
   stream: 0,
   tag: 1,
-  type: 2,
-  anyEvent: 3,
   conditions: 4,
 });
 
@@ -19,9 +17,7 @@ export const LOCK_SEED = Object.freeze({
  * Tags and the grouped write: `events.tags` (`text[]`, NULL when none), the
  * `event_tags (tag, transaction_id, global_position)` table whose primary key
  * is the B-tree a query by tag reads, and `commit_events`, which writes many
- * checked units in one call (see docs/postgres.md). `append_events` (still
- * called by earlier releases during a rolling upgrade) now also takes the
- * shared keys of its events, so a condition stays safe against it.
+ * checked units in one call (see docs/postgres.md).
  */
 export const tagsAndCommitMigration: Migration = {
   version: 3,
@@ -38,8 +34,11 @@ CREATE TABLE ${s}.event_tags (
 
 -- Units of appends in one call and one transaction (see docs/postgres.md):
 -- 1. refuse to run after the transaction already got an xid;
--- 2. take every advisory lock (streams, the keys of conditions and of new events),
+-- 2. take every advisory lock (streams, the tags of conditions and of new events),
 --    each once in its strongest mode, in key order: no xid is assigned, writers never deadlock;
+--    then, for a condition with an item without tags (or no items), lock the events table
+--    against every other writer (SHARE ROW EXCLUSIVE: inserts wait, and so do other such
+--    conditions; readers do not);
 -- 3. in a new statement (it sees every commit the locks waited for): the streams'
 --    versions, which conditions match committed events, whether given ids are stored;
 -- 4. stored ids: return them and the versions, write nothing (the caller decides);
@@ -49,6 +48,7 @@ CREATE FUNCTION ${s}.commit_events(
   p_lock_texts text[],
   p_lock_seeds int[],
   p_lock_exclusive boolean[],
+  p_lock_table boolean,
   p_streams text[],
   p_entry_unit int[],
   p_entry_slot int[],
@@ -112,6 +112,9 @@ BEGIN
       GROUP BY 1 ORDER BY 1
     ) k
   ) l;
+  IF p_lock_table THEN
+    LOCK TABLE ${s}.events IN SHARE ROW EXCLUSIVE MODE;
+  END IF;
   -- A new statement, so a new snapshot: every commit the locks waited for is seen.
   SELECT
     ARRAY(SELECT coalesce(st.version, 0)
@@ -220,79 +223,6 @@ BEGIN
          i.transaction_id, i.global_position
   FROM ins i JOIN ev ON ev.id = i.event_id
   WHERE ev.last;
-END;
-$fn$;
-
-CREATE OR REPLACE FUNCTION ${s}.append_events(
-  p_stream_id text,
-  p_category text,
-  p_expected bigint,
-  p_ids uuid[],
-  p_types text[],
-  p_data text[],
-  p_metadata text[],
-  p_lookup_ids uuid[]
-) RETURNS TABLE (
-  o_status text,
-  o_actual bigint,
-  o_event_id uuid,
-  o_stream_id text,
-  o_version bigint,
-  o_transaction_id xid8,
-  o_global_position bigint
-) LANGUAGE plpgsql AS $fn$
-DECLARE
-  v_actual bigint;
-  v_count bigint := cardinality(p_ids);
-BEGIN
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'eventfold: append_events must be the first write of its transaction'
-      USING ERRCODE = 'EFA01';
-  END IF;
-  -- The stream exclusive, "any event" and each event type shared, in key order (as commit_events).
-  PERFORM count(*) FROM (
-    SELECT CASE WHEN k.x THEN pg_advisory_xact_lock(k.key)::text
-                ELSE pg_advisory_xact_lock_shared(k.key)::text END
-    FROM (
-      SELECT t.key, bool_or(t.x) AS x FROM (
-        SELECT hashtextextended(p_stream_id, 0) AS key, true AS x
-        UNION ALL SELECT hashtextextended('', 3), false
-        UNION ALL SELECT hashtextextended(y, 2), false FROM unnest(p_types) AS y
-      ) t GROUP BY 1 ORDER BY 1
-    ) k
-  ) l;
-  SELECT coalesce((SELECT st.version FROM ${s}.streams st WHERE st.stream_id = p_stream_id), 0)
-    INTO v_actual;
-  o_actual := v_actual;
-  IF p_lookup_ids IS NOT NULL THEN
-    RETURN QUERY
-      SELECT 'existing'::text, v_actual, e.event_id, e.stream_id, e.version, e.transaction_id, e.global_position
-      FROM ${s}.events e WHERE e.event_id = ANY (p_lookup_ids);
-    IF FOUND THEN
-      RETURN;
-    END IF;
-  END IF;
-  IF NOT (p_expected = -1 OR (p_expected = -2 AND v_actual > 0) OR v_actual = p_expected) THEN
-    o_status := 'conflict';
-    RETURN NEXT;
-    RETURN;
-  END IF;
-  WITH inserted AS (
-    INSERT INTO ${s}.events (stream_id, version, category, event_id, type, data, metadata)
-      SELECT p_stream_id, v_actual + u.n, p_category, u.id, u.type, u.data, u.metadata
-      FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u (id, type, data, metadata, n)
-      ORDER BY u.n
-      RETURNING transaction_id, global_position
-  ), stream AS (
-    INSERT INTO ${s}.streams AS s (stream_id, version) VALUES (p_stream_id, v_actual + v_count)
-      ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version
-  )
-  SELECT i.transaction_id, i.global_position INTO o_transaction_id, o_global_position
-    FROM inserted i ORDER BY i.global_position DESC LIMIT 1;
-  o_status := 'ok';
-  o_stream_id := p_stream_id;
-  o_version := v_actual + v_count;
-  RETURN NEXT;
 END;
 $fn$;
 `,

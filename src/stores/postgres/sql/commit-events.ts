@@ -6,8 +6,8 @@ import type { PostgresCursor } from '../postgres-driver.js';
 import { encodeExpectedVersion } from './append-events.js';
 
 /**
- * Above this many distinct tag and type keys of new events, a commit takes
- * the "conditions" key exclusively instead of them: it then waits for every
+ * Above this many distinct tags of new events, a commit takes the
+ * "conditions" key exclusively instead of their keys: it then waits for every
  * conditional writer and they for it, and the lock table (sized by
  * `max_locks_per_transaction`) is spared thousands of keys.
  */
@@ -34,48 +34,54 @@ export interface CommitEventsRow {
 /** The call of `<schema>.commit_events`: many units in one statement and one round trip. */
 export function commitEventsSql(s: string): string {
   return `SELECT o_kind, o_index, o_status, o_actual, o_event_id, o_stream_id, o_version, o_transaction_id::text, o_global_position::text
-FROM ${s}.commit_events($1::text[], $2::int[], $3::boolean[], $4::text[], $5::int[], $6::int[], $7::text[], $8::bigint[], $9::bigint[], $10::uuid[], $11::jsonb, $12::int[], $13::int[], $14::uuid[], $15::int[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::int[], $21::text[])`;
+FROM ${s}.commit_events($1::text[], $2::int[], $3::boolean[], $4::boolean, $5::text[], $6::int[], $7::int[], $8::text[], $9::bigint[], $10::bigint[], $11::uuid[], $12::jsonb, $13::int[], $14::int[], $15::uuid[], $16::int[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::int[], $22::text[])`;
 }
 
-/** The advisory-lock keys of a commit, as (text, seed, exclusive) before hashing. */
+/**
+ * The locks of a commit: advisory keys as (text, seed, exclusive) before
+ * hashing, and whether the events table is locked against other writers.
+ */
 class LockKeys {
   readonly #keys = new Map<string, { text: string; seed: number; exclusive: boolean }>();
-  #eventKeys = 0;
+  #tagKeys = 0;
+  #table = false;
 
   add(text: string, seed: number, exclusive: boolean): void {
     const id = `${seed}:${text}`;
     const key = this.#keys.get(id);
     if (key === undefined) {
       this.#keys.set(id, { text, seed, exclusive });
-      if (!exclusive && (seed === LOCK_SEED.tag || seed === LOCK_SEED.type)) this.#eventKeys++;
+      if (!exclusive && seed === LOCK_SEED.tag) this.#tagKeys++;
     } else if (exclusive) key.exclusive = true;
   }
 
-  /** Adds the key a writer of an event with `type` and `tags` takes shared. */
-  addEvent(type: string, tags: readonly string[]): void {
-    this.add(type, LOCK_SEED.type, false);
+  /** Adds the keys a writer of an event with `tags` takes shared. */
+  addEvent(tags: readonly string[]): void {
     for (const tag of tags) this.add(tag, LOCK_SEED.tag, false);
   }
 
-  /** Adds the keys a condition on `query` takes exclusive (see docs/postgres.md). */
+  /**
+   * Adds the locks a condition on `query` takes (see docs/postgres.md): one
+   * tag of each item exclusive; an item without tags, or no items, locks the
+   * events table against every other writer instead.
+   */
   addCondition(query: NormalizedQuery): void {
     this.add('', LOCK_SEED.conditions, false);
-    if (query.items.length === 0) this.add('', LOCK_SEED.anyEvent, true);
+    if (query.items.length === 0) this.#table = true;
     for (const item of query.items) {
       const [tag] = item.tags;
       if (tag !== undefined) this.add(tag, LOCK_SEED.tag, true);
-      else for (const type of item.types ?? []) this.add(type, LOCK_SEED.type, true);
+      else this.#table = true;
     }
   }
 
-  values(): [string[], number[], boolean[]] {
-    const escalate = this.#eventKeys > MAX_EVENT_LOCK_KEYS;
+  values(): [string[], number[], boolean[], boolean] {
+    const escalate = this.#tagKeys > MAX_EVENT_LOCK_KEYS;
     const texts: string[] = [];
     const seeds: number[] = [];
     const exclusive: boolean[] = [];
     for (const key of this.#keys.values()) {
-      const eventKey = key.seed === LOCK_SEED.tag || key.seed === LOCK_SEED.type;
-      if (escalate && eventKey && !key.exclusive) continue;
+      if (escalate && key.seed === LOCK_SEED.tag && !key.exclusive) continue;
       texts.push(key.text);
       seeds.push(key.seed);
       exclusive.push(key.exclusive);
@@ -85,7 +91,7 @@ class LockKeys {
       seeds.push(LOCK_SEED.conditions);
       exclusive.push(true);
     }
-    return [texts, seeds, exclusive];
+    return [texts, seeds, exclusive, this.#table];
   }
 }
 
@@ -149,7 +155,7 @@ export function commitEventsValues(units: readonly WriteUnit<PostgresCursor>[]):
       entryCount.push(entry.events.length);
       const entryIndex = entryUnit.length;
       entry.events.forEach((event, i) => {
-        locks.addEvent(event.type, event.tags);
+        locks.addEvent(event.tags);
         if (event.idProvided) lookup.push(event.id);
         ids.push(event.id);
         eventEntry.push(entryIndex);
@@ -164,7 +170,6 @@ export function commitEventsValues(units: readonly WriteUnit<PostgresCursor>[]):
       });
     }
   });
-  locks.add('', LOCK_SEED.anyEvent, false);
   return [
     ...locks.values(),
     streams,
