@@ -81,7 +81,7 @@ CREATE FUNCTION ${s}.commit_events(
 DECLARE
   v_versions bigint[];
   v_running bigint[];
-  v_hits int[];
+  v_hits int[] := '{}';
   v_found boolean;
   v_units int := coalesce(p_entry_unit[cardinality(p_entry_unit)], 0);
   v_entries int := cardinality(p_entry_unit);
@@ -117,28 +117,33 @@ BEGIN
   END IF;
   -- A new statement, so a new snapshot: every commit the locks waited for is seen.
   SELECT
-    ARRAY(SELECT coalesce(st.version, 0)
-          FROM unnest(p_streams) WITH ORDINALITY AS u (id, n)
-          LEFT JOIN ${s}.streams st ON st.stream_id = u.id ORDER BY u.n),
-    ARRAY(SELECT DISTINCT (i->>'u')::int FROM jsonb_array_elements(coalesce(p_items, '[]')) AS i
-          WHERE CASE
-            WHEN jsonb_array_length(i->'tg') > 0 THEN EXISTS (
-              SELECT 1 FROM ${s}.event_tags t
-              JOIN ${s}.events ev ON ev.transaction_id = t.transaction_id AND ev.global_position = t.global_position
-              WHERE t.tag = i->'tg'->>0
-                AND (t.transaction_id, t.global_position) > ((i->>'x')::xid8, (i->>'p')::bigint)
-                AND ev.tags @> ARRAY(SELECT jsonb_array_elements_text(i->'tg'))
-                AND (jsonb_typeof(i->'ty') <> 'array' OR (i->'ty') ? ev.type))
-            WHEN jsonb_typeof(i->'ty') = 'array' THEN EXISTS (
-              SELECT 1 FROM ${s}.events ev
-              WHERE ev.type = ANY (ARRAY(SELECT jsonb_array_elements_text(i->'ty')))
-                AND (ev.transaction_id, ev.global_position) > ((i->>'x')::xid8, (i->>'p')::bigint))
-            ELSE EXISTS (
-              SELECT 1 FROM ${s}.events ev
-              WHERE (ev.transaction_id, ev.global_position) > ((i->>'x')::xid8, (i->>'p')::bigint))
-          END),
+    -- One index lookup per stream (a join would be planned as a scan of every stream).
+    ARRAY(SELECT coalesce((SELECT st.version FROM ${s}.streams st WHERE st.stream_id = u.id), 0)
+          FROM unnest(p_streams) WITH ORDINALITY AS u (id, n) ORDER BY u.n),
     EXISTS (SELECT 1 FROM ${s}.events ev WHERE ev.event_id = ANY (p_lookup_ids))
-  INTO v_versions, v_hits, v_found;
+  INTO v_versions, v_found;
+  -- Conditions in a statement of their own: a commit without them does not plan it.
+  IF p_items IS NOT NULL THEN
+    SELECT
+      ARRAY(SELECT DISTINCT (i->>'u')::int FROM jsonb_array_elements(coalesce(p_items, '[]')) AS i
+            WHERE CASE
+              WHEN jsonb_array_length(i->'tg') > 0 THEN EXISTS (
+                SELECT 1 FROM ${s}.event_tags t
+                JOIN ${s}.events ev ON ev.transaction_id = t.transaction_id AND ev.global_position = t.global_position
+                WHERE t.tag = i->'tg'->>0
+                  AND (t.transaction_id, t.global_position) > ((i->>'x')::xid8, (i->>'p')::bigint)
+                  AND ev.tags @> ARRAY(SELECT jsonb_array_elements_text(i->'tg'))
+                  AND (jsonb_typeof(i->'ty') <> 'array' OR (i->'ty') ? ev.type))
+              WHEN jsonb_typeof(i->'ty') = 'array' THEN EXISTS (
+                SELECT 1 FROM ${s}.events ev
+                WHERE ev.type = ANY (ARRAY(SELECT jsonb_array_elements_text(i->'ty')))
+                  AND (ev.transaction_id, ev.global_position) > ((i->>'x')::xid8, (i->>'p')::bigint))
+              ELSE EXISTS (
+                SELECT 1 FROM ${s}.events ev
+                WHERE (ev.transaction_id, ev.global_position) > ((i->>'x')::xid8, (i->>'p')::bigint))
+            END)
+    INTO v_hits;
+  END IF;
   IF v_found THEN
     RETURN QUERY
       SELECT 'existing'::text, NULL::int, NULL::text, NULL::bigint, ev.event_id, ev.stream_id, ev.version,
@@ -189,40 +194,68 @@ BEGIN
   IF NOT v_any THEN
     RETURN;
   END IF;
-  RETURN QUERY
-  WITH ev AS (
-    SELECT u.n, u.id, u.entry, u.type, u.data, u.metadata, v_base[u.entry] + u.off AS version,
-           u.off = p_entry_count[u.entry] AS last
-    FROM unnest(p_ids, p_event_entry, p_event_offset, p_types, p_data, p_metadata)
-      WITH ORDINALITY AS u (id, entry, off, type, data, metadata, n)
-    WHERE v_base[u.entry] IS NOT NULL
-  ), tg AS (
-    SELECT t.ev, array_agg(t.tag ORDER BY t.k) AS tags
-    FROM unnest(p_tag_event, p_tags) WITH ORDINALITY AS t (ev, tag, k)
-    GROUP BY t.ev
-  ), ins AS (
-    INSERT INTO ${s}.events (stream_id, version, category, event_id, type, data, metadata, tags)
-      SELECT p_streams[p_entry_slot[ev.entry]], ev.version, p_entry_category[ev.entry], ev.id,
-             ev.type, ev.data, ev.metadata, tg.tags
-      FROM ev LEFT JOIN tg ON tg.ev = ev.n
-      ORDER BY ev.n
-      RETURNING event_id, stream_id, version, transaction_id, global_position
-  ), tagged AS (
-    INSERT INTO ${s}.event_tags (tag, transaction_id, global_position)
-      SELECT t.tag, i.transaction_id, i.global_position
-      FROM unnest(p_tag_event, p_tags) AS t (ev, tag)
-      JOIN ev ON ev.n = t.ev
-      JOIN ins i ON i.event_id = ev.id
-  ), stream AS (
-    INSERT INTO ${s}.streams AS st (stream_id, version)
-      SELECT p_streams[k], v_running[k] FROM generate_subscripts(p_streams, 1) AS k
-      WHERE v_running[k] <> v_versions[k]
-      ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version
-  )
-  SELECT 'entry'::text, ev.entry, 'ok'::text, NULL::bigint, NULL::uuid, i.stream_id, i.version,
-         i.transaction_id, i.global_position
-  FROM ins i JOIN ev ON ev.id = i.event_id
-  WHERE ev.last;
+  -- Without tags, a statement without the tag parts (less to plan).
+  IF cardinality(p_tags) = 0 THEN
+    RETURN QUERY
+    WITH ev AS (
+      SELECT u.n, u.id, u.entry, u.type, u.data, u.metadata, v_base[u.entry] + u.off AS version,
+             u.off = p_entry_count[u.entry] AS last
+      FROM unnest(p_ids, p_event_entry, p_event_offset, p_types, p_data, p_metadata)
+        WITH ORDINALITY AS u (id, entry, off, type, data, metadata, n)
+      WHERE v_base[u.entry] IS NOT NULL
+    ), ins AS (
+      INSERT INTO ${s}.events (stream_id, version, category, event_id, type, data, metadata, tags)
+        SELECT p_streams[p_entry_slot[ev.entry]], ev.version, p_entry_category[ev.entry], ev.id,
+               ev.type, ev.data, ev.metadata, NULL
+        FROM ev
+        ORDER BY ev.n
+        RETURNING event_id, stream_id, version, transaction_id, global_position
+    ), stream AS (
+      INSERT INTO ${s}.streams AS st (stream_id, version)
+        SELECT p_streams[k], v_running[k] FROM generate_subscripts(p_streams, 1) AS k
+        WHERE v_running[k] <> v_versions[k]
+        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version
+    )
+    SELECT 'entry'::text, ev.entry, 'ok'::text, NULL::bigint, NULL::uuid, i.stream_id, i.version,
+           i.transaction_id, i.global_position
+    FROM ins i JOIN ev ON ev.id = i.event_id
+    WHERE ev.last;
+  ELSE
+    RETURN QUERY
+    WITH ev AS (
+      SELECT u.n, u.id, u.entry, u.type, u.data, u.metadata, v_base[u.entry] + u.off AS version,
+             u.off = p_entry_count[u.entry] AS last
+      FROM unnest(p_ids, p_event_entry, p_event_offset, p_types, p_data, p_metadata)
+        WITH ORDINALITY AS u (id, entry, off, type, data, metadata, n)
+      WHERE v_base[u.entry] IS NOT NULL
+    ), tg AS (
+      SELECT t.ev, array_agg(t.tag ORDER BY t.k) AS tags
+      FROM unnest(p_tag_event, p_tags) WITH ORDINALITY AS t (ev, tag, k)
+      GROUP BY t.ev
+    ), ins AS (
+      INSERT INTO ${s}.events (stream_id, version, category, event_id, type, data, metadata, tags)
+        SELECT p_streams[p_entry_slot[ev.entry]], ev.version, p_entry_category[ev.entry], ev.id,
+               ev.type, ev.data, ev.metadata, tg.tags
+        FROM ev LEFT JOIN tg ON tg.ev = ev.n
+        ORDER BY ev.n
+        RETURNING event_id, stream_id, version, transaction_id, global_position
+    ), tagged AS (
+      INSERT INTO ${s}.event_tags (tag, transaction_id, global_position)
+        SELECT t.tag, i.transaction_id, i.global_position
+        FROM unnest(p_tag_event, p_tags) AS t (ev, tag)
+        JOIN ev ON ev.n = t.ev
+        JOIN ins i ON i.event_id = ev.id
+    ), stream AS (
+      INSERT INTO ${s}.streams AS st (stream_id, version)
+        SELECT p_streams[k], v_running[k] FROM generate_subscripts(p_streams, 1) AS k
+        WHERE v_running[k] <> v_versions[k]
+        ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version
+    )
+    SELECT 'entry'::text, ev.entry, 'ok'::text, NULL::bigint, NULL::uuid, i.stream_id, i.version,
+           i.transaction_id, i.global_position
+    FROM ins i JOIN ev ON ev.id = i.event_id
+    WHERE ev.last;
+  END IF;
 END;
 $fn$;
 `,
