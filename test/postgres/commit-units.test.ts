@@ -38,7 +38,8 @@ function driverOf(schema: string): PostgresDriver {
 }
 
 function results(outcome: WriteOutcome | undefined): readonly AppendResult[] {
-  if (outcome?.ok !== true) throw new Error(`expected a written unit, got ${String(outcome)}`);
+  if (outcome?.ok !== true)
+    throw new Error(`expected a written unit, got ${JSON.stringify(outcome)}`);
   return outcome.results;
 }
 
