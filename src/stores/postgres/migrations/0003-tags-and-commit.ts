@@ -39,8 +39,8 @@ CREATE TABLE ${s}.event_tags (
 --    then, for a condition with an item without tags (or no items), lock the events table
 --    against every other writer (SHARE ROW EXCLUSIVE: inserts wait, and so do other such
 --    conditions; readers do not);
--- 3. in a new statement (it sees every commit the locks waited for): the streams'
---    versions, which conditions match committed events, whether given ids are stored;
+-- 3. in new statements (they see every commit the locks waited for): the streams'
+--    versions, whether given ids are stored, which conditions match committed events;
 -- 4. stored ids: return them and the versions, write nothing (the caller decides);
 -- 5. decide the units in order (a later unit sees the versions and new events of earlier ones);
 -- 6. insert the events of every passing unit, their tags and the streams' versions in one statement.
@@ -82,7 +82,7 @@ DECLARE
   v_versions bigint[];
   v_running bigint[];
   v_hits int[] := '{}';
-  v_found boolean;
+  v_found boolean := false;
   v_units int := coalesce(p_entry_unit[cardinality(p_entry_unit)], 0);
   v_entries int := cardinality(p_entry_unit);
   v_deps int := coalesce(cardinality(p_dep_unit), 0);
@@ -116,13 +116,19 @@ BEGIN
     LOCK TABLE ${s}.events IN SHARE ROW EXCLUSIVE MODE;
   END IF;
   -- A new statement, so a new snapshot: every commit the locks waited for is seen.
-  SELECT
-    -- One index lookup per stream (a join would be planned as a scan of every stream).
-    ARRAY(SELECT coalesce((SELECT st.version FROM ${s}.streams st WHERE st.stream_id = u.id), 0)
-          FROM unnest(p_streams) WITH ORDINALITY AS u (id, n) ORDER BY u.n),
-    EXISTS (SELECT 1 FROM ${s}.events ev WHERE ev.event_id = ANY (p_lookup_ids))
-  INTO v_versions, v_found;
-  -- Conditions in a statement of their own: a commit without them does not plan it.
+  -- One index lookup per stream (a join would be planned as a scan of every stream);
+  -- a single stream, the common case, has a plan of its own (less to plan).
+  IF cardinality(p_streams) = 1 THEN
+    v_versions := ARRAY[coalesce((SELECT st.version FROM ${s}.streams st WHERE st.stream_id = p_streams[1]), 0)];
+  ELSE
+    SELECT ARRAY(SELECT coalesce((SELECT st.version FROM ${s}.streams st WHERE st.stream_id = u.id), 0)
+                 FROM unnest(p_streams) WITH ORDINALITY AS u (id, n) ORDER BY u.n)
+      INTO v_versions;
+  END IF;
+  -- Stored ids and conditions in statements of their own, run only when needed.
+  IF p_lookup_ids IS NOT NULL THEN
+    SELECT EXISTS (SELECT 1 FROM ${s}.events ev WHERE ev.event_id = ANY (p_lookup_ids)) INTO v_found;
+  END IF;
   IF p_items IS NOT NULL THEN
     SELECT
       ARRAY(SELECT DISTINCT (i->>'u')::int FROM jsonb_array_elements(coalesce(p_items, '[]')) AS i
