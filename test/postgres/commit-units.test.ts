@@ -127,6 +127,41 @@ describe('PostgreSQL commit of several units in one call', () => {
     expect(read.events.map((e) => [e.streamId, e.tags])).toEqual([['R-1', ['room:1', 'x']]]);
   });
 
+  it('returns tags on every read path, [] when none', async () => {
+    const schema = uniqueName('tags');
+    const store = await PostgresEventStore.connect({ connectionString: database().url, schema });
+    try {
+      await store.append('Tag-1', [ev('A', ['b', 'a']), ev('B')]);
+      await store.append('Other-1', [ev('C', ['c'])]);
+      const expected = [
+        ['A', ['b', 'a']],
+        ['B', []],
+      ];
+      const pairs = (events: readonly { type: string; tags: readonly string[] }[]) =>
+        events.map((e) => [e.type, e.tags]);
+      expect(pairs((await store.read('Tag-1')).events)).toEqual(expected);
+      expect(pairs((await store.read('Tag-1', { direction: 'backward' })).events)).toEqual(
+        [...expected].reverse(),
+      );
+      expect(pairs((await store.readAllPage()).events)).toEqual([...expected, ['C', ['c']]]);
+      // One type: its index; two types: the merged branches; categories: theirs.
+      expect(pairs((await store.readAllPage({ types: ['A'] })).events)).toEqual([expected[0]]);
+      expect(pairs((await store.readAllPage({ types: ['A', 'C'] })).events)).toEqual([
+        expected[0],
+        ['C', ['c']],
+      ]);
+      expect(pairs((await store.readAllPage({ categories: ['Tag', 'Other'] })).events)).toEqual([
+        ...expected,
+        ['C', ['c']],
+      ]);
+      expect(pairs((await store.readByQuery({ items: [{ tags: ['a'] }] })).events)).toEqual([
+        expected[0],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('replays a unit whose ids are stored, refuses a partial replay, and sees ids of earlier units', async () => {
     const schema = uniqueName('ids');
     const driver = driverOf(schema);
