@@ -1,7 +1,8 @@
 /**
  * The parameters of `commit_events` (no server): lock keys in their strongest
  * mode, the escalation of many tags, the table lock of conditions without
- * tags, and the earlier units whose new events match a condition.
+ * tags, and the earlier units whose new events match a condition; and how
+ * `commitUnits` splits a commit into calls and reports a failed call.
  */
 import { describe, expect, it } from 'vitest';
 import { LOCK_SEED } from '../../src/stores/postgres/migrations/0003-tags-and-commit.js';
@@ -9,7 +10,25 @@ import {
   commitEventsValues,
   MAX_EVENT_LOCK_KEYS,
 } from '../../src/stores/postgres/sql/commit-events.js';
+import { commitUnits } from '../../src/stores/postgres/postgres-commit.js';
+import type { CommitEventsRow } from '../../src/stores/postgres/sql/commit-events.js';
 import { unitOf } from './helpers.js';
+
+/** A row of `commit_events`, the fields not given being null. */
+function row(fields: Partial<CommitEventsRow>): CommitEventsRow {
+  return {
+    o_kind: 'unit',
+    o_index: null,
+    o_status: null,
+    o_actual: null,
+    o_event_id: null,
+    o_stream_id: null,
+    o_version: null,
+    o_transaction_id: null,
+    o_global_position: null,
+    ...fields,
+  };
+}
 
 /** The lock parameters as `seed:text` → exclusive, and the table flag. */
 function locksOf(values: unknown[]): { keys: Map<string, boolean>; table: boolean } {
@@ -92,5 +111,77 @@ describe('commit_events parameters', () => {
     );
     expect(few.keys.size).toBe(1 + MAX_EVENT_LOCK_KEYS);
     expect(few.keys.get(`${LOCK_SEED.conditions}:`)).toBeUndefined();
+  });
+});
+
+describe('commitUnits (no server)', () => {
+  const id = '0190a6e2-0000-7000-8000-0000000000aa';
+
+  it("sends units repeating an earlier unit's id in a later call", async () => {
+    const units = [
+      await unitOf([{ streamId: 'A-1', events: [{ id, type: 'T', data: {} }] }]),
+      await unitOf([{ streamId: 'B-1', events: [{ type: 'T', data: {} }] }]),
+      await unitOf([{ streamId: 'A-1', events: [{ id, type: 'T', data: {} }] }]),
+    ];
+    const batches: string[][] = [];
+    const { outcomes, written } = await commitUnits(units, (batch) => {
+      batches.push(batch.map((u) => u.entries[0]?.streamId ?? ''));
+      return Promise.resolve(
+        batch.flatMap((_, u) => [
+          row({ o_kind: 'unit', o_index: u + 1, o_status: 'ok' }),
+          row({
+            o_kind: 'entry',
+            o_index: u + 1,
+            o_status: 'ok',
+            o_version: 1,
+            o_transaction_id: '7',
+            o_global_position: String(batches.length * 10 + u),
+          }),
+        ]),
+      );
+    });
+    expect(batches).toEqual([['A-1', 'B-1'], ['A-1']]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+    expect(written).toBe(true);
+  });
+
+  it('rejects when the first call fails, and fails only the unsettled units after that', async () => {
+    const units = [
+      await unitOf([{ streamId: 'A-1', events: [{ id, type: 'T', data: {} }] }]),
+      await unitOf([{ streamId: 'B-1', events: [{ type: 'T', data: {} }] }]),
+    ];
+    const broken = new Error('connection lost');
+    await expect(commitUnits(units, () => Promise.reject(broken))).rejects.toBe(broken);
+    // The first call finds A-1's id stored (a replay), the call for B-1 fails.
+    let calls = 0;
+    const { outcomes, written } = await commitUnits(units, () => {
+      calls++;
+      if (calls > 1) return Promise.reject(broken);
+      return Promise.resolve([
+        row({
+          o_kind: 'existing',
+          o_event_id: id,
+          o_stream_id: 'A-1',
+          o_version: 1,
+          o_transaction_id: '5',
+          o_global_position: '1',
+        }),
+        row({ o_kind: 'entry', o_index: 1, o_status: 'existing', o_actual: 1 }),
+        row({ o_kind: 'entry', o_index: 2, o_status: 'existing', o_actual: 0 }),
+      ]);
+    });
+    expect(calls).toBe(2);
+    expect(outcomes[0]).toEqual({
+      ok: true,
+      results: [
+        {
+          streamId: 'A-1',
+          version: 1,
+          position: `${'5'.padStart(20, '0')}:${'1'.padStart(20, '0')}`,
+        },
+      ],
+    });
+    expect(outcomes[1]).toEqual({ ok: false, error: broken });
+    expect(written).toBe(false);
   });
 });
