@@ -12,7 +12,14 @@ import {
 } from '../../src/index.js';
 import { PostgresEventStore } from '../../src/stores/postgres/index.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
-import { beginHeldCommit, rawClient, sleep, unitOf, waitingBackend } from './helpers.js';
+import {
+  beginHeldAppend,
+  beginHeldCommit,
+  rawClient,
+  sleep,
+  unitOf,
+  waitingBackend,
+} from './helpers.js';
 
 const database = useTestDatabase('dcb');
 
@@ -161,13 +168,22 @@ describe('PostgreSQL append conditions across connections', () => {
     const store = await openStore(schema);
     const holder = await rawClient(database().url);
     try {
-      const queries: EventQuery[] = [{ items: [{ types: ['Closed'] }] }, { items: [] }];
-      for (const [n, query] of queries.entries()) {
+      const cases: [EventQuery, 'commit_events' | 'append_events'][] = [
+        [{ items: [{ types: ['Closed'] }] }, 'commit_events'],
+        [{ items: [] }, 'commit_events'],
+        // A writer of a release before tags (append_events) during a rolling upgrade.
+        [{ items: [{ types: ['Closed'] }] }, 'append_events'],
+      ];
+      for (const [n, [query, writer]] of cases.entries()) {
         const { position } = await store.readByQuery(query);
         // An untagged writer of another stream, in flight: it takes no key a tag would name.
-        await beginHeldCommit(holder, schema, [
-          await unitOf([{ streamId: `Close-${n}`, events: [{ type: 'Closed', data: {} }] }]),
-        ]);
+        if (writer === 'commit_events') {
+          await beginHeldCommit(holder, schema, [
+            await unitOf([{ streamId: `Close-${n}`, events: [{ type: 'Closed', data: {} }] }]),
+          ]);
+        } else {
+          await beginHeldAppend(holder, schema, `Close-${n}`, [{ type: 'Closed', data: {} }]);
+        }
         const blocked = settle(
           store.append(`Decide-${n}`, [{ type: 'Decided', data: {} }], {
             condition: { failIfEventsMatch: query, after: position },
@@ -179,7 +195,7 @@ describe('PostgreSQL append conditions across connections', () => {
         expect(await blocked).toBe('refused');
       }
       // Readers are not blocked by such a condition's lock.
-      expect((await store.readByQuery({ items: [{ types: ['Closed'] }] })).events).toHaveLength(2);
+      expect((await store.readByQuery({ items: [{ types: ['Closed'] }] })).events).toHaveLength(3);
     } finally {
       await holder.end();
       await store.close();
