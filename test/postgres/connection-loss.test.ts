@@ -64,7 +64,7 @@ describe('PostgreSQL connection loss', () => {
       await admin.query(`LOCK TABLE "${schema}".streams IN EXCLUSIVE MODE`);
       const events = Array.from({ length: 200 }, (_, i) => event('Lost', { i }));
       const appending = rejection(store.append('Append-1', events));
-      const pid = await waitingBackend(store.pool, database.name, '%append_events%');
+      const pid = await waitingBackend(store.pool, database.name, '%commit_events%');
       await store.pool.query('SELECT pg_terminate_backend($1)', [pid]);
       const error = await appending;
       expect(DatabaseError.is(error)).toBe(true);

@@ -98,7 +98,7 @@ describe('PostgreSQL crash safety', () => {
     await waitFor(async () => {
       const { rows } = await store.pool.query<{ n: string }>(
         `SELECT count(*) AS n FROM pg_stat_activity
-         WHERE datname = $1 AND state = 'active' AND query LIKE '%append_events%' AND pid <> pg_backend_pid()`,
+         WHERE datname = $1 AND state = 'active' AND query LIKE '%commit_events%' AND pid <> pg_backend_pid()`,
         [database.name],
       );
       return Number(rows[0]?.n) === 0;
@@ -115,14 +115,14 @@ describe('PostgreSQL crash safety', () => {
       await admin.query(`LOCK TABLE "${schema}".streams IN EXCLUSIVE MODE`);
       const writer = startWriter('Blocked', 300);
       await waitFor(() => writer.lines.includes('go'), 'the writer to start');
-      await waitingBackend(store.pool, database.name, '%append_events%');
+      await waitingBackend(store.pool, database.name, '%commit_events%');
       writer.child.kill('SIGKILL');
       await writer.exited;
       await admin.query('ROLLBACK');
       await waitFor(async () => {
         const { rows } = await admin.query<{ n: string }>(
           `SELECT count(*) AS n FROM pg_stat_activity
-           WHERE datname = $1 AND query LIKE '%append_events%' AND state = 'active' AND pid <> pg_backend_pid()`,
+           WHERE datname = $1 AND query LIKE '%commit_events%' AND state = 'active' AND pid <> pg_backend_pid()`,
           [database.name],
         );
         return Number(rows[0]?.n) === 0;

@@ -1,8 +1,9 @@
 /**
  * A schema written by the release before the single migration runner (its
  * DDL verbatim, test/postgres/fixtures/legacy-layout.ts) opens with the
- * current code: nothing in its catalog changes, its events and snapshots read
- * back, and both keep working.
+ * current code: nothing in its catalog changes but what the later migrations
+ * add (tags, `commit_events`), its events and snapshots read back, and both
+ * keep working.
  */
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +46,27 @@ async function catalogOf(client: pg.ClientBase, schema: string): Promise<unknown
   };
 }
 
+interface Catalog {
+  columns: { table_name: string; column_name: string }[];
+  constraints: { table_name: string }[];
+  indexes: { indexname: string }[];
+  functions: { proname: string }[];
+}
+
+/** A catalog without what migration 3 adds: the `events.tags` column, the `event_tags` table, `commit_events`. */
+function withoutMigration3(catalog: unknown): unknown {
+  const c = catalog as Catalog;
+  return {
+    columns: c.columns.filter(
+      (r) =>
+        r.table_name !== 'event_tags' && !(r.table_name === 'events' && r.column_name === 'tags'),
+    ),
+    constraints: c.constraints.filter((r) => r.table_name !== 'event_tags'),
+    indexes: c.indexes.filter((r) => r.indexname !== 'event_tags_pkey'),
+    functions: c.functions.filter((r) => r.proname !== 'commit_events'),
+  };
+}
+
 async function ledgersOf(client: pg.ClientBase, schema: string): Promise<unknown> {
   const migrations = await client.query(
     `SELECT version, name, applied_at FROM "${schema}".migrations ORDER BY version`,
@@ -77,7 +99,7 @@ async function legacySchema(client: pg.ClientBase, eventVersion?: number): Promi
 }
 
 describe('PostgreSQL: a schema of the release before the single migration runner', () => {
-  it('opens unchanged: same catalog, same ledgers, same data', async () => {
+  it('opens with only migration 3 added: same catalog otherwise, same ledgers, same data', async () => {
     const admin = await rawClient(database().url);
     try {
       const schema = await legacySchema(admin);
@@ -95,9 +117,9 @@ describe('PostgreSQL: a schema of the release before the single migration runner
         await using snapshots = new PostgresSnapshotStore(store);
         await snapshots.migrate();
         const stream = await store.read('Task-1');
-        expect(stream.events.map((e) => [e.version, e.type, e.data, e.metadata])).toEqual([
-          [1, 'TaskCreated', { title: 'old' }, {}],
-          [2, 'TaskRenamed', { title: 'older' }, { by: 'ann' }],
+        expect(stream.events.map((e) => [e.version, e.type, e.data, e.metadata, e.tags])).toEqual([
+          [1, 'TaskCreated', { title: 'old' }, {}, []],
+          [2, 'TaskRenamed', { title: 'older' }, { by: 'ann' }, []],
         ]);
         expect(await snapshots.load('Task-1')).toEqual({
           streamId: 'Task-1',
@@ -122,8 +144,18 @@ describe('PostgreSQL: a schema of the release before the single migration runner
         expect(await checking.getVersion('Task-1')).toBe(3);
       }
 
-      expect(await catalogOf(admin, schema)).toEqual(catalog);
-      expect(await ledgersOf(admin, schema)).toEqual(ledgers);
+      const after = (await catalogOf(admin, schema)) as Catalog;
+      expect(withoutMigration3(after)).toEqual(withoutMigration3(catalog));
+      expect(after.indexes.map((i) => i.indexname)).toContain('event_tags_pkey');
+      expect(after.functions.map((f) => f.proname)).toContain('commit_events');
+      const { migrations, snapshots: snapshotLedger } = (await ledgersOf(admin, schema)) as {
+        migrations: { version: number; name: string }[];
+        snapshots: unknown;
+      };
+      const before = ledgers as { migrations: unknown[]; snapshots: unknown };
+      expect(migrations.slice(0, before.migrations.length)).toEqual(before.migrations);
+      expect(migrations.slice(before.migrations.length).map((m) => m.version)).toEqual([3]);
+      expect(snapshotLedger).toEqual(before.snapshots);
       const rows = await admin.query(`SELECT stream_id, version, state FROM "${schema}".snapshots`);
       expect(rows.rows).toEqual([{ stream_id: 'Task-1', version: '3', state: '"done"' }]);
     } finally {

@@ -62,9 +62,9 @@ function testPool(max = 4): pg.Pool {
 
 describe('PostgreSQL migration sets', () => {
   it('numbers the migrations of both sets 1, 2, … and names their files NNNN-name.ts', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
     expect(EVENT_MIGRATIONS.migrations).toBe(MIGRATIONS);
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
     expect(SNAPSHOT_MIGRATIONS.migrations.map((m) => m.version)).toEqual([1]);
     expect(SNAPSHOT_SCHEMA_VERSION).toBe(1);
     const folder = new URL('../../src/stores/postgres/migrations/', import.meta.url);
@@ -72,7 +72,11 @@ describe('PostgreSQL migration sets', () => {
       readdirSync(new URL(path, folder)).filter(
         (f) => f.endsWith('.ts') && !['index.ts', 'migration.ts'].includes(f),
       );
-    expect(files('.')).toEqual(['0001-initial.ts', '0002-subscriptions.ts']);
+    expect(files('.')).toEqual([
+      '0001-initial.ts',
+      '0002-subscriptions.ts',
+      '0003-tags-and-commit.ts',
+    ]);
     expect(files('./snapshots/')).toEqual(['0001-create-snapshots.ts']);
     const numbers = (set: MigrationSet) =>
       set.migrations.map((m) => String(m.version).padStart(4, '0'));
@@ -104,6 +108,7 @@ describe('PostgreSQL migration sets', () => {
       expect(tables.rows.map((r) => r.table_name)).toEqual([
         'checkpoints',
         'dead_letters',
+        'event_tags',
         'events',
         'migrations',
         'snapshots',

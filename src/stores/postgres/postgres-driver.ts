@@ -1,10 +1,8 @@
 import type { QueryConfig } from 'pg';
-import { commitEach } from '../kernel/commit-each.js';
 import type { QueryReadSlice, WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
-import type { PreparedAppend } from '../../core/append-input.js';
 import type { AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
-import type { AppendResult } from '../../core/event-store.js';
+import type { NormalizedQuery } from '../../core/event-query.js';
 import type { RecordedEvent } from '../../core/events.js';
 import {
   decodePositionWithin,
@@ -24,7 +22,8 @@ import type {
 } from '../kernel/event-store-driver.js';
 import { AppendListener } from './append-listener.js';
 import { AppendNotifier } from './append-notifier.js';
-import { appendOutcome, isRacedUniqueViolation } from './postgres-append.js';
+import { isRacedUniqueViolation } from './postgres-append.js';
+import { commitUnits } from './postgres-commit.js';
 import type { Connection } from './postgres-connection.js';
 import { toDatabaseError } from './postgres-database-error.js';
 import { positionOf, toStoredRows, type EventRowValues } from './postgres-rows.js';
@@ -32,7 +31,8 @@ import { readFeedHealth, type FeedHealth } from './feed-health.js';
 import { feedQuery } from './postgres-feed-query.js';
 import { migrate } from './migrate.js';
 import { notificationChannel } from './schema-name.js';
-import { appendEventsValues, type AppendEventsRow } from './sql/append-events.js';
+import { commitEventsValues, type CommitEventsRow } from './sql/commit-events.js';
+import { readByQuerySql } from './sql/read-by-query.js';
 import { countEventsSql, pendingEventsSql } from './sql/feed-statistics.js';
 import { feedEndSql } from './sql/feed-end.js';
 import { postgresFeedEnd } from './feed-end.js';
@@ -89,8 +89,8 @@ export interface PostgresDriverSettings {
 }
 
 /**
- * The PostgreSQL driver, on a `pg` pool: appends in one round trip through the
- * `append_events` function, a feed bounded by the transaction horizon, the
+ * The PostgreSQL driver, on a `pg` pool: units of appends in one round trip
+ * through the `commit_events` function, a feed bounded by the transaction horizon, the
  * schema migrated on first use.
  */
 export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
@@ -131,39 +131,67 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     return this.#ready;
   }
 
-  commit(units: readonly WriteUnit<PostgresCursor>[]): Promise<WriteOutcome[]> {
-    return commitEach(units, (append) => this.append(append));
-  }
-
-  readByQuery(): QueryReadSlice {
-    throw new Error('readByQuery is not implemented on this backend yet'); // TODO(issue 13)
-  }
-
-  async append(append: PreparedAppend): Promise<AppendResult> {
+  /**
+   * Commits units in one `commit_events` call (one transaction, one round
+   * trip) when it can; see {@link commitUnits} for when it takes more.
+   */
+  async commit(units: readonly WriteUnit<PostgresCursor>[]): Promise<WriteOutcome[]> {
     await this.migrate();
+    const { outcomes, written } = await commitUnits(units, (batch) => this.#commitCall(batch));
+    if (written) {
+      if (this.#notifier === undefined) this.#listener.wakeSoon();
+      else this.#notifier.poke();
+    }
+    return outcomes;
+  }
+
+  /** One `commit_events` call, retried when another writer won a race on a unique key. */
+  async #commitCall(units: readonly WriteUnit<PostgresCursor>[]): Promise<CommitEventsRow[]> {
     const query: QueryConfig = timed(
-      { name: this.#sql.appendName, text: this.#sql.append, values: appendEventsValues(append) },
+      { name: this.#sql.commitName, text: this.#sql.commit, values: commitEventsValues(units) },
       this.#connection.timeouts.statementTimeoutMs,
     );
+    const entries = units.flatMap((unit) => unit.entries);
     for (let attempt = 1; ; attempt++) {
-      let rows: AppendEventsRow[];
       try {
-        rows = (await this.#connection.pool.query<AppendEventsRow>(query)).rows;
+        return (await this.#connection.pool.query<CommitEventsRow>(query)).rows;
       } catch (error) {
-        if (attempt < APPEND_ATTEMPTS && isRacedUniqueViolation(error, append)) continue;
-        throw toDatabaseError(
-          error,
-          `append to stream "${append.streamId}"`,
-          this.#connection.secrets,
-        );
+        if (attempt < APPEND_ATTEMPTS && entries.some((e) => isRacedUniqueViolation(error, e)))
+          continue;
+        const [first] = entries;
+        const action =
+          entries.length === 1 && first !== undefined
+            ? `append to stream "${first.streamId}"`
+            : `commit of ${units.length} append(s) to ${entries.length} stream(s)`;
+        throw toDatabaseError(error, action, this.#connection.secrets);
       }
-      const { result, written } = appendOutcome(append, rows);
-      if (written) {
-        if (this.#notifier === undefined) this.#listener.wakeSoon();
-        else this.#notifier.poke();
-      }
-      return result;
     }
+  }
+
+  /**
+   * The events matching `query` after `after`, below the feed horizon, and the
+   * position the read saw up to: the last event returned when `limit` cut the
+   * read short, else the head below the same horizon (never lower than `after`).
+   */
+  async readByQuery(
+    query: NormalizedQuery,
+    after: PostgresCursor | undefined,
+    limit: number | undefined,
+  ): Promise<QueryReadSlice> {
+    await this.migrate();
+    const from = after ?? [0n, 0n];
+    const { text, values } = readByQuerySql(this.#sql.quotedSchema, query, from, limit);
+    const rows = await this.#rows(undefined, text, values, 'query read');
+    const first = rows[0];
+    if (first === undefined) return { events: [], position: undefined };
+    const present = first[2] === null ? [] : rows;
+    const events = await toRecordedEvents(toStoredRows(present, 2), this.#settings.registry);
+    const last = events.at(-1);
+    if (limit !== undefined && last !== undefined && events.length >= limit)
+      return { events, position: last.position };
+    const head: PostgresCursor = [BigInt(first[0] as string), BigInt(first[1] as string)];
+    const seen = compareCursors(head, from) >= 0 ? head : from;
+    return { events, position: this.positions.encode(seen) };
   }
 
   async readStream(streamId: string, range: NormalizedReadOptions): Promise<StreamSlice> {
@@ -318,6 +346,11 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
       throw toDatabaseError(error, action, this.#connection.secrets);
     }
   }
+}
+
+function compareCursors(a: PostgresCursor, b: PostgresCursor): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] === b[1] ? 0 : a[1] < b[1] ? -1 : 1;
 }
 
 function cursorValues(after: PostgresCursor | undefined): string[] {

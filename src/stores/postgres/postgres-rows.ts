@@ -5,7 +5,7 @@ import type { StoredEventRow } from '../../core/recorded.js';
  * One event row as `pg` returns it in array mode, with the columns of
  * `EVENT_COLUMNS` starting at `offset`: transaction id, global position,
  * stream id, version (bigint and xid8 as decimal strings), event id, type,
- * data, metadata, recorded at.
+ * data, metadata, recorded at, tags (`text[]`, NULL when none).
  */
 export type EventRowValues = readonly unknown[];
 
@@ -31,6 +31,7 @@ export function toStoredRows(rows: readonly EventRowValues[], offset = 0): Store
       data: r[offset + 6] as string,
       metadata: r[offset + 7] as string | null,
       recordedAt: asDate(r[offset + 8]),
+      tags: (r[offset + 9] as string[] | null) ?? undefined,
     };
   }
   return out;

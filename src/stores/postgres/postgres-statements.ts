@@ -1,5 +1,5 @@
 import { quoteSchema } from './schema-name.js';
-import { appendEventsSql } from './sql/append-events.js';
+import { commitEventsSql } from './sql/commit-events.js';
 import { feedHealthSql } from './sql/feed-health.js';
 import { headSql } from './sql/feed-statistics.js';
 import { readAllSql } from './sql/read-all.js';
@@ -9,8 +9,8 @@ import { getVersionSql, readStreamSql } from './sql/read-stream.js';
 export interface Statements {
   /** The schema name, quoted. */
   readonly quotedSchema: string;
-  readonly append: string;
-  readonly appendName: string;
+  readonly commit: string;
+  readonly commitName: string;
   readonly readForward: string;
   readonly readForwardName: string;
   readonly readBackward: string;
@@ -37,8 +37,8 @@ export function statementsFor(schema: string): Statements {
     const name = (op: string) => `eventfold_${op}_${schema}`;
     statements = {
       quotedSchema: s,
-      append: appendEventsSql(s),
-      appendName: name('append'),
+      commit: commitEventsSql(s),
+      commitName: name('commit'),
       readForward: readStreamSql(s, false),
       readForwardName: name('read_fwd'),
       readBackward: readStreamSql(s, true),

@@ -1,17 +1,22 @@
 import { eventSchemaLedger, snapshotTableLedger } from '../sql/migrations.js';
 import { initialMigration } from './0001-initial.js';
 import { subscriptionsMigration } from './0002-subscriptions.js';
+import { tagsAndCommitMigration } from './0003-tags-and-commit.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 
 export type { Migration, MigrationLedger, MigrationSet } from './migration.js';
 
 /** Every migration of the event store's schema, in order. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialMigration, subscriptionsMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  initialMigration,
+  subscriptionsMigration,
+  tagsAndCommitMigration,
+];
 
 /**
- * The event store's schema (streams, events, `append_events`, subscription
- * tables), recorded in `<schema>.migrations`; every `PostgresEventStore`
+ * The event store's schema (streams, events and their tags, `append_events`,
+ * `commit_events`, subscription tables), recorded in `<schema>.migrations`; every `PostgresEventStore`
  * brings its schema to it.
  */
 export const EVENT_MIGRATIONS: MigrationSet = {
@@ -36,7 +41,7 @@ export const SNAPSHOT_MIGRATIONS: MigrationSet = {
  *
  * @example
  * ```ts
- * SCHEMA_VERSION; // 2
+ * SCHEMA_VERSION; // 3
  * ```
  */
 export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);
