@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PreparedAppend } from '../../src/core/append-input.js';
-import { StoreClosedError } from '../../src/core/errors.js';
+import { DatabaseError, StoreClosedError } from '../../src/core/errors.js';
 import type { AppendResult } from '../../src/core/event-store.js';
 import type { Position } from '../../src/core/position.js';
 import type {
@@ -238,6 +238,27 @@ describe('WriteQueue (group commit)', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('transaction failed'));
     expect(commits).toEqual([['a', 'poison', 'c'], ['a'], ['poison'], ['c']]);
+  });
+
+  it('a group that failed because the database is unreachable fails as a whole, without a retry per unit', async () => {
+    const lost = new DatabaseError('connection lost', { connectionLost: true });
+    const timedOut = new DatabaseError('canceling statement due to statement timeout', {
+      sqlState: '57014',
+    });
+    for (const error of [lost, timedOut]) {
+      const { driver, commits } = fakeDriver(() => Promise.reject(error), {
+        synchronousCommit: true,
+      });
+      const queue = new WriteQueue(driver);
+      const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((s) => write(queue, unit(s))));
+      // Each unit alone would wait for the same timeout again: fail them all now.
+      expect(outcomes.map((o) => (o as PromiseRejectedResult).reason)).toEqual([
+        error,
+        error,
+        error,
+      ]);
+      expect(commits).toEqual([['a', 'b', 'c']]);
+    }
   });
 
   it('a synchronous throw from commit rejects the write', async () => {

@@ -4,7 +4,7 @@
  * still checked on its own, and each resolves only once that commit is done.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { AppendConditionError, ConcurrencyError } from '../../src/index.js';
+import { AppendConditionError, ConcurrencyError, DatabaseError } from '../../src/index.js';
 import { SqliteEventStore } from '../../src/stores/sqlite/index.js';
 import { createTempDir } from './support/temp-dir.js';
 import { inspectWal } from './support/wal-frames.js';
@@ -70,6 +70,31 @@ describe('SQLite group commit', () => {
       for (let i = 0; i < 10; i++) await store.append('lone', [{ type: 'L', data: { i } }]);
       expect(commits() - before).toBe(10);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('fails a whole group at once when the file stays locked past the busy timeout (no wait per append)', async () => {
+    const file = dir.file();
+    const store = new SqliteEventStore(file, { busyTimeout: 1000 });
+    const holder = new SqliteEventStore(file);
+    try {
+      await store.append('warm-up', [{ type: 'W', data: {} }]);
+      holder.database.exec('BEGIN IMMEDIATE'); // another connection holds the write lock
+      const started = Date.now();
+      const outcomes = await Promise.allSettled(
+        ['a', 'b', 'c', 'd'].map((s) => store.append(s, [{ type: 'A', data: {} }])),
+      );
+      const ms = Date.now() - started;
+      expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
+      for (const o of outcomes)
+        expect(DatabaseError.is((o as PromiseRejectedResult).reason)).toBe(true);
+      // One busy timeout for the group, not one more per append retried alone.
+      expect(ms).toBeLessThan(2.5 * 1000);
+      holder.database.exec('ROLLBACK');
+      expect(await store.readAll().toArray()).toHaveLength(1);
+    } finally {
+      await holder.close();
       await store.close();
     }
   });

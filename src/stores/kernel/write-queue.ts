@@ -1,5 +1,5 @@
 import type { AppendResult } from '../../core/event-store.js';
-import { StoreClosedError } from '../../core/errors.js';
+import { DatabaseError, StoreClosedError } from '../../core/errors.js';
 import { isPromiseLike } from '../../core/is-promise-like.js';
 import type { EventStoreDriver, WriteOutcome, WriteUnit } from './event-store-driver.js';
 
@@ -54,7 +54,10 @@ export const DEFAULT_DEFERRAL: Deferral = deferMicrotasks(8);
  *   preparation commits at once.
  * - A group holds at most `maxUnits` units and `maxEvents` events.
  * - When a group's commit fails as a whole (the transaction wrote nothing),
- *   its units are retried one by one, so only the culprit fails.
+ *   its units are retried one by one, so only the culprit fails; unless the
+ *   database could not be reached or gave up (a lost connection, a timeout,
+ *   a shutdown): that is no unit's fault, and each retry would wait as long
+ *   again, so the whole group fails with the error at once.
  * - `close()` refuses what is queued with a `StoreClosedError` and waits for
  *   the commit in flight.
  */
@@ -170,8 +173,8 @@ export class WriteQueue<Cursor> {
     try {
       outcomes = await this.#commit(group.map((p) => p.unit));
     } catch (error) {
-      if (group.length === 1) {
-        (group[0] as Pending<Cursor>).reject(error);
+      if (group.length === 1 || !mayBeOneUnits(error)) {
+        for (const pending of group) pending.reject(error);
         return;
       }
       // The whole transaction failed and wrote nothing: retry each unit alone,
@@ -200,4 +203,18 @@ export class WriteQueue<Cursor> {
     this.#synchronous ??= !isPromiseLike(answer);
     return answer;
   }
+}
+
+/**
+ * Whether a failed group commit may be one unit's fault, so that retrying the
+ * units one by one finds it: not when the connection was lost, nor for
+ * SQLSTATE classes 08 (connection), 53 (resources) and 57 (operator
+ * intervention: statement timeout, cancel, shutdown), nor a closed store.
+ */
+function mayBeOneUnits(error: unknown): boolean {
+  if (StoreClosedError.is(error)) return false;
+  if (!DatabaseError.is(error)) return true;
+  if (error.connectionLost) return false;
+  const sqlClass = error.sqlState?.slice(0, 2);
+  return sqlClass !== '08' && sqlClass !== '53' && sqlClass !== '57';
 }

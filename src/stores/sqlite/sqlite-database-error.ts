@@ -11,7 +11,7 @@ export function toDatabaseError(error: unknown, action: string): EventfoldError 
   const code =
     typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  if (code?.startsWith('SQLITE_BUSY') === true) {
+  if (isBusy(error)) {
     return new DatabaseError(
       `SQLite database is busy while ${action}: another connection held its lock for longer than the busy timeout (${code}: ${message})`,
       { cause: error },
@@ -23,4 +23,11 @@ export function toDatabaseError(error: unknown, action: string): EventfoldError 
       cause: error,
     },
   );
+}
+
+/** Whether better-sqlite3 threw `SQLITE_BUSY` (a lock held by another connection past the busy timeout). */
+export function isBusy(error: unknown): boolean {
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  return code.startsWith('SQLITE_BUSY');
 }

@@ -17,7 +17,7 @@ import { feedRowsToRecorded, streamRowsToRecorded } from './sqlite-rows.js';
 import { selectFeedPage } from './sqlite-feed-query.js';
 import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
 import { SqliteStatements } from './sqlite-statements.js';
-import { toDatabaseError } from './sqlite-database-error.js';
+import { isBusy, toDatabaseError } from './sqlite-database-error.js';
 import { writeUnits } from './sqlite-append.js';
 import { planEventQuery } from './sql/event-query.js';
 
@@ -85,14 +85,18 @@ export class SqliteDriver implements EventStoreDriver<number> {
   /**
    * Writes the units in one `BEGIN IMMEDIATE … COMMIT` (one commit, one sync
    * for all of them), each checked on its own; returns once committed. A
-   * database error rolls everything back and is thrown.
+   * database error rolls everything back and is thrown, except a file that
+   * stayed locked past the busy timeout: no unit is at fault, and retrying
+   * each alone would wait as long again, so every unit fails with it.
    */
   commit(units: readonly WriteUnit<number>[]): WriteOutcome[] {
     let outcomes: WriteOutcome[];
     try {
       outcomes = this.#commitTransaction(units, Date.now());
     } catch (error) {
-      throw toDatabaseError(error, describeCommit(units));
+      const failure = toDatabaseError(error, describeCommit(units));
+      if (isBusy(error)) return units.map(() => ({ ok: false, error: failure }));
+      throw failure;
     }
     if (outcomes.some((outcome) => outcome.ok)) this.#signal.notify();
     return outcomes;
