@@ -252,7 +252,7 @@ describe('WriteQueue (group commit)', () => {
       const queue = new WriteQueue(driver);
       const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((s) => write(queue, unit(s))));
       // Each unit alone would wait for the same timeout again: fail them all now.
-      expect(outcomes.map((o) => (o as PromiseRejectedResult).reason)).toEqual([
+      expect(outcomes.map((o) => (o as PromiseRejectedResult).reason as unknown)).toEqual([
         error,
         error,
         error,
