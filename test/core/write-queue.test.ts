@@ -85,11 +85,12 @@ describe('WriteQueue (group commit)', () => {
     expect(await write).toEqual([result(unit('a'))]);
   });
 
-  it('writes arriving while a commit is in flight go together in the next commit', async () => {
+  it('writes arriving while every commit slot is busy go together in the next commit', async () => {
     const first = deferred<WriteOutcome[]>();
     let calls = 0;
-    const { driver, commits } = fakeDriver((units) =>
-      ++calls === 1 ? first.promise : Promise.resolve(allOk(units)),
+    const { driver, commits } = fakeDriver(
+      (units) => (++calls === 1 ? first.promise : Promise.resolve(allOk(units))),
+      { groupLimits: { maxCommitsInFlight: 1 } },
     );
     const queue = new WriteQueue(driver);
     const a = queue.submit(unit('a'));
@@ -99,6 +100,32 @@ describe('WriteQueue (group commit)', () => {
     first.resolve(allOk([unit('a')]));
     await Promise.all([a, ...rest]);
     expect(commits).toEqual([['a'], ['b', 'c', 'd']]);
+  });
+
+  it('an asynchronous driver has up to four commits in flight by default; only the writes behind them wait and group', async () => {
+    const hung = [0, 1, 2, 3].map(() => deferred<WriteOutcome[]>());
+    let calls = 0;
+    const { driver, commits } = fakeDriver((units) => {
+      const slot = hung[calls++];
+      return slot === undefined ? Promise.resolve(allOk(units)) : slot.promise;
+    });
+    const queue = new WriteQueue(driver);
+    const writes = ['a', 'b', 'c', 'd', 'e', 'f'].map((s) => queue.submit(unit(s)));
+    await Promise.resolve();
+    expect(commits).toEqual([['a'], ['b'], ['c'], ['d']]);
+    (hung[2] as (typeof hung)[number]).resolve(allOk([unit('c')]));
+    await writes[2];
+    await Promise.resolve();
+    expect(commits.slice(4)).toEqual([['e', 'f']]);
+    hung.forEach((h, i) => h.resolve(allOk([unit('abcd'.charAt(i))])));
+    expect((await Promise.all(writes)).map((r) => (r[0] as AppendResult).streamId)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f',
+    ]);
   });
 
   it('a promise settles only after its own commit', async () => {
@@ -271,7 +298,9 @@ describe('WriteQueue (group commit)', () => {
 
   it('close refuses queued writes with StoreClosedError and waits for the commit in flight', async () => {
     const first = deferred<WriteOutcome[]>();
-    const { driver, commits } = fakeDriver(() => first.promise);
+    const { driver, commits } = fakeDriver(() => first.promise, {
+      groupLimits: { maxCommitsInFlight: 1 },
+    });
     const queue = new WriteQueue(driver);
     const inFlight = queue.submit(unit('a'));
     const queued = queue.submit(unit('b'));

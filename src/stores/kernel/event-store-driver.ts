@@ -49,6 +49,11 @@ export interface GroupLimits {
   readonly maxUnits?: number;
   /** The most events in one commit (default 10,000; a larger unit still goes, alone). */
   readonly maxEvents?: number;
+  /**
+   * How many commits an asynchronous driver may have in flight at once
+   * (default 4): writes queue, and group, only while every slot is busy.
+   */
+  readonly maxCommitsInFlight?: number;
 }
 
 /** What a driver's query read returns: the matching events and the position the read saw up to. */

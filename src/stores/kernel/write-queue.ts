@@ -7,6 +7,8 @@ import type { EventStoreDriver, WriteOutcome, WriteUnit } from './event-store-dr
 export const DEFAULT_MAX_GROUP_UNITS = 1_000;
 /** The most events the kernel sends in one driver commit (a larger unit still goes, alone). */
 export const DEFAULT_MAX_GROUP_EVENTS = 10_000;
+/** How many commits an asynchronous driver may have in flight at once, unless it says otherwise. */
+export const DEFAULT_MAX_COMMITS_IN_FLIGHT = 4;
 
 interface Pending<Cursor> {
   readonly unit: WriteUnit<Cursor>;
@@ -44,8 +46,10 @@ export const DEFAULT_DEFERRAL: Deferral = deferMicrotasks(8);
  * driver commit is in flight go together in the next `driver.commit(units)`,
  * each with its own outcome, each promise settled only after its own commit.
  *
- * - An asynchronous driver (a promise from `commit`) commits at once when idle
- *   and queues while a commit is in flight: a lone writer never waits.
+ * - An asynchronous driver (a promise from `commit`) commits at once while
+ *   fewer than `maxCommitsInFlight` commits are in flight, and queues while
+ *   that many are: a lone writer never waits, and a commit that hangs (an
+ *   unreachable server) holds back only the writes queued behind every slot.
  * - A synchronous driver (`synchronousCommit`, or learned from its first
  *   answer) never has a commit in flight, so a write that reaches the queue
  *   while others are still being prepared (the appends of one `Promise.all`)
@@ -68,8 +72,9 @@ export class WriteQueue<Cursor> {
   readonly #maxEvents: number;
   #queue: Pending<Cursor>[] = [];
   #synchronous: boolean | undefined;
-  /** The running drain (a commit in flight or scheduled), if any. */
-  #draining: Promise<void> | undefined;
+  readonly #maxInFlight: number;
+  /** The running drains (each a commit in flight, or about to be). */
+  readonly #draining = new Set<Promise<void>>();
   /** How many writes are being prepared (between `write` and their `submit`). */
   #preparing = 0;
   /** Whether a deferred drain is scheduled. */
@@ -82,6 +87,10 @@ export class WriteQueue<Cursor> {
     this.#synchronous = driver.synchronousCommit;
     this.#maxUnits = Math.max(1, driver.groupLimits?.maxUnits ?? DEFAULT_MAX_GROUP_UNITS);
     this.#maxEvents = Math.max(1, driver.groupLimits?.maxEvents ?? DEFAULT_MAX_GROUP_EVENTS);
+    this.#maxInFlight = Math.max(
+      1,
+      driver.groupLimits?.maxCommitsInFlight ?? DEFAULT_MAX_COMMITS_IN_FLIGHT,
+    );
   }
 
   /**
@@ -112,9 +121,9 @@ export class WriteQueue<Cursor> {
       let events = 0;
       for (const entry of unit.entries) events += entry.events.length;
       this.#queue.push({ unit, events, resolve, reject });
-      if (this.#draining !== undefined) return; // the drain in progress takes it
+      if (this.#draining.size > 0 && this.#synchronous !== false) return; // the drain takes it
       if (this.#synchronous === true && this.#preparing > 0) this.#schedule();
-      else this.#draining = this.#drain();
+      else this.#kick();
     });
   }
 
@@ -124,7 +133,7 @@ export class WriteQueue<Cursor> {
     const queued = this.#queue;
     this.#queue = [];
     for (const pending of queued) pending.reject(new StoreClosedError());
-    await this.#draining;
+    await Promise.all(this.#draining);
   }
 
   /** Commits what is queued after the deferral, unless the last write being prepared did first. */
@@ -137,20 +146,26 @@ export class WriteQueue<Cursor> {
     });
   }
 
-  /** Starts a drain when writes wait and none runs. */
+  /**
+   * Starts a drain when writes wait and a slot is free: one drain in all for
+   * a synchronous driver (or one not yet known), up to `maxCommitsInFlight`
+   * for an asynchronous one.
+   */
   #kick(): void {
-    if (this.#draining === undefined && this.#queue.length > 0) this.#draining = this.#drain();
+    const slots = this.#synchronous === false ? this.#maxInFlight : 1;
+    if (this.#queue.length === 0 || this.#draining.size >= slots) return;
+    const drain: Promise<void> = this.#drain().finally(() => {
+      this.#draining.delete(drain);
+      this.#kick();
+    });
+    this.#draining.add(drain);
   }
 
   /** Commits groups until the queue is empty. */
   async #drain(): Promise<void> {
-    try {
-      while (this.#queue.length > 0) {
-        const group = this.#take();
-        await this.#commitGroup(group);
-      }
-    } finally {
-      this.#draining = undefined;
+    while (this.#queue.length > 0) {
+      const group = this.#take();
+      await this.#commitGroup(group);
     }
   }
 
