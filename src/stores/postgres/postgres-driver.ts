@@ -1,5 +1,4 @@
 import type { QueryConfig } from 'pg';
-import type { QueryReadSlice, WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
 import type { AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
 import type { NormalizedQuery } from '../../core/event-query.js';
@@ -18,7 +17,11 @@ import type { EventRegistry } from '../../core/registry.js';
 import type {
   EventStoreDriver,
   FeedFilterQuery,
+  GroupLimits,
+  QueryReadSlice,
   StreamSlice,
+  WriteOutcome,
+  WriteUnit,
 } from '../kernel/event-store-driver.js';
 import { AppendListener } from './append-listener.js';
 import { AppendNotifier } from './append-notifier.js';
@@ -96,6 +99,16 @@ export interface PostgresDriverSettings {
 export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
   readonly capabilities = POSTGRES_CAPABILITIES;
   readonly positions = postgresPositions;
+
+  /**
+   * One commit in flight per connection of the pool: appends queue, and
+   * group, only once every connection is busy, so a commit that hangs on an
+   * unreachable server holds back no append that has a connection of its own.
+   */
+  get groupLimits(): GroupLimits {
+    const max = this.#connection.pool.options.max;
+    return { maxCommitsInFlight: typeof max === 'number' && max > 0 ? max : 10 };
+  }
   readonly #connection: Connection;
   readonly #settings: PostgresDriverSettings;
   readonly #sql: Statements;
