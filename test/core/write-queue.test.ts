@@ -9,7 +9,7 @@ import type {
   WriteOutcome,
   WriteUnit,
 } from '../../src/stores/kernel/event-store-driver.js';
-import { WriteQueue } from '../../src/stores/kernel/write-queue.js';
+import { STALLED_COMMIT_MS, WriteQueue } from '../../src/stores/kernel/write-queue.js';
 
 /** A unit of one entry writing `events` events to `streamId`. */
 function unit(streamId: string, events = 1): WriteUnit<number> {
@@ -102,30 +102,50 @@ describe('WriteQueue (group commit)', () => {
     expect(commits).toEqual([['a'], ['b', 'c', 'd']]);
   });
 
-  it('an asynchronous driver has up to four commits in flight by default; only the writes behind them wait and group', async () => {
-    const hung = [0, 1, 2, 3].map(() => deferred<WriteOutcome[]>());
+  it('an asynchronous driver has two commits in flight by default; only the writes behind them wait and group', async () => {
+    const hung = [0, 1].map(() => deferred<WriteOutcome[]>());
     let calls = 0;
     const { driver, commits } = fakeDriver((units) => {
       const slot = hung[calls++];
       return slot === undefined ? Promise.resolve(allOk(units)) : slot.promise;
     });
     const queue = new WriteQueue(driver);
-    const writes = ['a', 'b', 'c', 'd', 'e', 'f'].map((s) => queue.submit(unit(s)));
+    const writes = ['a', 'b', 'c', 'd', 'e'].map((s) => queue.submit(unit(s)));
     await Promise.resolve();
-    expect(commits).toEqual([['a'], ['b'], ['c'], ['d']]);
-    (hung[2] as (typeof hung)[number]).resolve(allOk([unit('c')]));
-    await writes[2];
+    expect(commits).toEqual([['a'], ['b']]);
+    (hung[1] as (typeof hung)[number]).resolve(allOk([unit('b')]));
+    await writes[1];
     await Promise.resolve();
-    expect(commits.slice(4)).toEqual([['e', 'f']]);
-    hung.forEach((h, i) => h.resolve(allOk([unit('abcd'.charAt(i))])));
+    expect(commits.slice(2)).toEqual([['c', 'd', 'e']]);
+    (hung[0] as (typeof hung)[number]).resolve(allOk([unit('a')]));
     expect((await Promise.all(writes)).map((r) => (r[0] as AppendResult).streamId)).toEqual([
       'a',
       'b',
       'c',
       'd',
       'e',
-      'f',
     ]);
+  });
+
+  it('a commit stuck for longer than STALLED_COMMIT_MS stops counting: the writes behind it get their own commit', async () => {
+    const stuck = [0, 1].map(() => deferred<WriteOutcome[]>());
+    let calls = 0;
+    const { driver, commits } = fakeDriver((units) => {
+      const slot = stuck[calls++];
+      return slot === undefined ? Promise.resolve(allOk(units)) : slot.promise;
+    });
+    const queue = new WriteQueue(driver);
+    const a = queue.submit(unit('a'));
+    const b = queue.submit(unit('b'));
+    const started = performance.now();
+    const probe = await queue.submit(unit('probe'));
+    const waited = performance.now() - started;
+    expect(probe[0]?.streamId).toBe('probe');
+    expect(commits).toEqual([['a'], ['b'], ['probe']]);
+    // It waited for the stuck commits to count as stalled, not for them to end.
+    expect(waited).toBeGreaterThanOrEqual(STALLED_COMMIT_MS - 5);
+    stuck.forEach((s, i) => s.resolve(allOk([unit('ab'.charAt(i))])));
+    await Promise.all([a, b]);
   });
 
   it('a promise settles only after its own commit', async () => {

@@ -51,7 +51,8 @@ export interface GroupLimits {
   readonly maxEvents?: number;
   /**
    * How many commits an asynchronous driver may have in flight at once
-   * (default 4): writes queue, and group, only while every slot is busy.
+   * (default 2): writes queue, and group, only while every slot is busy. A
+   * commit in flight for longer than 200 ms stops counting (it is stuck).
    */
   readonly maxCommitsInFlight?: number;
 }

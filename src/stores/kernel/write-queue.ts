@@ -8,7 +8,13 @@ export const DEFAULT_MAX_GROUP_UNITS = 1_000;
 /** The most events the kernel sends in one driver commit (a larger unit still goes, alone). */
 export const DEFAULT_MAX_GROUP_EVENTS = 10_000;
 /** How many commits an asynchronous driver may have in flight at once, unless it says otherwise. */
-export const DEFAULT_MAX_COMMITS_IN_FLIGHT = 4;
+export const DEFAULT_MAX_COMMITS_IN_FLIGHT = 2;
+/**
+ * After how long a commit in flight stops counting against the slots: a
+ * healthy commit takes milliseconds, so one this slow is stuck (an
+ * unreachable server) and the writes behind it get a commit of their own.
+ */
+export const STALLED_COMMIT_MS = 200;
 
 interface Pending<Cursor> {
   readonly unit: WriteUnit<Cursor>;
@@ -48,8 +54,10 @@ export const DEFAULT_DEFERRAL: Deferral = deferMicrotasks(8);
  *
  * - An asynchronous driver (a promise from `commit`) commits at once while
  *   fewer than `maxCommitsInFlight` commits are in flight, and queues while
- *   that many are: a lone writer never waits, and a commit that hangs (an
- *   unreachable server) holds back only the writes queued behind every slot.
+ *   that many are: a lone writer never waits. A commit in flight for longer
+ *   than {@link STALLED_COMMIT_MS} no longer counts, so a commit that hangs
+ *   on an unreachable server holds the writes behind it back by that much at
+ *   most: each then fails within its own time limits.
  * - A synchronous driver (`synchronousCommit`, or learned from its first
  *   answer) never has a commit in flight, so a write that reaches the queue
  *   while others are still being prepared (the appends of one `Promise.all`)
@@ -75,6 +83,10 @@ export class WriteQueue<Cursor> {
   readonly #maxInFlight: number;
   /** The running drains (each a commit in flight, or about to be). */
   readonly #draining = new Set<Promise<void>>();
+  /** When each commit in flight started (`performance.now()`). */
+  readonly #started = new Set<{ readonly at: number }>();
+  /** Re-checks the slots once the oldest commit in flight would count as stalled. */
+  #stallTimer: ReturnType<typeof setTimeout> | undefined;
   /** How many writes are being prepared (between `write` and their `submit`). */
   #preparing = 0;
   /** Whether a deferred drain is scheduled. */
@@ -130,6 +142,8 @@ export class WriteQueue<Cursor> {
   /** Refuses the queued writes with a `StoreClosedError`; resolves once no commit is in flight. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#stallTimer);
+    this.#stallTimer = undefined;
     const queued = this.#queue;
     this.#queue = [];
     for (const pending of queued) pending.reject(new StoreClosedError());
@@ -152,13 +166,39 @@ export class WriteQueue<Cursor> {
    * for an asynchronous one.
    */
   #kick(): void {
-    const slots = this.#synchronous === false ? this.#maxInFlight : 1;
-    if (this.#queue.length === 0 || this.#draining.size >= slots) return;
+    if (this.#queue.length === 0) return;
+    if (this.#draining.size >= this.#slots()) {
+      this.#watchStall();
+      return;
+    }
     const drain: Promise<void> = this.#drain().finally(() => {
       this.#draining.delete(drain);
       this.#kick();
     });
     this.#draining.add(drain);
+  }
+
+  /** The drains allowed now: one for a synchronous driver; else the limit plus the stalled commits. */
+  #slots(): number {
+    if (this.#synchronous !== false) return 1;
+    const stalledBefore = performance.now() - STALLED_COMMIT_MS;
+    let stalled = 0;
+    for (const commit of this.#started) if (commit.at <= stalledBefore) stalled++;
+    return this.#maxInFlight + stalled;
+  }
+
+  /** While writes wait for a slot, looks again when the oldest commit in flight stalls. */
+  #watchStall(): void {
+    if (this.#stallTimer !== undefined || this.#synchronous !== false) return;
+    let oldest = Infinity;
+    for (const commit of this.#started) oldest = Math.min(oldest, commit.at);
+    if (oldest === Infinity) return;
+    const wait = Math.max(1, oldest + STALLED_COMMIT_MS - performance.now() + 1);
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = undefined;
+      this.#kick();
+    }, wait);
+    this.#stallTimer.unref?.();
   }
 
   /** Commits groups until the queue is empty. */
@@ -185,9 +225,12 @@ export class WriteQueue<Cursor> {
 
   async #commitGroup(group: readonly Pending<Cursor>[]): Promise<void> {
     let outcomes: readonly WriteOutcome[];
+    const started = { at: performance.now() };
+    this.#started.add(started);
     try {
       outcomes = await this.#commit(group.map((p) => p.unit));
     } catch (error) {
+      this.#started.delete(started);
       if (group.length === 1 || !mayBeOneUnits(error)) {
         for (const pending of group) pending.reject(error);
         return;
@@ -197,6 +240,7 @@ export class WriteQueue<Cursor> {
       for (const pending of group) await this.#commitGroup([pending]);
       return;
     }
+    this.#started.delete(started);
     group.forEach((pending, i) => {
       const outcome = outcomes[i];
       if (outcome === undefined)

@@ -17,7 +17,6 @@ import type { EventRegistry } from '../../core/registry.js';
 import type {
   EventStoreDriver,
   FeedFilterQuery,
-  GroupLimits,
   QueryReadSlice,
   StreamSlice,
   WriteOutcome,
@@ -99,16 +98,6 @@ export interface PostgresDriverSettings {
 export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
   readonly capabilities = POSTGRES_CAPABILITIES;
   readonly positions = postgresPositions;
-
-  /**
-   * One commit in flight per connection of the pool: appends queue, and
-   * group, only once every connection is busy, so a commit that hangs on an
-   * unreachable server holds back no append that has a connection of its own.
-   */
-  get groupLimits(): GroupLimits {
-    const max = this.#connection.pool.options.max;
-    return { maxCommitsInFlight: typeof max === 'number' && max > 0 ? max : 10 };
-  }
   readonly #connection: Connection;
   readonly #settings: PostgresDriverSettings;
   readonly #sql: Statements;
