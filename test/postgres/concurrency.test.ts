@@ -1,9 +1,16 @@
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyError, type Position, type RecordedEvent } from '../../src/index.js';
+import { ConcurrencyError } from '../../src/index.js';
 import { PostgresEventStore } from '../../src/stores/postgres/index.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
-import { beginHeldAppend, event, rawClient, sleep } from './helpers.js';
+import {
+  beginHeldAppend,
+  event,
+  expectSeenAsStored,
+  followFeed,
+  rawClient,
+  sleep,
+} from './helpers.js';
 
 const database = useTestDatabase('concurrency');
 
@@ -79,23 +86,9 @@ describe('PostgreSQL concurrency with real connections', () => {
     const holders: pg.Client[] = await Promise.all(
       Array.from({ length: 3 }, () => rawClient(database().url)),
     );
-    const seen: RecordedEvent[] = [];
-    let writing = true;
+    const follower = followFeed(readerStore, 37);
     let rolledBack = 0;
     try {
-      const reader = (async () => {
-        let after: Position | undefined;
-        let idle = 0;
-        // Read until the writers are done and two consecutive reads find nothing new.
-        while (writing || idle < 2) {
-          const page = await readerStore.readAllPage({ after, limit: 37 });
-          seen.push(...page.events);
-          after = page.next;
-          idle = !writing && page.events.length === 0 ? idle + 1 : 0;
-          if (page.isEnd) await sleep(5);
-        }
-      })();
-
       const streams = Array.from({ length: 30 }, (_, i) => `Item-${i}`);
       const writers = Array.from({ length: 8 }, async (_, w) => {
         for (let n = 0; n < 40; n++) {
@@ -127,33 +120,13 @@ describe('PostgreSQL concurrency with real connections', () => {
         }
       });
       await Promise.all([...writers, ...held]);
-      writing = false;
-      await reader;
+      await follower.finish();
 
-      const all = await store.readAll().toArray();
       expect(rolledBack).toBeGreaterThan(0);
-      // Exactly once: the reader saw what is stored, each id once, in the same order.
-      expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
-      expect(seen.map((e) => e.id)).toEqual(all.map((e) => e.id));
-      const stored = await store.pool.query<{ n: string }>(
-        `SELECT count(*) AS n FROM "${schema}".events`,
-      );
-      expect(seen).toHaveLength(Number(stored.rows[0]?.n));
-      // Positions strictly increase, and each stream appears in version order without gaps.
-      for (let i = 1; i < seen.length; i++) {
-        expect((seen[i - 1] as RecordedEvent).position < (seen[i] as RecordedEvent).position).toBe(
-          true,
-        );
-      }
-      const last = new Map<string, number>();
-      for (const e of seen) {
-        expect(e.version).toBe((last.get(e.streamId) ?? 0) + 1);
-        last.set(e.streamId, e.version);
-      }
-      for (const [streamId, version] of last)
-        expect(await store.getVersion(streamId)).toBe(version);
+      // Exactly once, in order, each stream in version order without gaps.
+      await expectSeenAsStored(store, schema, follower.seen);
     } finally {
-      writing = false;
+      void follower.finish();
       await Promise.all(holders.map((client) => client.end()));
       await store.close();
       await readerStore.close();

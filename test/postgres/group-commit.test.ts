@@ -9,12 +9,20 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import type { Position, RecordedEvent } from '../../src/index.js';
 import type { WriteUnit } from '../../src/stores/kernel/event-store-driver.js';
 import { PostgresEventStore } from '../../src/stores/postgres/index.js';
 import type { PostgresCursor, PostgresDriver } from '../../src/stores/postgres/postgres-driver.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
-import { beginHeldCommit, openDriver, rawClient, sleep, unitOf, waitFor } from './helpers.js';
+import {
+  beginHeldCommit,
+  expectSeenAsStored,
+  followFeed,
+  openDriver,
+  rawClient,
+  sleep,
+  unitOf,
+  waitFor,
+} from './helpers.js';
 
 const database = useTestDatabase('group_commit');
 const WRITER = fileURLToPath(new URL('./fixtures/dcb-writer.ts', import.meta.url));
@@ -82,20 +90,8 @@ describe('PostgreSQL grouped commits and the feed rule', () => {
     const holders: pg.Client[] = await Promise.all(
       Array.from({ length: 2 }, () => rawClient(database().url)),
     );
-    const seen: RecordedEvent[] = [];
-    let writing = true;
+    const follower = followFeed(reader, 41);
     try {
-      const reading = (async () => {
-        let after: Position | undefined;
-        let idle = 0;
-        while (writing || idle < 2) {
-          const page = await reader.readAllPage({ after, limit: 41 });
-          seen.push(...page.events);
-          after = page.next;
-          idle = !writing && page.events.length === 0 ? idle + 1 : 0;
-          if (page.isEnd) await sleep(5);
-        }
-      })();
       const streams = Array.from({ length: 24 }, (_, i) => `Group-${i}`);
       const writers = drivers.map(async (driver, w) => {
         for (let n = 0; n < 25; n++) {
@@ -119,30 +115,12 @@ describe('PostgreSQL grouped commits and the feed rule', () => {
         }
       });
       await Promise.all([...writers, ...held]);
-      writing = false;
-      await reading;
+      await follower.finish();
 
-      const all = await reader.readAll().toArray();
-      expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
-      expect(seen.map((e) => e.id)).toEqual(all.map((e) => e.id));
-      const stored = await reader.pool.query<{ n: string }>(
-        `SELECT count(*) AS n FROM "${schema}".events`,
-      );
-      expect(seen).toHaveLength(Number(stored.rows[0]?.n));
-      for (let i = 1; i < seen.length; i++)
-        expect((seen[i - 1] as RecordedEvent).position < (seen[i] as RecordedEvent).position).toBe(
-          true,
-        );
-      const last = new Map<string, number>();
-      for (const e of seen) {
-        expect(e.version).toBe((last.get(e.streamId) ?? 0) + 1);
-        last.set(e.streamId, e.version);
-        expect(e.tags).toHaveLength(1);
-      }
-      for (const [streamId, version] of last)
-        expect(await reader.getVersion(streamId)).toBe(version);
+      await expectSeenAsStored(reader, schema, follower.seen);
+      for (const e of follower.seen) expect(e.tags).toHaveLength(1);
     } finally {
-      writing = false;
+      void follower.finish();
       await Promise.all(holders.map((client) => client.end()));
       await Promise.all(drivers.map((driver) => driver.close()));
       await reader.close();

@@ -1,13 +1,15 @@
 /** Helpers shared by the PostgreSQL tests: raw connections, held-open appends and commits, write units, waiting. */
 import pg from 'pg';
-import { waitFor } from '../support/wait.js';
+import { expect } from 'vitest';
+import { sleep, waitFor } from '../support/wait.js';
 import {
   prepareAppend,
   prepareAppendMany,
   type AppendManyEntry,
 } from '../../src/core/append-input.js';
 import type { AppendCondition } from '../../src/core/event-query.js';
-import type { NewEvent } from '../../src/index.js';
+import type { EventStore, NewEvent, Position, RecordedEvent } from '../../src/index.js';
+import type { PostgresEventStore } from '../../src/stores/postgres/index.js';
 import type { WriteUnit } from '../../src/stores/kernel/event-store-driver.js';
 import { openConnection } from '../../src/stores/postgres/postgres-connection.js';
 import {
@@ -130,4 +132,66 @@ export async function beginHeldCommit(
     commitEventsValues(units),
   );
   return result.rows;
+}
+
+/** A reader following the feed page by page while writers append (see {@link followFeed}). */
+export interface FeedFollower {
+  /** Every event read so far, in the order read. */
+  readonly seen: RecordedEvent[];
+  /** Tells the reader the writers are done; resolves once two reads in a row found nothing new. */
+  finish(): Promise<void>;
+}
+
+/** Reads `store`'s feed in pages of `limit` (an odd size, so pages cut across appends) until {@link FeedFollower.finish}. */
+export function followFeed(store: EventStore, limit: number): FeedFollower {
+  const seen: RecordedEvent[] = [];
+  let writing = true;
+  const reading = (async () => {
+    let after: Position | undefined;
+    let idle = 0;
+    while (writing || idle < 2) {
+      const page = await store.readAllPage({ after, limit });
+      seen.push(...page.events);
+      after = page.next;
+      idle = !writing && page.events.length === 0 ? idle + 1 : 0;
+      if (page.isEnd) await sleep(5);
+    }
+  })();
+  return {
+    seen,
+    finish: () => {
+      writing = false;
+      return reading;
+    },
+  };
+}
+
+/**
+ * Checks what a feed reader saw against the store: each event exactly once, in
+ * the order of a full read, as many as the rows stored in `schema`, positions
+ * strictly increasing, each stream in version order without gaps and ending
+ * at its stored version.
+ */
+export async function expectSeenAsStored(
+  store: PostgresEventStore,
+  schema: string,
+  seen: readonly RecordedEvent[],
+): Promise<void> {
+  const all = await store.readAll().toArray();
+  expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
+  expect(seen.map((e) => e.id)).toEqual(all.map((e) => e.id));
+  const stored = await store.pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM "${schema}".events`,
+  );
+  expect(seen).toHaveLength(Number(stored.rows[0]?.n));
+  for (let i = 1; i < seen.length; i++)
+    expect((seen[i - 1] as RecordedEvent).position < (seen[i] as RecordedEvent).position).toBe(
+      true,
+    );
+  const last = new Map<string, number>();
+  for (const e of seen) {
+    expect(e.version).toBe((last.get(e.streamId) ?? 0) + 1);
+    last.set(e.streamId, e.version);
+  }
+  for (const [streamId, version] of last) expect(await store.getVersion(streamId)).toBe(version);
 }
