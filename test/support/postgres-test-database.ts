@@ -71,12 +71,36 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     url: urlOfDatabase(admin, name),
     drop: async () => {
       try {
+        await waitForConnectionsToEnd(lock, name);
         await lock.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await lock.end();
       }
     },
   };
+}
+
+/** How long `drop()` lets connections that are closing end before it forces them. */
+const CLOSING_GRACE_MS = 3_000;
+
+/**
+ * Waits (up to {@link CLOSING_GRACE_MS}) until no connection to `database`
+ * remains. `pool.end()` resolves once its clients were asked to end, before
+ * the server saw them go; `DROP DATABASE … WITH (FORCE)` at that moment
+ * terminates them, and the terminated client reports `57P01` as an `error`
+ * event, which a pool without an error listener throws. Connections still
+ * open after the grace period are leaks, and are forced.
+ */
+async function waitForConnectionsToEnd(admin: pg.Client, database: string): Promise<void> {
+  const deadline = Date.now() + CLOSING_GRACE_MS;
+  while (Date.now() < deadline) {
+    const { rows } = await admin.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+      [database],
+    );
+    if (rows[0]?.n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /**
