@@ -268,3 +268,55 @@ describe('PostgreSQL append conditions across connections', () => {
     }
   });
 });
+
+describe('PostgreSQL reads by query as prepared statements', () => {
+  it('reads of one tagged shape stay right once the server switches to a generic plan', async () => {
+    const store = await openStore(uniqueName('prepared'), 1);
+    try {
+      for (let n = 0; n < 12; n++)
+        await store.append(`Course-${n}`, [
+          { type: 'CourseDefined', data: { n }, tags: [`course:${n}`] },
+          subscribed(String(n), 'a'),
+        ]);
+      // One connection runs every read: the same prepared statement, more than the five custom plans.
+      for (let n = 0; n < 12; n++) {
+        const query: EventQuery = {
+          items: [
+            { types: ['CourseDefined'], tags: [`course:${n}`] },
+            { tags: [`course:${n}`, 'student:a'] },
+          ],
+        };
+        const { events, position } = await store.readByQuery(query);
+        expect(events.map((e) => [e.type, e.streamId])).toEqual([
+          ['CourseDefined', `Course-${n}`],
+          ['StudentSubscribed', `Course-${n}`],
+        ]);
+        expect((await store.readByQuery(query, { after: position })).events).toEqual([]);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('prepares at most 64 shapes; reads of further shapes are planned each time and still right', async () => {
+    const store = await openStore(uniqueName('shapes'), 1);
+    try {
+      await store.append('S', [
+        { type: 'Tagged', data: {}, tags: Array.from({ length: 80 }, (_, i) => `t${i}`) },
+      ]);
+      // Shapes differ by how many items a query has: 1 … 80 items of one tag each.
+      for (let size = 1; size <= 80; size++) {
+        const items = Array.from({ length: size }, (_, i) => ({ tags: [`t${i}`] }));
+        const { events } = await store.readByQuery({ items });
+        expect(events.map((e) => e.type)).toEqual(['Tagged']);
+      }
+      const { rows } = await store.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'eventfold_q_%'",
+      );
+      // The pool's one connection ran every read: 64 shapes prepared, the other 16 planned each time.
+      expect(rows[0]?.n).toBe(64);
+    } finally {
+      await store.close();
+    }
+  });
+});

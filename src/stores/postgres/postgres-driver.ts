@@ -34,7 +34,7 @@ import { feedQuery } from './postgres-feed-query.js';
 import { migrate } from './migrate.js';
 import { notificationChannel } from './schema-name.js';
 import { commitEventsValues, type CommitEventsRow } from './sql/commit-events.js';
-import { readByQuerySql } from './sql/read-by-query.js';
+import { PreparedQueryShapes, readByQuerySql } from './sql/read-by-query.js';
 import { countEventsSql, pendingEventsSql } from './sql/feed-statistics.js';
 import { feedEndSql } from './sql/feed-end.js';
 import { postgresFeedEnd } from './feed-end.js';
@@ -101,6 +101,7 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
   readonly #connection: Connection;
   readonly #settings: PostgresDriverSettings;
   readonly #sql: Statements;
+  readonly #queryShapes = new PreparedQueryShapes();
   readonly #notifier: AppendNotifier | undefined;
   readonly #listener: AppendListener;
   readonly #onPoolError = (): void => undefined;
@@ -182,8 +183,8 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
   ): Promise<QueryReadSlice> {
     await this.migrate();
     const from = after ?? [0n, 0n];
-    const { text, values } = readByQuerySql(this.#sql.quotedSchema, query, from, limit);
-    const rows = await this.#rows(undefined, text, values, 'query read');
+    const { text, values, name } = readByQuerySql(this.#sql.quotedSchema, query, from, limit);
+    const rows = await this.#rows(this.#queryShapes.admit(name), text, values, 'query read');
     const first = rows[0];
     if (first === undefined) return { events: [], position: undefined };
     const present = first[2] === null ? [] : rows;

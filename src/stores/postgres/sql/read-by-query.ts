@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NormalizedQuery } from '../../../core/event-query.js';
 
 /** The columns of an event read as `e`, in the order the row mappers expect (see `EVENT_COLUMNS`). */
@@ -5,10 +6,20 @@ const E_COLUMNS =
   'e.transaction_id::text AS xid, e.global_position::text AS pos, e.stream_id, e.version, e.event_id, e.type, e.data, e.metadata, e.recorded_at, e.tags';
 const AFTER = '($1::xid8, $2::bigint)';
 
-/** A query read ready for `pg`: built per call and not prepared, so each branch is planned with its values. */
+/**
+ * A query read ready for `pg`. `name` is set when every item of the query has
+ * tags: the statement's text depends only on the query's shape (how many
+ * items, and whether each has more than one tag and a type list), so it is prepared once per connection and the
+ * server skips parsing and planning (most of a small read's time). Any plan
+ * for such a statement starts from the `event_tags` index on each item's
+ * first tag. Items of types only, or no items, stay unnamed and are planned
+ * with their values, since the best plan for a type list depends on how
+ * common the types are.
+ */
 export interface QueryReadSql {
   readonly text: string;
   readonly values: unknown[];
+  readonly name: string | undefined;
 }
 
 /**
@@ -72,5 +83,31 @@ SELECT hd.hx, hd.hp, ev.* FROM hd LEFT JOIN LATERAL (
   FROM sel JOIN ${s}.events e ON e.transaction_id = sel.transaction_id AND e.global_position = sel.global_position
 ) ev ON true
 ORDER BY ev.ox, ev.op`;
-  return { text, values };
+  const tagged = query.items.length > 0 && query.items.every((item) => item.tags.length > 0);
+  return { text, values, name: tagged ? statementName(text) : undefined };
+}
+
+/** A prepared statement's name for a query read's text (which holds the schema): the same text gives the same name. */
+function statementName(text: string): string {
+  return `eventfold_q_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+}
+
+/** How many query shapes a store prepares; reads of further shapes are planned each time. */
+export const MAX_PREPARED_QUERY_SHAPES = 64;
+
+/**
+ * The query shapes a store has prepared, at most {@link MAX_PREPARED_QUERY_SHAPES}:
+ * each is a statement kept by every connection that ran it, so an application
+ * that builds ever new shapes must not grow them without bound.
+ */
+export class PreparedQueryShapes {
+  readonly #names = new Set<string>();
+
+  /** `name` when it is, or may become, a prepared shape; `undefined` (plan each time) otherwise. */
+  admit(name: string | undefined): string | undefined {
+    if (name === undefined || this.#names.has(name)) return name;
+    if (this.#names.size >= MAX_PREPARED_QUERY_SHAPES) return undefined;
+    this.#names.add(name);
+    return name;
+  }
 }
