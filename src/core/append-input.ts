@@ -5,6 +5,7 @@ import { schemaOf, type NewEvent } from './events.js';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version.js';
 import { validateEventData, type EventRegistry } from './registry.js';
 import { readInput } from './read-input.js';
+import { checkOption } from './options.js';
 import { serializeJson } from './serialization.js';
 import { assertStreamId } from './stream-id.js';
 import {
@@ -27,7 +28,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Options of an append: an object (or nothing). A bare expected version in its
  * place (`append(id, events, 0)`) is refused with an `InvalidOptionError`
- * naming `options`: write `{ expectedVersion: 0 }`.
+ * naming `options`: write `{ expectedVersion: 0 }`. A key that is not an
+ * option (`expectedVerison`) is refused too, naming it, rather than ignored.
  */
 export interface AppendOptions {
   /** The condition on the stream's current version (default `ExpectedVersion.Any`). */
@@ -145,6 +147,7 @@ export async function prepareAppendMany(
     (typeof options !== 'object' || options === null || Array.isArray(options))
   )
     throw new InvalidOptionError('options', options, 'an options object such as { condition }');
+  checkOption.knownKeys('options', options, ['condition']);
   const condition = conditionOf(options, 'options.condition');
   const list = readInput(() => {
     if (!Array.isArray(entries) || entries.length === 0)
@@ -165,6 +168,7 @@ export async function prepareAppendMany(
     const entry = list[i];
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
       throw new ValidationError(`Invalid ${at}: expected { streamId, events, expectedVersion? }`);
+    checkOption.knownKeys(at, entry, ['streamId', 'events', 'expectedVersion']);
     const { streamId, events, expectedVersion } = readInput(() => {
       const e = entry as Partial<AppendManyEntry>;
       return { streamId: e.streamId, events: e.events, expectedVersion: e.expectedVersion };
@@ -202,6 +206,7 @@ function conditionOf(options: unknown, name: string): PreparedCondition | undefi
   if (condition === undefined) return undefined;
   if (typeof condition !== 'object' || condition === null || Array.isArray(condition))
     throw new InvalidOptionError(name, condition, 'a condition: { failIfEventsMatch, after? }');
+  checkOption.knownKeys(name, condition, ['failIfEventsMatch', 'after']);
   const { failIfEventsMatch, after } = readInput(() => {
     const c = condition;
     return { failIfEventsMatch: c.failIfEventsMatch, after: c.after };
@@ -211,6 +216,9 @@ function conditionOf(options: unknown, name: string): PreparedCondition | undefi
     throw new InvalidOptionError(`${name}.after`, after, 'a position of this store');
   return { query, after };
 }
+
+/** The keys of {@link AppendOptions}. */
+const APPEND_OPTIONS: readonly (keyof AppendOptions)[] = ['expectedVersion', 'condition'];
 
 /** The expected version of an append's options, refusing anything but an options object. */
 function expectedVersionOf(options: unknown): ExpectedVersion {
@@ -224,6 +232,7 @@ function expectedVersionOf(options: unknown): ExpectedVersion {
         : 'an options object such as { expectedVersion: 0 }',
     );
   }
+  checkOption.knownKeys('options', options, APPEND_OPTIONS);
   const given = readInput(
     () => (options as AppendOptions).expectedVersion,
     'options.expectedVersion',

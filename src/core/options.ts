@@ -1,4 +1,5 @@
 import { InvalidOptionError } from './errors.js';
+import { readInput } from './read-input.js';
 
 /**
  * Checks of option values, each throwing an {@link InvalidOptionError} that
@@ -64,6 +65,25 @@ export const checkOption = {
     if (value === undefined) return;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new InvalidOptionError(name, value, 'an object');
+    }
+  },
+  /**
+   * An options object (or `undefined`) whose own string keys are all in
+   * `known`: a misspelt option (`expectedVerison`) would otherwise be ignored
+   * in silence, and the call would run without it. The error names the key
+   * (`options.expectedVerison`) and lists the known ones.
+   */
+  knownKeys(name: string, value: unknown, known: readonly string[]): void {
+    if (typeof value !== 'object' || value === null) return;
+    const keys = readInput(() => Object.keys(value), name);
+    for (const key of keys) {
+      if (!known.includes(key)) {
+        throw new InvalidOptionError(
+          `${name}.${key}`,
+          readInput(() => (value as Record<string, unknown>)[key], `${name}.${key}`),
+          `one of the known options (${known.join(', ')})`,
+        );
+      }
     }
   },
   /** A function. */

@@ -28,6 +28,7 @@ export interface NormalizedReadOptions {
  */
 export function normalizeReadOptions(options: ReadOptions | undefined): NormalizedReadOptions {
   checkOptionsObject(options, '{ from: 1 }');
+  checkOption.knownKeys('options', options, ['from', 'direction', 'limit', 'mustExist']);
   const {
     from,
     direction = 'forward',
@@ -80,6 +81,14 @@ export function normalizeReadAllOptions(
   options: ReadAllOptions | undefined,
 ): NormalizedReadAllOptions {
   checkOptionsObject(options, '{ after: position }');
+  checkOption.knownKeys('options', options, [
+    'after',
+    'limit',
+    'types',
+    'categories',
+    'batchSize',
+    'signal',
+  ]);
   const { limit, types, categories, batchSize } = readInput(() => {
     const { limit, types, categories, batchSize } = options ?? {};
     return { limit, types, categories, batchSize };

@@ -156,3 +156,56 @@ describe('read options must be objects (issue 11, defect 5)', () => {
     ).toBe("Invalid read option direction=object: expected 'forward' or 'backward'");
   });
 });
+
+describe('misspelt options are refused, not ignored', () => {
+  it('refuses an unknown key of append, appendMany, an entry and a condition, writing nothing', async () => {
+    const store = new InMemoryEventStore();
+    const cases: [() => Promise<unknown>, string][] = [
+      [
+        () => store.append('Task-1', created, { expectedVerison: 0 } as never),
+        'Invalid option options.expectedVerison=0: expected one of the known options (expectedVersion, condition)',
+      ],
+      [
+        () =>
+          store.appendMany([{ streamId: 'Task-1', events: created }], {
+            expectedVersion: 0,
+          } as never),
+        'Invalid option options.expectedVersion=0: expected one of the known options (condition)',
+      ],
+      [
+        () => store.appendMany([{ streamId: 'Task-1', events: created, expected: 0 } as never]),
+        'Invalid option entries[0].expected=0: expected one of the known options (streamId, events, expectedVersion)',
+      ],
+      [
+        () =>
+          store.append('Task-1', created, {
+            condition: { failIfEventsMatch: { items: [] }, afterPosition: 'x' } as never,
+          }),
+        'Invalid option options.condition.afterPosition="x": expected one of the known options (failIfEventsMatch, after)',
+      ],
+    ];
+    for (const [attempt, message] of cases) {
+      const error = await rejection(attempt);
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect((error as Error).message).toBe(message);
+    }
+    expect(await store.exists('Task-1')).toBe(false);
+  });
+
+  it('refuses an unknown key of read, readAll and readByQuery options', async () => {
+    const store = new InMemoryEventStore();
+    expect(thrown(() => normalizeReadOptions({ form: 2 } as never))).toMatchObject({
+      option: 'options.form',
+      message: expect.stringContaining('(from, direction, limit, mustExist)') as unknown,
+    });
+    expect(thrown(() => normalizeReadAllOptions({ type: ['A'] } as never))).toMatchObject({
+      option: 'options.type',
+    });
+    const error = await rejection(() => store.readByQuery({ items: [] }, { from: 1 } as never));
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as InvalidOptionError).option).toBe('options.from');
+    // Symbol keys and known keys set to undefined are fine.
+    await store.append('Task-1', created, { condition: undefined, [Symbol('x')]: 1 });
+    expect(await store.getVersion('Task-1')).toBe(1);
+  });
+});

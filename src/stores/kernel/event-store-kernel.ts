@@ -112,6 +112,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     this.assertOpen();
     const normalized = normalizeEventQuery(query, 'query');
     checkOption.object('options', options);
+    checkOption.knownKeys('options', options, ['after', 'limit']);
     const after = options?.after;
     const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
     const limit = options?.limit;
