@@ -7,7 +7,12 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AggregateRepository, type SnapshotStore } from '../../src/aggregates/index.js';
-import { MigrationError, StoreClosedError, ValidationError } from '../../src/index.js';
+import {
+  DatabaseError,
+  MigrationError,
+  StoreClosedError,
+  ValidationError,
+} from '../../src/index.js';
 import { PostgresEventStore } from '../../src/stores/postgres/postgres-event-store.js';
 import { PostgresSnapshotStore } from '../../src/stores/postgres/postgres-snapshot-store.js';
 import {
@@ -274,6 +279,38 @@ describe('PostgresSnapshotStore', () => {
       expect(StoreClosedError.is(await rejectionOf(snapshots.delete('Task-1')))).toBe(true);
       expect(StoreClosedError.is(await rejectionOf(snapshots.migrate()))).toBe(true);
     } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('PostgresSnapshotStore time limits', () => {
+  it("has the event store's statementTimeoutMs: a blocked statement fails in time as a lost connection", async () => {
+    const schema = uniqueName('slow_snap');
+    const store = await PostgresEventStore.connect({
+      connectionString: `${url()}?statementTimeoutMs=300`,
+      schema,
+      notify: false,
+    });
+    const snapshots = new PostgresSnapshotStore(store);
+    await snapshots.save({ streamId: 'Task-1', version: 1, schemaVersion: 1, state: { n: 1 } });
+    const admin = await sharedPool().connect();
+    try {
+      await admin.query('BEGIN');
+      await admin.query(`LOCK TABLE "${schema}".snapshots IN ACCESS EXCLUSIVE MODE`);
+      const started = Date.now();
+      const error = await rejectionOf(snapshots.load('Task-1'));
+      const ms = Date.now() - started;
+      await admin.query('ROLLBACK');
+      expect(DatabaseError.is(error) && error.connectionLost).toBe(true);
+      expect((error as Error).message).toContain('Query read timeout');
+      expect(ms).toBeGreaterThanOrEqual(290);
+      expect(ms).toBeLessThan(2_000);
+      expect((await snapshots.load('Task-1'))?.state).toEqual({ n: 1 });
+      // Given a pool, the default limit.
+      expect(new PostgresSnapshotStore(store.pool, schema)).toBeInstanceOf(PostgresSnapshotStore);
+    } finally {
+      admin.release();
       await store.close();
     }
   });

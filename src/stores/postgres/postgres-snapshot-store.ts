@@ -11,6 +11,8 @@ import type { PostgresEventStore } from './postgres-event-store.js';
 import { checkSchemaOption } from './postgres-connection.js';
 import { DEFAULT_SCHEMA, quoteSchema } from './schema-name.js';
 import { snapshotsSql, type SnapshotsSql } from './sql/snapshots.js';
+import { DEFAULT_TIMEOUTS, type PostgresTimeouts } from './postgres-timeouts.js';
+import { timed } from './timed-query.js';
 
 /** A snapshot row: numbers as `float8` (plain numbers with `pg`'s default parsers; converted in case an application set its own). */
 interface SnapshotRow {
@@ -30,11 +32,17 @@ function isPool(value: unknown): value is Pool {
   );
 }
 
-/** The pool and schema of a {@link PostgresEventStore} (its `pool` and `schema`), or `undefined`. */
-function storeOf(source: unknown): { pool: Pool; schema: string } | undefined {
+/** The pool, schema and time limits of a {@link PostgresEventStore}, or `undefined`. */
+function storeOf(
+  source: unknown,
+): { pool: Pool; schema: string; timeouts: PostgresTimeouts | undefined } | undefined {
   if (typeof source !== 'object' || source === null) return undefined;
-  const { pool, schema } = source as { pool?: unknown; schema?: unknown };
-  return isPool(pool) && typeof schema === 'string' ? { pool, schema } : undefined;
+  const { pool, schema, timeouts } = source as {
+    pool?: unknown;
+    schema?: unknown;
+    timeouts?: PostgresTimeouts;
+  };
+  return isPool(pool) && typeof schema === 'string' ? { pool, schema, timeouts } : undefined;
 }
 
 /**
@@ -52,6 +60,9 @@ function storeOf(source: unknown): { pool: Pool; schema: string } | undefined {
  *
  * The store owns nothing: it queries through the pool it is given and never
  * ends it, so `close()` (and `await using`) only stops this snapshot store.
+ * Its statements have the event store's `statementTimeoutMs` (given a pool:
+ * the default 30 s); past it a statement fails as a lost connection, like the
+ * event store's.
  *
  * @example
  * ```ts
@@ -70,6 +81,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
   readonly #sql: SnapshotsSql;
   readonly #names: { readonly load: string; readonly save: string; readonly delete: string };
   readonly #secrets: Secrets;
+  readonly #statementTimeoutMs: number;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -95,11 +107,13 @@ export class PostgresSnapshotStore implements SnapshotStore {
       }
       this.pool = store.pool;
       this.schema = store.schema;
+      this.#statementTimeoutMs = (store.timeouts ?? DEFAULT_TIMEOUTS).statementTimeoutMs;
     } else if (isPool(source)) {
       const name = schema ?? DEFAULT_SCHEMA;
       checkSchemaOption(name);
       this.pool = source;
       this.schema = name;
+      this.#statementTimeoutMs = DEFAULT_TIMEOUTS.statementTimeoutMs;
     } else {
       throw new InvalidOptionError(
         'source',
@@ -207,7 +221,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
     await this.migrate();
     this.#open();
     try {
-      return await this.pool.query<R>({ name, text, values });
+      return await this.pool.query<R>(timed({ name, text, values }, this.#statementTimeoutMs));
     } catch (error) {
       throw toDatabaseError(error, action, this.#secrets);
     }
