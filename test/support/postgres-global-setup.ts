@@ -22,7 +22,8 @@
  */
 import { chown, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { binaryCandidates, readableCopy, serverUser } from './postgres-binaries.js';
@@ -137,7 +138,35 @@ function wantsPostgres(project: TestProject): boolean {
   // The CLI's file filters (vitest sets `filenamePattern` before global setup; not in its types).
   const vitest = project.vitest as unknown as { filenamePattern?: readonly string[] };
   const filters = vitest.filenamePattern ?? project.vitest.config.filters ?? [];
-  return filters.length === 0 || filters.some((f) => /postgres/i.test(f));
+  const root = project.vitest.config.root;
+  return filtersSelectPostgres(filters, postgresTestFiles(join(root, 'test')), root);
+}
+
+/** The test files under `dir` that use PostgreSQL: every one has "postgres" in its path. */
+export function postgresTestFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.test.ts') && /postgres/i.test(file))
+    .map((file) => join(dir, file));
+}
+
+/**
+ * Whether vitest's file filters (substrings of a test file's path, as given on
+ * the command line: relative, `./`-prefixed or absolute) select one of
+ * `postgresFiles` (absolute paths): `vitest run test/aggregates` selects
+ * test/aggregates/postgres.test.ts. No filters select everything.
+ */
+export function filtersSelectPostgres(
+  filters: readonly string[],
+  postgresFiles: readonly string[],
+  root: string,
+): boolean {
+  if (filters.length === 0) return true;
+  return filters.some((filter) => {
+    if (/postgres/i.test(filter)) return true;
+    const wanted = isAbsolute(filter) ? filter : resolve(root, filter);
+    const bare = filter.replace(/^\.\//, '');
+    return postgresFiles.some((file) => file.startsWith(wanted) || file.includes(bare));
+  });
 }
 
 /** '' when a query succeeds, else why not (the URL's password never appears). */

@@ -11,7 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { machineBinaries, readableCopy, serverUser } from './postgres-binaries.js';
-import { choosePostgresServer, noServerLine } from './postgres-global-setup.js';
+import {
+  choosePostgresServer,
+  filtersSelectPostgres,
+  noServerLine,
+  postgresTestFiles,
+} from './postgres-global-setup.js';
 import { lastLine, startThrowawayServer } from './throwaway-postgres.js';
 
 let temp = '';
@@ -165,5 +170,28 @@ describe('startThrowawayServer', () => {
     );
     expect(lastLine(['one', 'two '])).toBe('two');
     expect(lastLine([])).toBe('(no output)');
+  });
+});
+
+describe('which command lines select PostgreSQL tests', () => {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const files = postgresTestFiles(path.join(root, 'test'));
+
+  it('finds the PostgreSQL test files, each with "postgres" in its path', () => {
+    expect(files).toContain(path.join(root, 'test/aggregates/postgres.test.ts'));
+    expect(files).toContain(path.join(root, 'test/postgres/dcb.test.ts'));
+    expect(files.every((f) => /postgres/i.test(f))).toBe(true);
+  });
+
+  it('counts a folder or part of a path holding one, as vitest matches filters', () => {
+    const selects = (...filters: string[]) => filtersSelectPostgres(filters, files, root);
+    expect(selects()).toBe(true);
+    expect(selects('test/aggregates')).toBe(true);
+    expect(selects('./test/docs/')).toBe(true);
+    expect(selects(path.join(root, 'test/subscriptions'))).toBe(true);
+    expect(selects('test/core', 'postgres')).toBe(true);
+    expect(selects('test/core')).toBe(false);
+    expect(selects('test/memory', 'test/sqlite/')).toBe(false);
+    expect(selects('aggregates/memory')).toBe(false);
   });
 });
