@@ -47,4 +47,12 @@ export interface SubscriptionStatus {
   readonly lease?: LeaseInfo;
   /** The last error seen (a handler's, or the storage's), and when. */
   readonly lastError?: { readonly message: string; readonly at: Date };
+  /**
+   * Set when the store or the storage could not be read for this status (a
+   * `DatabaseError`: unreachable, connection lost, timed out): `checkpoint`,
+   * `lag`, `parked` and `lease` are then as last read, at `since`, and
+   * `reason` is the error's message. Before any status was read, such a
+   * failure rejects `status()` instead.
+   */
+  readonly stale?: { readonly since: Date; readonly reason: string };
 }

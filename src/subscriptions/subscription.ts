@@ -11,7 +11,7 @@ import { subscriptionNames } from './consumer-group.js';
 import { BetweenBatches } from './between-batches.js';
 import { Deferred } from './deferred.js';
 import { isFatal } from './is-fatal.js';
-import { instanceStatus } from './instance-status.js';
+import { InstanceStatusReader } from './instance-status.js';
 import { storageOf } from './default-storage.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -71,6 +71,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   readonly #runner: BatchRunner<Tx>;
   readonly #endOfFeed: EndOfFeed;
   readonly #reader: FeedReader;
+  readonly #status: InstanceStatusReader;
   /** Closes the storage when the subscription created it (no `storage` option). */
   readonly #closeStorage: () => Promise<void>;
   #caughtUp = new Deferred<void>();
@@ -130,6 +131,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
     const { types, categories, pollIntervalMs } = this.#options;
     this.#reader = new FeedReader(store, { types, categories, batchSize: this.#options.batchSize });
     this.#endOfFeed = new EndOfFeed(store, { types, categories }, pollIntervalMs, this.#wake);
+    this.#status = new InstanceStatusReader(store, this.storage, this.name, { types, categories });
   }
 
   /** What it is doing now. */
@@ -217,11 +219,14 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
     return waiting;
   }
 
-  /** Its checkpoint, lag, state, parked count and lease holder. */
+  /**
+   * Its checkpoint, lag, state, parked count and lease holder. While the
+   * database is unreachable it still resolves, once a status was read, with
+   * the stored part as last read and `stale` saying since when and why.
+   */
   status(): Promise<SubscriptionStatus> {
-    const { types, categories } = this.#options;
     const local = { state: this.#state, processed: this.#processed, lastError: this.#lastError };
-    return instanceStatus(this.#store, this.storage, this.name, { types, categories }, local);
+    return this.#status.read(local);
   }
 
   /**

@@ -4,7 +4,9 @@ import {
   PostgresEventStore,
   PostgresSubscriptionStorage,
 } from '../../src/stores/postgres/index.js';
-import type { Lease } from '../../src/subscriptions/index.js';
+import { subscribe, type Lease } from '../../src/subscriptions/index.js';
+import { TcpProxy } from '../faults/tcp-proxy.js';
+import { waitFor } from '../support/wait.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
 import type { Opened, SubscriptionBackend } from './support/backend.js';
 import {
@@ -78,6 +80,53 @@ describe('PostgreSQL subscription storage', () => {
       expect(await store.getVersion('Task-1')).toBe(0);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('PostgreSQL subscription status during an outage', () => {
+  it('resolves with the stored part as last read, marked stale, and fresh again after', async () => {
+    const target = new URL(url());
+    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
+    const proxied = new URL(url());
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    proxied.search = '?connectTimeoutMs=300&statementTimeoutMs=300';
+    const schema = uniqueName('stale');
+    const store = await PostgresEventStore.connect({
+      connectionString: proxied.toString(),
+      schema,
+    });
+    const subscription = subscribe(store, {
+      name: 'watcher',
+      handler: () => undefined,
+      lease: false,
+      onError: () => undefined,
+    });
+    try {
+      const { position } = await store.append('Task-1', [{ type: 'A', data: {} }]);
+      await subscription.waitForPosition(position, { timeoutMs: 10_000 });
+      const before = await subscription.status();
+      expect(before.stale).toBeUndefined();
+      expect(before.checkpoint).toBe(position);
+
+      proxy.partition();
+      const during = await subscription.status();
+      expect(during).toMatchObject({ name: 'watcher', checkpoint: position, parked: 0 });
+      expect(during.lag).toEqual(before.lag);
+      expect(during.stale?.since.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(during.stale?.reason).toMatch(/^PostgreSQL /);
+
+      proxy.heal();
+      await waitFor(
+        async () => (await subscription.status()).stale === undefined,
+        'a fresh status',
+      );
+    } finally {
+      proxy.heal();
+      await subscription.stop();
+      await store.close();
+      await proxy.close();
     }
   });
 });
