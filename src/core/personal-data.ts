@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { KeyStore, KeyWrapper } from './contracts/key-store.js';
 import { InvalidOptionError, PersonalDataError, ValidationError } from './errors.js';
 
@@ -199,6 +199,8 @@ export interface OpenRequest {
 
 interface Envelope {
   readonly subject: string;
+  /** The id of the key it was sealed under (a fingerprint of the stored key). */
+  readonly keyId: string;
   readonly iv: Buffer;
   readonly sealed: Buffer;
 }
@@ -234,7 +236,7 @@ export class PersonalDataCipher {
     for (let i = 0; i < requests.length; i++) {
       const { eventId, spec, data } = requests[i] as SealRequest;
       const subject = subjects[i] as string;
-      const key = keys.get(subject) as Buffer;
+      const key = keys.get(subject) as DataKey;
       for (const field of spec.fields) {
         if (!Object.hasOwn(data, field)) continue;
         data[field] = sealValue(key, eventId, field, subject, data[field]);
@@ -266,7 +268,8 @@ export class PersonalDataCipher {
     for (const { request, field, envelope } of found) {
       const key = keys.get(envelope.subject);
       const data = request.data as Record<string, unknown>;
-      if (key === undefined) {
+      // No key, or a newer key than the one it was sealed under: the key it needs was forgotten.
+      if (key === undefined || key.id !== envelope.keyId) {
         data[field] = { [ERASED_KEY]: true, subject: envelope.subject };
         erased.add(request);
       } else {
@@ -277,9 +280,9 @@ export class PersonalDataCipher {
   }
 
   /** The unwrapped keys of `subjects`; with `create`, a subject without one gets a new key. */
-  async #keysFor(subjects: readonly string[], create: boolean): Promise<Map<string, Buffer>> {
+  async #keysFor(subjects: readonly string[], create: boolean): Promise<Map<string, DataKey>> {
     const stored = await this.keys.load(subjects);
-    const out = new Map<string, Buffer>();
+    const out = new Map<string, DataKey>();
     for (const subject of subjects) {
       let material = stored.get(subject);
       if (material === undefined) {
@@ -288,7 +291,7 @@ export class PersonalDataCipher {
         const wrapped = this.#wrapper === undefined ? fresh : await this.#wrapper.wrap(fresh, subject);
         material = await this.keys.create(subject, wrapped);
       }
-      out.set(subject, await this.#unwrap(material, subject));
+      out.set(subject, { id: keyIdOf(material), key: await this.#unwrap(material, subject) });
     }
     return out;
   }
@@ -330,12 +333,34 @@ function subjectOf(request: SealRequest): string {
   return subject;
 }
 
-function aad(eventId: string, field: string, subject: string): Buffer {
-  return Buffer.from(`eventfold.personal:v1\u0000${eventId}\u0000${field}\u0000${subject}`);
+/** A subject's data key, unwrapped, with the id its envelopes name. */
+interface DataKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+/**
+ * The id of a stored key: 12 bytes of a SHA-256 of its stored material
+ * (base64). Envelopes name it, so a subject forgotten and given a new key
+ * reads its old fields as erased rather than failing to decrypt them.
+ */
+function keyIdOf(material: Uint8Array): string {
+  return createHash('sha256')
+    .update('eventfold.key-id:v1')
+    .update(material)
+    .digest()
+    .subarray(0, 12)
+    .toString('base64');
+}
+
+function aad(eventId: string, field: string, subject: string, keyId: string): Buffer {
+  return Buffer.from(
+    `eventfold.personal:v1\u0000${eventId}\u0000${field}\u0000${subject}\u0000${keyId}`,
+  );
 }
 
 function sealValue(
-  key: Buffer,
+  { id, key }: DataKey,
   eventId: string,
   field: string,
   subject: string,
@@ -343,7 +368,7 @@ function sealValue(
 ): Record<string, unknown> {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(aad(eventId, field, subject));
+  cipher.setAAD(aad(eventId, field, subject, id));
   const sealed = Buffer.concat([
     cipher.update(JSON.stringify(value), 'utf8'),
     cipher.final(),
@@ -352,15 +377,21 @@ function sealValue(
   return {
     [PERSONAL_ENVELOPE_KEY]: 1,
     s: subject,
+    k: id,
     iv: iv.toString('base64'),
     ct: sealed.toString('base64'),
   };
 }
 
-function openValue(key: Buffer, eventId: string, field: string, envelope: Envelope): unknown {
-  const { subject, iv, sealed } = envelope;
+function openValue(
+  { key }: DataKey,
+  eventId: string,
+  field: string,
+  envelope: Envelope,
+): unknown {
+  const { subject, iv, sealed, keyId } = envelope;
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
-  decipher.setAAD(aad(eventId, field, subject));
+  decipher.setAAD(aad(eventId, field, subject, keyId));
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   let text: string;
   try {
@@ -398,12 +429,13 @@ function isEnvelopeLike(value: unknown): value is Record<string, unknown> {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function envelopeOf(value: Record<string, unknown>, eventId: string, field: string): Envelope {
-  const { s, iv, ct } = value;
+  const { s, k, iv, ct } = value;
   const version = value[PERSONAL_ENVELOPE_KEY];
   if (
     version !== 1 ||
     typeof s !== 'string' ||
     s.length === 0 ||
+    typeof k !== 'string' ||
     typeof iv !== 'string' ||
     typeof ct !== 'string' ||
     !BASE64.test(iv) ||
@@ -420,5 +452,5 @@ function envelopeOf(value: Record<string, unknown>, eventId: string, field: stri
       `Personal field "${field}" of event ${eventId} has a malformed envelope`,
       eventId,
     );
-  return { subject: s, iv: ivBytes, sealed };
+  return { subject: s, keyId: k, iv: ivBytes, sealed };
 }
