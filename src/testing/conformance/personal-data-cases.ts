@@ -77,7 +77,7 @@ function user(userId: string, email: string) {
 export function personalDataCases({ describe, it, options }: CaseContext): void {
   /** Runs `body` with a store whose personal data keys live in the backend's key store. */
   async function withKeys(
-    body: (store: EventStore, keys: KeyStore) => Promise<void>,
+    body: (store: EventStore, keys: ForwardingKeyStore) => Promise<void>,
     extra: StoreFactoryOptions & { wrapper?: KeyWrapper } = {},
   ): Promise<void> {
     const keys = new ForwardingKeyStore();
@@ -242,7 +242,7 @@ export function personalDataCases({ describe, it, options }: CaseContext): void 
           );
           const other = masterKeyWrapper(new Uint8Array(32).fill(8));
           const foreign = await other.wrap(new Uint8Array(32).fill(9), 'u1');
-          const forwarding = keys as ForwardingKeyStore;
+          const forwarding = keys;
           const inner = forwarding.inner as KeyStore;
           forwarding.inner = { ...wrapKeyStore(inner), load: () => Promise.resolve(new Map([['u1', foreign]])) };
           try {
