@@ -25,7 +25,9 @@ export interface ForgetSubjectResult extends ForgetResult {
  * of its personal fields (stream reads, the feed, queries, subscriptions,
  * aggregates) gives the erased marker from then on, then deletes the
  * snapshots of the streams that held its data. The key goes first: a
- * snapshot saved later is built from erased fields.
+ * snapshot saved later is built from erased fields. When snapshots were
+ * deleted, the key store's `purge` (if it has one) then makes their deletion
+ * irrecoverable too (give a snapshot store on the key store's database).
  *
  * @example
  * ```ts
@@ -41,5 +43,6 @@ export async function forgetSubject(
   for (const snapshots of options.snapshots ?? [])
     for (const streamId of result.streams)
       if (await snapshots.delete(streamId)) snapshotsDeleted++;
+  if (snapshotsDeleted > 0 && options.keys.purge !== undefined) await options.keys.purge();
   return { ...result, snapshotsDeleted };
 }

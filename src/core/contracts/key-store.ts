@@ -36,6 +36,14 @@ export interface KeyStore extends AsyncDisposable {
    * held its data (so their snapshots can be deleted too).
    */
   forget(subject: string): Promise<ForgetResult>;
+  /**
+   * Optional: makes deletions done since on the same database (a forgotten
+   * subject's snapshots) as irrecoverable as {@link KeyStore.forget} makes the
+   * key: SQLite checkpoints and truncates its write-ahead log, PostgreSQL
+   * vacuums the snapshot table. `forgetSubject` calls it after deleting
+   * snapshots.
+   */
+  purge?(): Promise<void>;
   /** Stops the key store; what it owns is released. Idempotent. */
   close(): Promise<void>;
 }

@@ -210,6 +210,24 @@ export class PostgresKeyStore implements KeyStore {
     return { forgotten: row.forgotten, streams: row.streams };
   }
 
+  /**
+   * Vacuums the snapshot table of the schema, if there is one (as `forget`
+   * vacuums the key table, see {@link KeyVacuum}), so snapshots deleted since
+   * leave its pages: `forgetSubject` calls it after deleting snapshots.
+   */
+  async purge(): Promise<void> {
+    this.#open();
+    if (this.#vacuum === 'none') return;
+    const { rows } = await this.#query<{ found: boolean }>(
+      `SELECT to_regclass($1) IS NOT NULL AS found`,
+      [`${this.#s}.snapshots`],
+      'looking up the snapshot table',
+    );
+    if (rows[0]?.found !== true) return;
+    const full = this.#vacuum === 'full' ? '(FULL) ' : '';
+    await this.#query(`VACUUM ${full}${this.#s}.snapshots`, [], 'vacuuming the snapshot table');
+  }
+
   /** Stops this key store (idempotent); the pool stays open (it belongs to the event store or to you). */
   close(): Promise<void> {
     this.#closed = true;

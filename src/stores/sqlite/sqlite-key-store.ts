@@ -186,6 +186,21 @@ export class SqliteKeyStore implements KeyStore {
     }
   }
 
+  /**
+   * Checkpoints the write-ahead log into the file and truncates it, so rows
+   * deleted on this connection since (with `secure_delete` on, zeroed) leave
+   * the log too: `forgetSubject` calls it after deleting snapshots.
+   */
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that errors reject rather than throw
+  async purge(): Promise<void> {
+    this.#open();
+    try {
+      this.#truncateWal();
+    } catch (error) {
+      throw toDatabaseError(error, 'checkpointing the write-ahead log');
+    }
+  }
+
   /** Stops this key store (idempotent); the connection stays open (it belongs to the event store or to you). */
   close(): Promise<void> {
     this.#closed = true;
