@@ -41,8 +41,7 @@ export async function forgetSubject(
   const result = await options.keys.forget(subject);
   let snapshotsDeleted = 0;
   for (const snapshots of options.snapshots ?? [])
-    for (const streamId of result.streams)
-      if (await snapshots.delete(streamId)) snapshotsDeleted++;
+    for (const streamId of result.streams) if (await snapshots.delete(streamId)) snapshotsDeleted++;
   if (snapshotsDeleted > 0 && options.keys.purge !== undefined) await options.keys.purge();
   return { ...result, snapshotsDeleted };
 }

@@ -288,7 +288,8 @@ export class PersonalDataCipher {
       if (material === undefined) {
         if (!create) continue;
         const fresh = randomBytes(KEY_BYTES);
-        const wrapped = this.#wrapper === undefined ? fresh : await this.#wrapper.wrap(fresh, subject);
+        const wrapped =
+          this.#wrapper === undefined ? fresh : await this.#wrapper.wrap(fresh, subject);
         material = await this.keys.create(subject, wrapped);
       }
       out.set(subject, { id: keyIdOf(material), key: await this.#unwrap(material, subject) });
@@ -302,9 +303,13 @@ export class PersonalDataCipher {
       key = this.#wrapper === undefined ? material : await this.#wrapper.unwrap(material, subject);
     } catch (cause) {
       if (cause instanceof PersonalDataError) throw cause;
-      throw new PersonalDataError(`The key of subject "${subject}" cannot be unwrapped`, undefined, {
-        cause,
-      });
+      throw new PersonalDataError(
+        `The key of subject "${subject}" cannot be unwrapped`,
+        undefined,
+        {
+          cause,
+        },
+      );
     }
     if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES)
       throw new PersonalDataError(`The key of subject "${subject}" is not 32 bytes`);
@@ -383,12 +388,7 @@ function sealValue(
   };
 }
 
-function openValue(
-  { key }: DataKey,
-  eventId: string,
-  field: string,
-  envelope: Envelope,
-): unknown {
+function openValue({ key }: DataKey, eventId: string, field: string, envelope: Envelope): unknown {
   const { subject, iv, sealed, keyId } = envelope;
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAAD(aad(eventId, field, subject, keyId));

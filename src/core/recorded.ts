@@ -61,19 +61,19 @@ type MutableRecorded = { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] 
 function toRecordedEvent(row: StoredEventRow): MutableRecorded {
   const data = parse(row.data, row, 'data');
   return {
-      streamId: row.streamId,
-      version: row.version,
-      position: row.position,
-      id: row.id,
-      type: row.type,
-      data,
-      metadata:
-        row.metadata === null
-          ? { ...EMPTY_METADATA }
-          : (parse(row.metadata, row, 'metadata') as EventMetadata),
-      recordedAt: row.recordedAt,
-      tags: row.tags === undefined || row.tags.length === 0 ? NO_TAGS : row.tags,
-    };
+    streamId: row.streamId,
+    version: row.version,
+    position: row.position,
+    id: row.id,
+    type: row.type,
+    data,
+    metadata:
+      row.metadata === null
+        ? { ...EMPTY_METADATA }
+        : (parse(row.metadata, row, 'metadata') as EventMetadata),
+    recordedAt: row.recordedAt,
+    tags: row.tags === undefined || row.tags.length === 0 ? NO_TAGS : row.tags,
+  };
 }
 
 /** Revives the data of `out` through the registry's schemas, except events with erased fields. */

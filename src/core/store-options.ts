@@ -66,8 +66,17 @@ function personalDataOf(option: PersonalDataOptions | undefined): PersonalDataCi
     throw new InvalidOptionError('personalData.keys', keys, 'a KeyStore');
   if (wrapper !== undefined) {
     const w = wrapper as Partial<Record<'wrap' | 'unwrap', unknown>> | null;
-    if (typeof w !== 'object' || w === null || typeof w.wrap !== 'function' || typeof w.unwrap !== 'function')
-      throw new InvalidOptionError('personalData.wrapper', wrapper, 'a KeyWrapper { wrap, unwrap }');
+    if (
+      typeof w !== 'object' ||
+      w === null ||
+      typeof w.wrap !== 'function' ||
+      typeof w.unwrap !== 'function'
+    )
+      throw new InvalidOptionError(
+        'personalData.wrapper',
+        wrapper,
+        'a KeyWrapper { wrap, unwrap }',
+      );
   }
   return new PersonalDataCipher({ keys, wrapper });
 }

@@ -89,10 +89,15 @@ describe('crypto-shredding on PostgreSQL, physically', () => {
     const eventsFile = await relationBytes(await relationPath(`${schema}.events`));
     expect(eventsFile?.includes(Buffer.from('kept@example.org'))).toBe(false);
     expect(eventsFile?.includes(Buffer.from(EMAIL))).toBe(false);
-    expect(eventsFile?.includes(Buffer.from('UserRegistered')), 'the scan reads the events').toBe(true);
+    expect(eventsFile?.includes(Buffer.from('UserRegistered')), 'the scan reads the events').toBe(
+      true,
+    );
     const keysPath = await relationPath(`${schema}.personal_keys`);
     const snapshotsPath = await relationPath(`${schema}.snapshots`);
-    expect((await relationBytes(keysPath))?.includes(Buffer.from(key)), 'the scan finds the key').toBe(true);
+    expect(
+      (await relationBytes(keysPath))?.includes(Buffer.from(key)),
+      'the scan finds the key',
+    ).toBe(true);
     expect((await relationBytes(snapshotsPath))?.includes(Buffer.from(EMAIL))).toBe(true);
 
     const result = await forgetSubject('u1', { keys, snapshots: [snapshots] });

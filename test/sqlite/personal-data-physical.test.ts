@@ -8,7 +8,11 @@ import {
   payload,
   PersonalDataError,
 } from '../../src/index.js';
-import { SqliteEventStore, SqliteKeyStore, SqliteSnapshotStore } from '../../src/stores/sqlite/index.js';
+import {
+  SqliteEventStore,
+  SqliteKeyStore,
+  SqliteSnapshotStore,
+} from '../../src/stores/sqlite/index.js';
 import { createTempDir } from './support/temp-dir.js';
 
 const dir = createTempDir('eventfold-personal-');
@@ -72,8 +76,14 @@ describe('crypto-shredding on SQLite, physically', () => {
 
       const events = db.prepare('SELECT data FROM eventfold_events').all() as { data: string }[];
       expect(events.some((e) => e.data.includes(EMAIL) || e.data.includes(NAME))).toBe(false);
-      expect(filesHolding(file, key).length, 'the scan finds the key before forgetting').toBeGreaterThan(0);
-      expect(filesHolding(file, Buffer.from(EMAIL)).length, 'the scan finds the snapshot').toBeGreaterThan(0);
+      expect(
+        filesHolding(file, key).length,
+        'the scan finds the key before forgetting',
+      ).toBeGreaterThan(0);
+      expect(
+        filesHolding(file, Buffer.from(EMAIL)).length,
+        'the scan finds the snapshot',
+      ).toBeGreaterThan(0);
 
       const result = await forgetSubject('u1', { keys, snapshots: [snapshots] });
       expect(result).toMatchObject({ forgotten: true, streams: ['User-u1'], snapshotsDeleted: 1 });

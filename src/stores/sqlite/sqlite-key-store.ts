@@ -91,7 +91,8 @@ export class SqliteKeyStore implements KeyStore {
         'a SqliteEventStore or an open better-sqlite3 Database',
       );
     }
-    if (!db.open) throw new DatabaseError(`SqliteKeyStore: the database handle "${db.name}" is closed`);
+    if (!db.open)
+      throw new DatabaseError(`SqliteKeyStore: the database handle "${db.name}" is closed`);
     migrate(db, KEY_MIGRATIONS);
     try {
       db.pragma('secure_delete = ON');
@@ -114,7 +115,9 @@ export class SqliteKeyStore implements KeyStore {
           `SELECT stream_id FROM ${PERSONAL_STREAMS_TABLE} WHERE subject = ?`,
         )
         .raw();
-      this.#deleteKey = db.prepare<[string]>(`DELETE FROM ${PERSONAL_KEYS_TABLE} WHERE subject = ?`);
+      this.#deleteKey = db.prepare<[string]>(
+        `DELETE FROM ${PERSONAL_KEYS_TABLE} WHERE subject = ?`,
+      );
       this.#deleteStreams = db.prepare<[string]>(
         `DELETE FROM ${PERSONAL_STREAMS_TABLE} WHERE subject = ?`,
       );
@@ -175,11 +178,13 @@ export class SqliteKeyStore implements KeyStore {
     const db = this.database;
     try {
       db.pragma('secure_delete = ON');
-      const { forgotten, streams } = db.transaction(() => {
-        const list = this.#streams.all(subject).map(([streamId]) => streamId);
-        this.#deleteStreams.run(subject);
-        return { forgotten: this.#deleteKey.run(subject).changes > 0, streams: list };
-      }).immediate();
+      const { forgotten, streams } = db
+        .transaction(() => {
+          const list = this.#streams.all(subject).map(([streamId]) => streamId);
+          this.#deleteStreams.run(subject);
+          return { forgotten: this.#deleteKey.run(subject).changes > 0, streams: list };
+        })
+        .immediate();
       return { forgotten, streams, walTruncated: this.#truncateWal() };
     } catch (error) {
       throw toDatabaseError(error, `forgetting subject "${subject}"`);

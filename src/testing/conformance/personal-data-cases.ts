@@ -49,7 +49,12 @@ const userSchema: StandardSchemaV1<
       for (const key of ['userId', 'email', 'name', 'plan', 'since'])
         if (typeof v[key] !== 'string')
           return { issues: [{ message: 'expected a string', path: [key] }] };
-      return { value: { ...(v as never as { userId: string; email: string; name: string; plan: string }), since: new Date(v['since'] as string) } };
+      return {
+        value: {
+          ...(v as never as { userId: string; email: string; name: string; plan: string }),
+          since: new Date(v['since'] as string),
+        },
+      };
     },
   },
 };
@@ -217,7 +222,13 @@ export function personalDataCases({ describe, it, options }: CaseContext): void 
               events: [
                 {
                   type: 'UserRegistered',
-                  data: { userId: 'u2', email: 'bob@example.com', name: 'B', plan: 'x', since: SINCE },
+                  data: {
+                    userId: 'u2',
+                    email: 'bob@example.com',
+                    name: 'B',
+                    plan: 'x',
+                    since: SINCE,
+                  },
                 },
               ],
             },
@@ -244,7 +255,10 @@ export function personalDataCases({ describe, it, options }: CaseContext): void 
           const foreign = await other.wrap(new Uint8Array(32).fill(9), 'u1');
           const forwarding = keys;
           const inner = forwarding.inner as KeyStore;
-          forwarding.inner = { ...wrapKeyStore(inner), load: () => Promise.resolve(new Map([['u1', foreign]])) };
+          forwarding.inner = {
+            ...wrapKeyStore(inner),
+            load: () => Promise.resolve(new Map([['u1', foreign]])),
+          };
           try {
             await rejectsWith(store.read('User-u1'), 'PERSONAL_DATA');
           } finally {
