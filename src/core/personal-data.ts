@@ -207,14 +207,22 @@ interface Envelope {
 
 /**
  * Encrypts and decrypts personal fields with the keys of a {@link KeyStore}
- * (for backend authors: the core's append preparation and read mapping use it).
+ * (for backend authors: `resolveEventStoreOptions` makes one from the
+ * `personalData` option; `prepareAppend` seals with it and
+ * `toRecordedEvents` opens with it).
  *
- * @internal
+ * @example
+ * ```ts
+ * const { personalData } = resolveEventStoreOptions({ personalData: { keys } });
+ * const events = await toRecordedEvents(rows, registry, personalData);
+ * ```
  */
 export class PersonalDataCipher {
+  /** Where the data keys live. */
   readonly keys: KeyStore;
   readonly #wrapper: KeyWrapper | undefined;
 
+  /** Uses the key store and optional wrapper of a `personalData` option. */
   constructor(options: PersonalDataOptions) {
     this.keys = options.keys;
     this.#wrapper = options.wrapper;

@@ -81,7 +81,11 @@ export interface KeyWrapper {
  * Refuses a subject id that is not a non-empty, well-formed string of at most
  * 255 characters with a `ValidationError` (for key store authors).
  *
- * @internal
+ * @example
+ * ```ts
+ * checkSubject('user-42'); // passes
+ * checkSubject(''); // throws ValidationError
+ * ```
  */
 export function checkSubject(subject: unknown): asserts subject is string {
   if (
