@@ -212,6 +212,21 @@ export function personalDataCases({ describe, it, options }: CaseContext): void 
         assert.equal((read.events[1]?.data as Record<string, unknown>)['email'], 'new@example.com');
       }));
 
+    it('replays a retried append of personal events idempotently, by event id', () =>
+      withKeys(async (store) => {
+        const id = crypto.randomUUID();
+        const event = UserRegistered(
+          { userId: 'u1', email: 'ann@example.com', name: 'Ann', plan: 'pro', since: SINCE },
+          { id },
+        );
+        const first = await store.append('User-u1', [event], { expectedVersion: 'no_stream' });
+        const again = await store.append('User-u1', [event], { expectedVersion: 'no_stream' });
+        assert.deepEqual(again, first);
+        const read = await store.read('User-u1');
+        assert.equal(read.version, 1);
+        assert.equal((read.events[0]?.data as Record<string, unknown>)['email'], 'ann@example.com');
+      }));
+
     it('encrypts through appendMany, and by a registry definition for hand-written events', () =>
       withKeys(
         async (store, keys) => {
