@@ -210,14 +210,21 @@ export class MemoryDriver implements EventStoreDriver<number> {
       const start = Math.max((from ?? 1) - 1, 0);
       selected = rows.slice(start, limit === Number.POSITIVE_INFINITY ? undefined : start + limit);
     }
-    return { version: rows.length, events: toRecordedEvents(selected, this.#registry, this.#personalData) };
+    return {
+      version: rows.length,
+      events: toRecordedEvents(selected, this.#registry, this.#personalData),
+    };
   }
 
   readFeed(
     after: number | undefined,
     query: NormalizedReadAllOptions & FeedFilterQuery,
   ): MaybePromise<RecordedEvent[]> {
-    return toRecordedEvents(this.#select(after ?? 0, query, query.limit), this.#registry, this.#personalData);
+    return toRecordedEvents(
+      this.#select(after ?? 0, query, query.limit),
+      this.#registry,
+      this.#personalData,
+    );
   }
 
   streamVersion(streamId: string): number {

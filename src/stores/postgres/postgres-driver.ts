@@ -190,7 +190,11 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     const first = rows[0];
     if (first === undefined) return { events: [], position: undefined };
     const present = first[2] === null ? [] : rows;
-    const events = await toRecordedEvents(toStoredRows(present, 2), this.#settings.registry, this.#settings.personalData);
+    const events = await toRecordedEvents(
+      toStoredRows(present, 2),
+      this.#settings.registry,
+      this.#settings.personalData,
+    );
     const last = events.at(-1);
     if (limit !== undefined && last !== undefined && events.length >= limit)
       return { events, position: last.position };
@@ -214,7 +218,11 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     const present = first[1] === null ? [] : rows;
     return {
       version: Number(first[0]),
-      events: toRecordedEvents(toStoredRows(present, 1), this.#settings.registry, this.#settings.personalData),
+      events: toRecordedEvents(
+        toStoredRows(present, 1),
+        this.#settings.registry,
+        this.#settings.personalData,
+      ),
     };
   }
 
@@ -233,7 +241,11 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
       query.categories,
     );
     const rows = await this.#rows(name, text, values, 'read of the global feed');
-    return toRecordedEvents(toStoredRows(rows), this.#settings.registry, this.#settings.personalData);
+    return toRecordedEvents(
+      toStoredRows(rows),
+      this.#settings.registry,
+      this.#settings.personalData,
+    );
   }
 
   async streamVersion(streamId: string): Promise<number> {

@@ -173,7 +173,10 @@ export class SqliteDriver implements EventStoreDriver<number> {
     }
     return {
       version,
-      events: version === 0 ? [] : streamRowsToRecorded(streamId, rows, this.#registry, this.#personalData),
+      events:
+        version === 0
+          ? []
+          : streamRowsToRecorded(streamId, rows, this.#registry, this.#personalData),
     };
   }
 

@@ -1,4 +1,8 @@
-import { EVENT_SCHEMA_LEDGER, KEY_TABLES_LEDGER, SNAPSHOT_TABLE_LEDGER } from '../sql/migrations.js';
+import {
+  EVENT_SCHEMA_LEDGER,
+  KEY_TABLES_LEDGER,
+  SNAPSHOT_TABLE_LEDGER,
+} from '../sql/migrations.js';
 import { createEvents } from './0001-create-events.js';
 import { feedFilterIndexes } from './0002-feed-filter-indexes.js';
 import { subscriptions } from './0003-subscriptions.js';
