@@ -30,6 +30,8 @@ export {
   type NormalizedReadOptions,
 } from './core/read-options.js';
 export { NO_TAGS, toRecordedEvents, type StoredEventRow } from './core/recorded.js';
+export { PersonalDataCipher, type OpenRequest, type SealRequest } from './core/personal-data.js';
+export { checkSubject } from './core/contracts/key-store.js';
 export { createEventFeed, feedPage } from './core/feed.js';
 export { DEFAULT_BATCH_SIZE } from './core/read-options.js';
 export { MAX_JSON_DEPTH, serializeJson } from './core/serialization.js';

@@ -27,6 +27,7 @@ export {
   MigrationError,
   MissingDependencyError,
   OptimisticLockError,
+  PersonalDataError,
   SerializationError,
   StoreClosedError,
   StreamNotFoundError,
@@ -40,6 +41,7 @@ export {
   payload,
   type CreateEventOptions,
   type CreatorInput,
+  type DefineEventOptions,
   type EventDefinition,
   type EventInputOf,
   type EventMetadata,
@@ -50,6 +52,21 @@ export {
   type RecordedEvent,
 } from './core/events.js';
 export { EventRegistry, type EventRegistryOptions } from './core/registry.js';
+export {
+  hasErasedFields,
+  isErased,
+  masterKeyWrapper,
+  type ErasedValue,
+  type PersonalDataOptions,
+  type PersonalFields,
+  type PersonalFieldsSpec,
+} from './core/personal-data.js';
+export type { ForgetResult, KeyStore, KeyWrapper } from './core/contracts/key-store.js';
+export {
+  forgetSubject,
+  type ForgetSubjectOptions,
+  type ForgetSubjectResult,
+} from './core/forget-subject.js';
 export { ExpectedVersion } from './core/expected-version.js';
 export { comparePositions, type Position } from './core/position.js';
 export { categoryOf, MAX_STREAM_ID_LENGTH } from './core/stream-id.js';
@@ -85,5 +102,9 @@ export type { StoreCapabilities } from './core/capabilities.js';
 export type { EventStoreOptions } from './core/store-options.js';
 export type { AbortOptions } from './core/abort.js';
 export type { AppendSubscription } from './core/append-signal.js';
-export { InMemoryEventStore, type InMemoryEventStoreOptions } from './stores/memory/index.js';
+export {
+  InMemoryEventStore,
+  InMemoryKeyStore,
+  type InMemoryEventStoreOptions,
+} from './stores/memory/index.js';
 export { createEventStore, type CreateEventStoreOptions } from './create-event-store.js';

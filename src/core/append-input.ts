@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { InvalidOptionError, ValidationError } from './errors.js';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { schemaOf, type NewEvent } from './events.js';
+import { personalOf, schemaOf, type NewEvent } from './events.js';
+import type { PersonalDataCipher, PersonalFieldsSpec, SealRequest } from './personal-data.js';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version.js';
 import { validateEventData, type EventRegistry } from './registry.js';
 import { readInput } from './read-input.js';
@@ -75,6 +76,8 @@ export const MAX_APPEND_MANY_ENTRIES = 10_000;
 export interface AppendInputSettings {
   readonly registry?: EventRegistry | undefined;
   readonly maxEventBytes?: number | undefined;
+  /** Encrypts personal fields (the store's `personalData` option); absent: personal events are refused. */
+  readonly personalData?: PersonalDataCipher | undefined;
 }
 
 /** One event, checked and serialised, ready for storage (for backend authors). */
@@ -279,13 +282,17 @@ async function prepareEvents(
   const registry = settings.registry;
   const prepared: PreparedEvent[] = new Array<PreparedEvent>(events.length);
   const seen = new Set<string>();
+  const sealing: { index: number; request: SealRequest; metadataJson: string | null }[] = [];
   let hasProvidedIds = false;
   for (let i = 0; i < events.length; i++) {
     const event: unknown = events[i];
     const at = `events[${i}]`;
     if (typeof event !== 'object' || event === null)
       throw new ValidationError(`Invalid ${at}: expected an object`);
-    const { type, id, metadata, data, tags, schema } = readInput(() => fieldsOf(event), at);
+    const { type, id, metadata, data, tags, schema, personal } = readInput(
+      () => fieldsOf(event),
+      at,
+    );
     if (
       typeof type !== 'string' ||
       type.length === 0 ||
@@ -320,6 +327,14 @@ async function prepareEvents(
     if (validated instanceof Promise) await validated;
     const dataJson = serializeJson(data, `${at}.data`);
     const metadataJson = metadata === undefined ? null : serializeJson(metadata, `${at}.metadata`);
+    const spec = personal ?? registry?.get(type)?.personal;
+    if (spec !== undefined) {
+      sealing.push({
+        index: i,
+        request: sealRequest(eventId, spec, dataJson, at, settings),
+        metadataJson,
+      });
+    }
     const size =
       Buffer.byteLength(dataJson) + (metadataJson === null ? 0 : Buffer.byteLength(metadataJson));
     if (size > maxBytes) {
@@ -336,15 +351,57 @@ async function prepareEvents(
       tags: normalizeTags(tags, at),
     };
   }
+  if (sealing.length > 0) {
+    await (settings.personalData as PersonalDataCipher).seal(
+      streamId,
+      sealing.map((s) => s.request),
+    );
+    for (const { index, request, metadataJson } of sealing) {
+      const data = JSON.stringify(request.data);
+      const size =
+        Buffer.byteLength(data) + (metadataJson === null ? 0 : Buffer.byteLength(metadataJson));
+      if (size > maxBytes) {
+        throw new ValidationError(
+          `Invalid ${request.at}: ${size} bytes of data (personal fields encrypted) and metadata, at most ${maxBytes} allowed`,
+        );
+      }
+      prepared[index] = { ...(prepared[index] as PreparedEvent), data };
+    }
+  }
   return { streamId, expectedVersion, events: prepared, hasProvidedIds };
+}
+
+/**
+ * What to encrypt of one event with personal fields: a fresh copy of its
+ * data, which must be a plain object. Refused (`ValidationError`) when the
+ * store has no `personalData` option: personal data is never stored in clear.
+ */
+function sealRequest(
+  eventId: string,
+  spec: PersonalFieldsSpec,
+  dataJson: string,
+  at: string,
+  settings: AppendInputSettings,
+): SealRequest {
+  if (settings.personalData === undefined)
+    throw new ValidationError(
+      `Invalid ${at}: its type has personal fields, and this store has no personalData option (a key store) to encrypt them`,
+    );
+  const data: unknown = JSON.parse(dataJson);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new ValidationError(
+      `Invalid ${at}.data: an event with personal fields needs an object as data`,
+    );
+  return { eventId, spec, data: data as Record<string, unknown>, at };
 }
 
 /** The fields of one event, each read once, and the schema of the creator that made it. */
 function fieldsOf(event: object): Partial<Record<keyof NewEvent, unknown>> & {
   schema: StandardSchemaV1 | undefined;
+  personal: PersonalFieldsSpec | undefined;
 } {
   const { type, id, metadata, data, tags } = event as Partial<NewEvent>;
-  return { type, id, metadata, data, tags, schema: schemaOf(event) };
+  return { type, id, metadata, data, tags, schema: schemaOf(event), personal: personalOf(event) };
 }
 
 /**

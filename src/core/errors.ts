@@ -29,7 +29,8 @@ export type CoreErrorCode =
   | 'CHECKPOINT_CONFLICT'
   | 'SYNCHRONOUS_TRANSACTION'
   | 'MISSING_DEPENDENCY'
-  | 'APPEND_CONDITION';
+  | 'APPEND_CONDITION'
+  | 'PERSONAL_DATA';
 
 interface Tagged {
   [CODES]?: readonly string[];
@@ -283,6 +284,29 @@ export class DatabaseError extends EventfoldError {
 /** A store's schema cannot be brought to the version this eventfold needs. */
 export class MigrationError extends DatabaseError {
   static override readonly code: CoreErrorCode = 'MIGRATION';
+}
+
+/**
+ * Personal data could not be decrypted: its ciphertext or envelope was
+ * tampered with, the key store returned a wrong key, or a key wrapper could
+ * not unwrap a key. Never raised for a forgotten subject, whose fields read
+ * back as the erased marker.
+ *
+ * @example
+ * ```ts
+ * try { await store.read('User-1') } catch (e) {
+ *   if (PersonalDataError.is(e)) console.error(e.eventId, e.message);
+ * }
+ * ```
+ */
+export class PersonalDataError extends EventfoldError {
+  static override readonly code: CoreErrorCode = 'PERSONAL_DATA';
+  /** The event whose data failed, when one did. */
+  readonly eventId: string | undefined;
+  constructor(message: string, eventId?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.eventId = eventId;
+  }
 }
 
 /** The store was used after `close()`. */

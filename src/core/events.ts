@@ -1,5 +1,10 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Position } from './position.js';
+import {
+  checkPersonalFields,
+  type PersonalFields,
+  type PersonalFieldsSpec,
+} from './personal-data.js';
 
 /** Metadata stored with an event: correlation and causation ids, and any JSON-serialisable keys of your own. */
 export interface EventMetadata {
@@ -87,14 +92,28 @@ export interface EventDefinition<TType extends string = string, TData = unknown,
   readonly type: TType;
   /** The schema that validates (and may transform) the data, if one was given. */
   readonly schema: StandardSchemaV1<TInput, TData> | undefined;
+  /** Its personal fields and their subject, when the definition declares some (see `defineEvent`). */
+  readonly personal: PersonalFieldsSpec | undefined;
   /** True when `event` has this definition's type (a type guard). */
   is<E extends { readonly type: string }>(event: E): event is Extract<E, { readonly type: TType }>;
 }
 
-/** What a registry needs of an event definition: its type and optional schema. */
+/** What a registry needs of an event definition: its type, optional schema and personal fields. */
 export interface EventType {
   readonly type: string;
   readonly schema: StandardSchemaV1<unknown, unknown> | undefined;
+  /** The personal fields of its data (encrypted on append), if any. */
+  readonly personal?: PersonalFieldsSpec | undefined;
+}
+
+/** Options of {@link defineEvent}. */
+export interface DefineEventOptions<TInput> {
+  /**
+   * Which fields of the data are personal and whose (crypto-shredding): they
+   * are stored encrypted under the subject's key, and read back as an erased
+   * marker once the subject is forgotten. Needs a store with `personalData`.
+   */
+  personal?: PersonalFields<TInput> | undefined;
 }
 
 /**
@@ -152,6 +171,18 @@ export function schemaOf(event: object): StandardSchemaV1 | undefined {
 }
 
 /**
+ * The personal fields of the definition whose creator made `event`, if it
+ * declares some and has that event's type; else `undefined`.
+ *
+ * @internal
+ */
+export function personalOf(event: object): PersonalFieldsSpec | undefined {
+  const definition = (event as { [EVENT_DEFINITION]?: EventType })[EVENT_DEFINITION];
+  if (definition?.personal === undefined) return undefined;
+  return definition.type === (event as { type?: unknown }).type ? definition.personal : undefined;
+}
+
+/**
  * Links `copy` to the definition `source` was made by (if any), so a copy
  * made by eventfold itself (metadata stamped on save) is still validated.
  *
@@ -206,6 +237,11 @@ export function isPayloadOnly(schema: StandardSchemaV1 | undefined): boolean {
  * event under a non-enumerable symbol: a spread copy (`{ ...event }`) or a
  * hand-written object is validated only by a registry that holds its type.
  *
+ * `options.personal` marks personal fields (crypto-shredding): top-level
+ * keys of the data, checked against its type, stored encrypted under the key
+ * of the subject its `subject` function returns (see `PersonalDataOptions`).
+ * A bad `personal` option throws an `InvalidOptionError`.
+ *
  * @example
  * ```ts
  * const TaskCreated = defineEvent('TaskCreated', z.object({ title: z.string() }));
@@ -216,12 +252,14 @@ export function isPayloadOnly(schema: StandardSchemaV1 | undefined): boolean {
 export function defineEvent<TType extends string, TData = Record<string, never>, TInput = TData>(
   type: TType,
   schema?: StandardSchemaV1<TInput, TData>,
+  options?: DefineEventOptions<NoInfer<CreatorInput<TInput, TData>>>,
 ): EventDefinition<TType, TData, CreatorInput<TInput, TData>> {
   type In = CreatorInput<TInput, TData>;
   if (typeof type !== 'string' || type.length === 0) {
     throw new TypeError('defineEvent: the event type must be a non-empty string');
   }
-  const validated = !isPayloadOnly(schema);
+  const personal = checkPersonalFields(options?.personal);
+  const validated = !isPayloadOnly(schema) || personal !== undefined;
   const create = (data?: In, options?: CreateEventOptions): NewEvent<TType, In> => {
     const event: {
       type: TType;
@@ -242,6 +280,7 @@ export function defineEvent<TType extends string, TData = Record<string, never>,
   const definition: EventDefinition<TType, TData, In> = Object.assign(create, {
     type,
     schema: schema as StandardSchemaV1<In, TData> | undefined,
+    personal,
     is: <E extends { readonly type: string }>(
       event: E,
     ): event is Extract<E, { readonly type: TType }> => event.type === type,

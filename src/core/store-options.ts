@@ -2,6 +2,7 @@ import { DEFAULT_MAX_EVENT_BYTES } from './append-input.js';
 import { InvalidOptionError } from './errors.js';
 import { checkOption } from './options.js';
 import type { EventRegistry } from './registry.js';
+import { PersonalDataCipher, type PersonalDataOptions } from './personal-data.js';
 
 /**
  * The options every event store takes, whatever its backend; each backend's
@@ -12,12 +13,20 @@ export interface EventStoreOptions {
   registry?: EventRegistry | undefined;
   /** The largest serialised data plus metadata of one event, in bytes (default 1 MiB). */
   maxEventBytes?: number | undefined;
+  /**
+   * Crypto-shredding: the key store (and optional key wrapper) that encrypts
+   * the personal fields of events whose definitions declare some, and
+   * decrypts them on every read. Without it such events are refused.
+   */
+  personalData?: PersonalDataOptions | undefined;
 }
 
 /** {@link EventStoreOptions} checked, with defaults filled in. */
 export interface ResolvedEventStoreOptions {
   readonly registry: EventRegistry | undefined;
   readonly maxEventBytes: number;
+  /** Encrypts and decrypts personal fields, when the `personalData` option was given. */
+  readonly personalData: PersonalDataCipher | undefined;
 }
 
 /**
@@ -28,12 +37,48 @@ export function resolveEventStoreOptions(
   options: EventStoreOptions | undefined,
 ): ResolvedEventStoreOptions {
   checkOption.object('options', options);
-  const { registry, maxEventBytes } = options ?? {};
+  const { registry, maxEventBytes, personalData } = options ?? {};
   if (registry !== undefined && !isRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'an EventRegistry');
   }
   checkOption.integer('maxEventBytes', maxEventBytes, 1);
-  return { registry, maxEventBytes: maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES };
+  return {
+    registry,
+    maxEventBytes: maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+    personalData: personalDataOf(personalData),
+  };
+}
+
+/** The cipher of the `personalData` option, checked by shape. */
+function personalDataOf(option: PersonalDataOptions | undefined): PersonalDataCipher | undefined {
+  if (option === undefined) return undefined;
+  checkOption.object('personalData', option);
+  const { keys, wrapper } = option;
+  const k = keys as Partial<Record<'load' | 'create' | 'track' | 'forget', unknown>> | null;
+  if (
+    typeof k !== 'object' ||
+    k === null ||
+    typeof k.load !== 'function' ||
+    typeof k.create !== 'function' ||
+    typeof k.track !== 'function' ||
+    typeof k.forget !== 'function'
+  )
+    throw new InvalidOptionError('personalData.keys', keys, 'a KeyStore');
+  if (wrapper !== undefined) {
+    const w = wrapper as Partial<Record<'wrap' | 'unwrap', unknown>> | null;
+    if (
+      typeof w !== 'object' ||
+      w === null ||
+      typeof w.wrap !== 'function' ||
+      typeof w.unwrap !== 'function'
+    )
+      throw new InvalidOptionError(
+        'personalData.wrapper',
+        wrapper,
+        'a KeyWrapper { wrap, unwrap }',
+      );
+  }
+  return new PersonalDataCipher({ keys, wrapper });
 }
 
 /** By shape rather than `instanceof`, so a registry from another copy of eventfold is accepted. */

@@ -1,6 +1,7 @@
 import type { StoreCapabilities } from '../core/capabilities.js';
 import type { EventStore } from '../core/event-store.js';
 import type { EventStoreOptions } from '../core/store-options.js';
+import type { KeyStore } from '../core/contracts/key-store.js';
 
 /**
  * What a conformance or property suite passes to a store factory: the options
@@ -36,4 +37,10 @@ export interface SuiteOptions {
    * to check that what was written (and idempotency) survives a restart.
    */
   reopenStore?: (store: EventStore, options: StoreFactoryOptions) => Promise<EventStore>;
+  /**
+   * The backend's key store on the database of `store` (crypto-shredding
+   * cases); default an `InMemoryKeyStore`. The store is created first, with a
+   * key store that forwards to this one once it exists.
+   */
+  createKeyStore?: (store: EventStore) => KeyStore | Promise<KeyStore>;
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import type { EventStore, StoreCapabilities } from '../../src/index.js';
-import { PostgresEventStore } from '../../src/stores/postgres/index.js';
+import { PostgresEventStore, PostgresKeyStore } from '../../src/stores/postgres/index.js';
 import { runConformanceSuite } from '../../src/testing/index.js';
 import type { StoreFactoryOptions } from '../../src/testing/index.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
@@ -38,4 +38,8 @@ runConformanceSuite('PostgreSQL', {
   capabilities: POSTGRES_STORE_CAPABILITIES,
   createStore,
   reopenStore,
+  createKeyStore: (store) => {
+    if (!(store instanceof PostgresEventStore)) throw new Error('not a PostgresEventStore');
+    return new PostgresKeyStore(store);
+  },
 });

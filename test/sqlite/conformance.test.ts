@@ -1,6 +1,6 @@
 import { afterAll, describe, it } from 'vitest';
 import type { EventStore, StoreCapabilities } from '../../src/index.js';
-import { SqliteEventStore } from '../../src/stores/sqlite/index.js';
+import { SqliteEventStore, SqliteKeyStore } from '../../src/stores/sqlite/index.js';
 import { runConformanceSuite } from '../../src/testing/index.js';
 import { runPropertySuite } from '../../src/testing/property/index.js';
 import type { StoreFactoryOptions, SuiteOptions } from '../../src/testing/index.js';
@@ -30,6 +30,7 @@ const onFile: Omit<SuiteOptions, 'describe' | 'it'> = {
     await store.close();
     return new SqliteEventStore(filename, options);
   },
+  createKeyStore: (store: EventStore) => new SqliteKeyStore(asSqlite(store)),
 };
 
 /** A private in-memory database per store: one process, nothing survives it. */
@@ -37,6 +38,7 @@ const inMemory: Omit<SuiteOptions, 'describe' | 'it'> = {
   capabilities: sqliteCapabilities(false),
   createStore: (options: StoreFactoryOptions) =>
     Promise.resolve(new SqliteEventStore(':memory:', options)),
+  createKeyStore: (store: EventStore) => new SqliteKeyStore(asSqlite(store)),
 };
 
 runConformanceSuite('sqlite (file)', { describe, it, ...onFile });

@@ -21,6 +21,6 @@ export class InMemoryEventStore extends EventStoreKernel<number> {
   /** Creates an empty store; bad options throw an `InvalidOptionError` naming the option. */
   constructor(options?: InMemoryEventStoreOptions) {
     const resolved = resolveEventStoreOptions(options);
-    super(new MemoryDriver(resolved.registry), resolved);
+    super(new MemoryDriver(resolved.registry, resolved.personalData), resolved);
   }
 }

@@ -17,6 +17,7 @@ import { AppendConditionError } from '../../core/errors.js';
 import type { NormalizedQuery } from '../../core/event-query.js';
 import { isPromiseLike } from '../../core/is-promise-like.js';
 import type { EventRegistry } from '../../core/registry.js';
+import type { PersonalDataCipher } from '../../core/personal-data.js';
 import { categoryOf } from '../../core/stream-id.js';
 import type {
   EventStoreDriver,
@@ -53,6 +54,7 @@ export class MemoryDriver implements EventStoreDriver<number> {
   readonly positions = sequencePositions;
   readonly synchronousCommit = true;
   readonly #registry: EventRegistry | undefined;
+  readonly #personalData: PersonalDataCipher | undefined;
   readonly #rows: Row[] = [];
   readonly #streams = new Map<string, Row[]>();
   readonly #ids = new Map<string, Row>();
@@ -67,8 +69,9 @@ export class MemoryDriver implements EventStoreDriver<number> {
   };
   readonly #signal = new AppendSignal();
 
-  constructor(registry: EventRegistry | undefined) {
+  constructor(registry: EventRegistry | undefined, personalData?: PersonalDataCipher) {
     this.#registry = registry;
+    this.#personalData = personalData;
   }
 
   /** Writes the units in order, each checked in full before any of it is written. */
@@ -124,7 +127,7 @@ export class MemoryDriver implements EventStoreDriver<number> {
     const head = this.#rows.length;
     const seen = rows.length >= max ? (rows.at(-1) as Row).seq : Math.max(head, afterSeq);
     const position = seen === 0 ? undefined : sequencePositions.encode(seen);
-    const events = toRecordedEvents(rows, this.#registry);
+    const events = toRecordedEvents(rows, this.#registry, this.#personalData);
     return isPromiseLike(events)
       ? Promise.resolve(events).then((list) => ({ events: list, position }))
       : { events, position };
@@ -207,14 +210,21 @@ export class MemoryDriver implements EventStoreDriver<number> {
       const start = Math.max((from ?? 1) - 1, 0);
       selected = rows.slice(start, limit === Number.POSITIVE_INFINITY ? undefined : start + limit);
     }
-    return { version: rows.length, events: toRecordedEvents(selected, this.#registry) };
+    return {
+      version: rows.length,
+      events: toRecordedEvents(selected, this.#registry, this.#personalData),
+    };
   }
 
   readFeed(
     after: number | undefined,
     query: NormalizedReadAllOptions & FeedFilterQuery,
   ): MaybePromise<RecordedEvent[]> {
-    return toRecordedEvents(this.#select(after ?? 0, query, query.limit), this.#registry);
+    return toRecordedEvents(
+      this.#select(after ?? 0, query, query.limit),
+      this.#registry,
+      this.#personalData,
+    );
   }
 
   streamVersion(streamId: string): number {

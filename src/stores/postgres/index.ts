@@ -20,6 +20,11 @@ export type { AppendSubscription } from '../../core/append-signal.js';
 export { assertSchemaName, DEFAULT_SCHEMA } from './schema-name.js';
 export { SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION } from './migrations/index.js';
 export { PostgresSnapshotStore } from './postgres-snapshot-store.js';
+export {
+  PostgresKeyStore,
+  type KeyVacuum,
+  type PostgresKeyStoreOptions,
+} from './postgres-key-store.js';
 export { PostgresSubscriptionStorage } from './subscriptions/postgres-subscription-storage.js';
 export type { PostgresCheckpointStore } from './subscriptions/postgres-checkpoint-store.js';
 export type { PostgresDeadLetterStore } from './subscriptions/postgres-dead-letter-store.js';

@@ -14,6 +14,7 @@ import {
 import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
 import { toRecordedEvents } from '../../core/recorded.js';
 import type { EventRegistry } from '../../core/registry.js';
+import type { PersonalDataCipher } from '../../core/personal-data.js';
 import type {
   EventStoreDriver,
   FeedFilterQuery,
@@ -83,6 +84,8 @@ export const postgresPositions: PositionCodec<PostgresCursor> = {
 /** What the driver is told beyond the connection. */
 export interface PostgresDriverSettings {
   readonly registry: EventRegistry | undefined;
+  /** Decrypts personal fields on read (the store's `personalData` option). */
+  readonly personalData?: PersonalDataCipher | undefined;
   /** Create or upgrade the schema on first use (default true); false: only check it. */
   readonly migrate: boolean;
   /** Send `NOTIFY` after appends (default true). */
@@ -188,7 +191,11 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     const first = rows[0];
     if (first === undefined) return { events: [], position: undefined };
     const present = first[2] === null ? [] : rows;
-    const events = await toRecordedEvents(toStoredRows(present, 2), this.#settings.registry);
+    const events = await toRecordedEvents(
+      toStoredRows(present, 2),
+      this.#settings.registry,
+      this.#settings.personalData,
+    );
     const last = events.at(-1);
     if (limit !== undefined && last !== undefined && events.length >= limit)
       return { events, position: last.position };
@@ -212,7 +219,11 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     const present = first[1] === null ? [] : rows;
     return {
       version: Number(first[0]),
-      events: toRecordedEvents(toStoredRows(present, 1), this.#settings.registry),
+      events: toRecordedEvents(
+        toStoredRows(present, 1),
+        this.#settings.registry,
+        this.#settings.personalData,
+      ),
     };
   }
 
@@ -231,7 +242,11 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
       query.categories,
     );
     const rows = await this.#rows(name, text, values, 'read of the global feed');
-    return toRecordedEvents(toStoredRows(rows), this.#settings.registry);
+    return toRecordedEvents(
+      toStoredRows(rows),
+      this.#settings.registry,
+      this.#settings.personalData,
+    );
   }
 
   async streamVersion(streamId: string): Promise<number> {

@@ -49,6 +49,7 @@ export class PostgresEventStore
     const connection = openConnection(options);
     const driver = new PostgresDriver(connection, {
       registry: resolved.registry,
+      personalData: resolved.personalData,
       migrate: options.migrate ?? true,
       notify: options.notify ?? true,
       notifyIntervalMs: options.notifyIntervalMs,

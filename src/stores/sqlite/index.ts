@@ -17,6 +17,7 @@ export {
 export { parseSqliteUrl, type ParsedSqliteUrl } from './sqlite-url.js';
 export { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from './migrations/index.js';
 export { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
+export { SqliteKeyStore, type SqliteForgetResult } from './sqlite-key-store.js';
 export {
   SqliteSubscriptionStorage,
   type SqliteTransaction,

@@ -7,6 +7,7 @@ import type { RecordedEvent } from '../../core/events.js';
 import { sequencePosition, sequencePositions, type Position } from '../../core/position.js';
 import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
 import type { EventRegistry } from '../../core/registry.js';
+import type { PersonalDataCipher } from '../../core/personal-data.js';
 import type {
   EventStoreDriver,
   FeedFilterQuery,
@@ -54,6 +55,7 @@ export class SqliteDriver implements EventStoreDriver<number> {
   readonly #db: BetterSqlite3.Database;
   readonly #owned: boolean;
   readonly #registry: EventRegistry | undefined;
+  readonly #personalData: PersonalDataCipher | undefined;
   readonly #statements: SqliteStatements;
   readonly #commitTransaction: (
     units: readonly WriteUnit<number>[],
@@ -63,10 +65,16 @@ export class SqliteDriver implements EventStoreDriver<number> {
   readonly #signal = new AppendSignal();
 
   /** Prepares the statements on a migrated database; `owned`: closing the driver closes it. */
-  constructor(db: BetterSqlite3.Database, owned: boolean, registry: EventRegistry | undefined) {
+  constructor(
+    db: BetterSqlite3.Database,
+    owned: boolean,
+    registry: EventRegistry | undefined,
+    personalData?: PersonalDataCipher,
+  ) {
     this.#db = db;
     this.#owned = owned;
     this.#registry = registry;
+    this.#personalData = personalData;
     this.capabilities = db.memory ? SQLITE_MEMORY_CAPABILITIES : SQLITE_CAPABILITIES;
     this.#statements = new SqliteStatements(db);
     const statements = this.#statements;
@@ -125,7 +133,7 @@ export class SqliteDriver implements EventStoreDriver<number> {
         ? last[0]
         : Math.max(head ?? 0, after ?? 0);
     const position = seen === 0 ? undefined : sequencePosition(seen);
-    const events = feedRowsToRecorded(rows, this.#registry);
+    const events = feedRowsToRecorded(rows, this.#registry, this.#personalData);
     return events instanceof Promise
       ? events.then((list) => ({ events: list, position }))
       : { events, position };
@@ -165,7 +173,10 @@ export class SqliteDriver implements EventStoreDriver<number> {
     }
     return {
       version,
-      events: version === 0 ? [] : streamRowsToRecorded(streamId, rows, this.#registry),
+      events:
+        version === 0
+          ? []
+          : streamRowsToRecorded(streamId, rows, this.#registry, this.#personalData),
     };
   }
 
@@ -185,7 +196,7 @@ export class SqliteDriver implements EventStoreDriver<number> {
     } catch (error) {
       throw toDatabaseError(error, 'reading the global feed');
     }
-    return feedRowsToRecorded(rows, this.#registry);
+    return feedRowsToRecorded(rows, this.#registry, this.#personalData);
   }
 
   streamVersion(streamId: string): number {

@@ -46,7 +46,7 @@ export class SqliteEventStore
     let driver: SqliteDriver;
     try {
       migrate(db);
-      driver = new SqliteDriver(db, owned, resolved.registry);
+      driver = new SqliteDriver(db, owned, resolved.registry, resolved.personalData);
     } catch (error) {
       if (owned) db.close();
       throw toDatabaseError(error, `opening "${db.name}"`);

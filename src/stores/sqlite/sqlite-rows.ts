@@ -1,6 +1,7 @@
 import type { EventMetadata, RecordedEvent } from '../../core/events.js';
 import { NO_TAGS, toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
 import type { EventRegistry } from '../../core/registry.js';
+import type { PersonalDataCipher } from '../../core/personal-data.js';
 import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
 import { sequencePosition } from '../../core/position.js';
 
@@ -11,16 +12,18 @@ export function streamRowsToRecorded(
   streamId: string,
   rows: readonly StreamEventRow[],
   registry: EventRegistry | undefined,
+  personalData?: PersonalDataCipher,
 ): Recorded {
-  return rowsToRecorded(rows, registry, streamId);
+  return rowsToRecorded(rows, registry, streamId, personalData);
 }
 
 /** Turns the raw rows of a feed read (stream id in column 1) into recorded events. */
 export function feedRowsToRecorded(
   rows: readonly FeedEventRow[],
   registry: EventRegistry | undefined,
+  personalData?: PersonalDataCipher,
 ): Recorded {
-  return rowsToRecorded(rows, registry, undefined);
+  return rowsToRecorded(rows, registry, undefined, personalData);
 }
 
 /**
@@ -35,9 +38,10 @@ function rowsToRecorded(
   rows: readonly (StreamEventRow | FeedEventRow)[],
   registry: EventRegistry | undefined,
   streamId: string | undefined,
+  personalData: PersonalDataCipher | undefined,
 ): Recorded {
   const at = streamId === undefined ? 2 : 1; // the column of the version
-  if (registry?.needsRevive !== true) {
+  if (registry?.needsRevive !== true && personalData === undefined) {
     try {
       const out = new Array<RecordedEvent>(rows.length);
       for (let i = 0; i < rows.length; i++) {
@@ -73,6 +77,7 @@ function rowsToRecorded(
       tags: tagsOf(r[at + 6] as string | null),
     })),
     registry,
+    personalData,
   );
 }
 

@@ -16,6 +16,7 @@ import { hostileInputCases } from './hostile-input-cases.js';
 import { idempotencyCases } from './idempotency-cases.js';
 import { lifecycleCases } from './lifecycle-cases.js';
 import { optionCases } from './option-cases.js';
+import { personalDataCases } from './personal-data-cases.js';
 import { queryCases } from './query-cases.js';
 import { readCases } from './read-cases.js';
 import { registryCases } from './registry-cases.js';
@@ -28,7 +29,7 @@ import { registryCases } from './registry-cases.js';
  * `readByQuery`, append conditions (dynamic consistency boundaries), the bad-input catalogue, hostile input (holes, deep nesting,
  * throwing getters and Proxy traps, bare expected versions, positions out of
  * range), shared options, registries, validation by event creators without
- * a registry, append
+ * a registry, personal data (crypto-shredding: encryption, erasure), append
  * listeners and closing. Cases that depend on a capability are registered only
  * when `options.capabilities` has it. A new backend is done when it passes all of it.
  *
@@ -65,6 +66,7 @@ export function runConformanceSuite(name: string, options: SuiteOptions): void {
     optionCases(context);
     registryCases(context);
     creatorValidationCases(context);
+    personalDataCases(context);
     lifecycleCases(context);
   });
 }

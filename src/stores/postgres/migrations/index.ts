@@ -1,9 +1,10 @@
-import { eventSchemaLedger, snapshotTableLedger } from '../sql/migrations.js';
+import { eventSchemaLedger, keyTablesLedger, snapshotTableLedger } from '../sql/migrations.js';
 import { initialMigration } from './0001-initial.js';
 import { subscriptionsMigration } from './0002-subscriptions.js';
 import { tagsAndCommitMigration } from './0003-tags-and-commit.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
+import { createKeyTables } from './keys/0001-create-key-tables.js';
 
 export type { Migration, MigrationLedger, MigrationSet } from './migration.js';
 
@@ -34,6 +35,17 @@ export const SNAPSHOT_MIGRATIONS: MigrationSet = {
   subject: 'snapshot table',
   migrations: [createSnapshots],
   ledger: snapshotTableLedger,
+};
+
+/**
+ * The key tables of crypto-shredding, recorded in
+ * `<schema>.personal_keys_schema`: a set of its own, applied when a
+ * `PostgresKeyStore` is first used.
+ */
+export const KEY_MIGRATIONS: MigrationSet = {
+  subject: 'key tables',
+  migrations: [createKeyTables],
+  ledger: keyTablesLedger,
 };
 
 /**

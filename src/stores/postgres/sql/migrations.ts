@@ -48,3 +48,20 @@ export function snapshotTableLedger(s: string): MigrationLedger {
     }),
   };
 }
+
+/** The ledger of the key tables (crypto-shredding): `<schema>.personal_keys_schema`, one row (`id = 1`) holding their version. */
+export function keyTablesLedger(s: string): MigrationLedger {
+  return {
+    exists: `SELECT to_regclass('${s}.personal_keys_schema') IS NOT NULL AS "exists"`,
+    create: `CREATE TABLE IF NOT EXISTS ${s}.personal_keys_schema (
+      id integer PRIMARY KEY CHECK (id = 1),
+      version integer NOT NULL
+    )`,
+    version: `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.personal_keys_schema`,
+    record: (migration) => ({
+      text: `INSERT INTO ${s}.personal_keys_schema (id, version) VALUES (1, $1)
+        ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
+      values: [migration.version],
+    }),
+  };
+}

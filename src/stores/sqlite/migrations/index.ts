@@ -1,10 +1,15 @@
-import { EVENT_SCHEMA_LEDGER, SNAPSHOT_TABLE_LEDGER } from '../sql/migrations.js';
+import {
+  EVENT_SCHEMA_LEDGER,
+  KEY_TABLES_LEDGER,
+  SNAPSHOT_TABLE_LEDGER,
+} from '../sql/migrations.js';
 import { createEvents } from './0001-create-events.js';
 import { feedFilterIndexes } from './0002-feed-filter-indexes.js';
 import { subscriptions } from './0003-subscriptions.js';
 import { eventTags } from './0004-event-tags.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
+import { createKeyTables } from './keys/0001-create-key-tables.js';
 
 export type { Migration, MigrationLedger, MigrationSet } from './migration.js';
 
@@ -35,6 +40,17 @@ export const SNAPSHOT_MIGRATIONS: MigrationSet = {
   subject: 'snapshot table',
   migrations: [createSnapshots],
   ledger: SNAPSHOT_TABLE_LEDGER,
+};
+
+/**
+ * The key tables of crypto-shredding, recorded in
+ * `eventfold_personal_keys_schema`: a set of its own, applied when a
+ * `SqliteKeyStore` opens the file.
+ */
+export const KEY_MIGRATIONS: MigrationSet = {
+  subject: 'key tables',
+  migrations: [createKeyTables],
+  ledger: KEY_TABLES_LEDGER,
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { MigrationLedger } from '../migrations/migration.js';
-import { MIGRATIONS_TABLE, SNAPSHOTS_SCHEMA_TABLE } from './tables.js';
+import { MIGRATIONS_TABLE, PERSONAL_KEYS_SCHEMA_TABLE, SNAPSHOTS_SCHEMA_TABLE } from './tables.js';
 
 /** Whether `table` exists (1 or no row). */
 function tableExists(table: string): string {
@@ -27,5 +27,17 @@ export const SNAPSHOT_TABLE_LEDGER: MigrationLedger = {
 )`,
   version: `SELECT version FROM ${SNAPSHOTS_SCHEMA_TABLE} WHERE id = 1`,
   record: `INSERT INTO ${SNAPSHOTS_SCHEMA_TABLE} (id, version) VALUES (1, @version)
+  ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
+};
+
+/** The ledger of the key tables (crypto-shredding): one row holding their version. */
+export const KEY_TABLES_LEDGER: MigrationLedger = {
+  exists: tableExists(PERSONAL_KEYS_SCHEMA_TABLE),
+  create: `CREATE TABLE IF NOT EXISTS ${PERSONAL_KEYS_SCHEMA_TABLE} (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+)`,
+  version: `SELECT version FROM ${PERSONAL_KEYS_SCHEMA_TABLE} WHERE id = 1`,
+  record: `INSERT INTO ${PERSONAL_KEYS_SCHEMA_TABLE} (id, version) VALUES (1, @version)
   ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
 };

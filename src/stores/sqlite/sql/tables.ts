@@ -25,3 +25,10 @@ export const LEASES_TABLE = 'eventfold_leases';
 export const SNAPSHOTS_TABLE = 'eventfold_snapshots';
 /** The ledger of the snapshot table's migrations: one row holding its version. */
 export const SNAPSHOTS_SCHEMA_TABLE = 'eventfold_snapshots_schema';
+
+/** Crypto-shredding data keys: one row per subject (created when a `SqliteKeyStore` first opens the file). */
+export const PERSONAL_KEYS_TABLE = 'eventfold_personal_keys';
+/** Which streams hold personal data of each subject: one row per subject and stream. */
+export const PERSONAL_STREAMS_TABLE = 'eventfold_personal_streams';
+/** The ledger of the key tables' migrations: one row holding their version. */
+export const PERSONAL_KEYS_SCHEMA_TABLE = 'eventfold_personal_keys_schema';
