@@ -32,6 +32,13 @@ export {
 export { NO_TAGS, toRecordedEvents, type StoredEventRow } from './core/recorded.js';
 export { createEventFeed, feedPage } from './core/feed.js';
 export { DEFAULT_BATCH_SIZE } from './core/read-options.js';
+export {
+  compareCodePoints,
+  DEFAULT_STREAM_PAGE_SIZE,
+  MAX_STREAM_PAGE_SIZE,
+  normalizeListStreamsOptions,
+  type NormalizedListStreamsOptions,
+} from './core/list-streams.js';
 export { MAX_JSON_DEPTH, serializeJson } from './core/serialization.js';
 export { assertStreamId } from './core/stream-id.js';
 export { AppendSignal, type AppendSubscription } from './core/append-signal.js';
