@@ -7,6 +7,7 @@ import { ValidationError } from '../core/errors.js';
 import type { EventStore, ReadAllOptions } from '../core/event-store.js';
 import type { ExpectedVersion } from '../core/expected-version.js';
 import type { Position } from '../core/position.js';
+import type { FeedHealth } from '../stores/postgres/feed-health.js';
 import { describeError, exitCodeOf, ExitCode } from './errors.js';
 import { openStore, withStore } from './open-store.js';
 import { eventJson, eventLine, streamJson, table, type CliIo } from './output.js';
@@ -82,7 +83,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     },
   };
   program
-    .description('Inspect, migrate and move an eventfold event store (memory:, sqlite://, postgresql://).')
+    .description(
+      'Inspect, migrate and move an eventfold event store (memory:, sqlite://, postgresql://).',
+    )
     .version(VERSION)
     .option('--url <url>', `the store's URL (default: $EVENTFOLD_URL, else ${DEFAULT_STORE_URL})`)
     .option('--debug', 'print the stack of an error')
@@ -91,7 +94,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, writeErr) => writeErr(`eventfold: ${text.replace(/^error: /, 'error: ')}`),
+      outputError: (text, writeErr) =>
+        writeErr(`eventfold: ${text.replace(/^error: /, 'error: ')}`),
     });
   program.addHelpText(
     'after',
@@ -250,7 +254,11 @@ function addCommands(program: Command, context: Context): void {
   const feedFilters = (command: Command) =>
     command
       .option('--type <type>', 'only events of this type (repeatable)', collect)
-      .option('--category <category>', 'only events of streams in this category (repeatable)', collect)
+      .option(
+        '--category <category>',
+        'only events of streams in this category (repeatable)',
+        collect,
+      )
       .option('--after <position>', 'start after this position');
   const filterOptions = (opts: { type?: string[]; category?: string[] }): ReadAllOptions => ({
     ...(opts.type === undefined ? {} : { types: opts.type }),
@@ -290,7 +298,11 @@ function addCommands(program: Command, context: Context): void {
       .command('tail')
       .description('follow the global feed live, from its end, until Ctrl-C')
       .option('--from-start', 'print the whole feed first')
-      .option('--poll <ms>', 'how often to look for writes of other processes (default 500)', integer(10))
+      .option(
+        '--poll <ms>',
+        'how often to look for writes of other processes (default 500)',
+        integer(10),
+      )
       .option('--json', 'print each event as one line of JSON'),
   ).action(
     async (opts: {
@@ -313,11 +325,16 @@ function addCommands(program: Command, context: Context): void {
             opts.fromStart === true
               ? undefined
               : ((opts.after as Position | undefined) ?? (await store.headPosition()));
-          note(`eventfold: following the feed${after === undefined ? '' : ` after ${after}`} (Ctrl-C to stop)`);
+          note(
+            `eventfold: following the feed${after === undefined ? '' : ` after ${after}`} (Ctrl-C to stop)`,
+          );
           while (!stop.signal.aborted) {
             const page = await store.readAllPage({ ...filterOptions(opts), after, limit: 500 });
             for (const event of page.events)
-              await write(io.stdout, `${opts.json === true ? JSON.stringify(eventJson(event)) : eventLine(event, true)}\n`);
+              await write(
+                io.stdout,
+                `${opts.json === true ? JSON.stringify(eventJson(event)) : eventLine(event, true)}\n`,
+              );
             after = page.next;
             if (!page.isEnd) continue;
             await new Promise<void>((resolve) => {
@@ -371,7 +388,8 @@ function addCommands(program: Command, context: Context): void {
         },
       ) => {
         const data = parseJson('data', dataText);
-        const metadata = opts.metadata === undefined ? undefined : parseJson('metadata', opts.metadata);
+        const metadata =
+          opts.metadata === undefined ? undefined : parseJson('metadata', opts.metadata);
         await withStore(context.url(), true, async (store) => {
           const result = await store.append(
             streamId,
@@ -379,7 +397,9 @@ function addCommands(program: Command, context: Context): void {
               {
                 type,
                 data,
-                ...(metadata === undefined ? {} : { metadata: metadata as Record<string, unknown> }),
+                ...(metadata === undefined
+                  ? {}
+                  : { metadata: metadata as Record<string, unknown> }),
                 ...(opts.id === undefined ? {} : { id: opts.id }),
                 ...(opts.tag === undefined ? {} : { tags: opts.tag }),
               },
@@ -387,7 +407,9 @@ function addCommands(program: Command, context: Context): void {
             opts.expectedVersion === undefined ? {} : { expectedVersion: opts.expectedVersion },
           );
           if (opts.json === true) return json(result);
-          out(`appended to ${result.streamId}: version ${result.version}, position ${result.position}`);
+          out(
+            `appended to ${result.streamId}: version ${result.version}, position ${result.position}`,
+          );
         });
       },
     );
@@ -477,17 +499,19 @@ async function checkExport(file: string): Promise<number> {
     throw new ValidationError(`Cannot read "${file}": ${(error as Error).message}`);
   });
   await opened;
-  for await (const event of exportedEvents(input)) {
-    void event;
-    count++;
-  }
+  const events = exportedEvents(input);
+  while (!(await events.next()).done) count++;
   return count;
 }
 
 /** What migrating the store of `url` would do, read without changing anything. */
 async function migrationPlan(
   url: string,
-): Promise<{ current: number; latest: number; pending: readonly { version: number; name: string; sql: string }[] }> {
+): Promise<{
+  current: number;
+  latest: number;
+  pending: readonly { version: number; name: string; sql: string }[];
+}> {
   if (backendOf(url) === 'sqlite') {
     const { parseSqliteUrl } = await import('../stores/sqlite/sqlite-url.js');
     const { planSqliteMigrations } = await import('../stores/sqlite/migration-plan.js');
@@ -498,7 +522,11 @@ async function migrationPlan(
   const { secretsOf } = await import('../stores/postgres/postgres-database-error.js');
   const store = new PostgresEventStore({ connectionString: url, migrate: false });
   try {
-    return await planPostgresMigrations(store.pool, store.schema, secretsOf({ connectionString: url }));
+    return await planPostgresMigrations(
+      store.pool,
+      store.schema,
+      secretsOf({ connectionString: url }),
+    );
   } finally {
     await store.close();
   }
@@ -531,17 +559,17 @@ async function countStreams(store: EventStore): Promise<number> {
 }
 
 /** PostgreSQL's feed health; `null` where commits are visible at once. */
-async function feedHealth(store: EventStore): Promise<Record<string, unknown> | null> {
+async function feedHealth(store: EventStore): Promise<FeedHealth | null> {
   if (!store.capabilities.delayedVisibility) return null;
   const { PostgresEventStore } = await import('../stores/postgres/postgres-event-store.js');
   if (!(store instanceof PostgresEventStore)) return null;
-  return { ...(await store.getFeedHealth()) };
+  return store.getFeedHealth();
 }
 
-function describeHealth(health: Record<string, unknown> | null): string {
+function describeHealth(health: FeedHealth | null): string {
   if (health === null) return 'ok (commits are visible at once)';
-  const withheld = Number(health.withheldEvents);
-  const age = Number(health.oldestBlockingTransactionAgeMs);
+  const withheld = health.withheldEvents;
+  const age = health.oldestBlockingTransactionAgeMs;
   if (withheld === 0 && age < 1000) return 'ok';
-  return `${withheld} events held back; oldest blocking transaction ${age} ms${health.blockingPid === undefined ? '' : ` (pid ${String(health.blockingPid)})`}`;
+  return `${withheld} events held back; oldest blocking transaction ${age} ms${health.blockingPid === undefined ? '' : ` (pid ${health.blockingPid})`}`;
 }

@@ -19,10 +19,10 @@ export class Progress {
   readonly #label: string;
   readonly #unit: string;
   readonly #total: number | undefined;
-  readonly #started = Date.now();
+  readonly #started: number;
   readonly #now: () => number;
   #done = 0;
-  #shownAt = Date.now();
+  #shownAt: number;
   #drawn = false;
 
   constructor(
@@ -37,6 +37,8 @@ export class Progress {
     this.#unit = unit;
     this.#total = total;
     this.#now = now;
+    this.#started = now();
+    this.#shownAt = this.#started;
   }
 
   /** Counts `n` more units done; redraws when it is time. */
@@ -64,7 +66,9 @@ export class Progress {
     const elapsedMs = Math.max(1, this.#now() - this.#started);
     const rate = (this.#done * 1000) / elapsedMs;
     const total = this.#total;
-    const parts = [`${this.#label}: ${this.#done}${total === undefined ? '' : `/${total}`} ${this.#unit}`];
+    const parts = [
+      `${this.#label}: ${this.#done}${total === undefined ? '' : `/${total}`} ${this.#unit}`,
+    ];
     parts.push(`${formatRate(rate)} ${this.#unit}/s`);
     if (final) parts.push(`in ${formatDuration(elapsedMs)}`);
     else if (total !== undefined && rate > 0)

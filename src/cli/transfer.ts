@@ -56,15 +56,22 @@ export function parseExportLine(text: string, n: number): ExportedEvent {
   const bad = (field: string, expected: string): never => {
     throw new ValidationError(`Line ${n}: "${field}" must be ${expected}`);
   };
-  if (typeof e.streamId !== 'string' || e.streamId.length === 0) bad('streamId', 'a non-empty string');
+  if (typeof e.streamId !== 'string' || e.streamId.length === 0)
+    bad('streamId', 'a non-empty string');
   if (typeof e.version !== 'number' || !Number.isSafeInteger(e.version) || e.version < 1)
     bad('version', 'a positive integer');
   if (typeof e.id !== 'string') bad('id', 'a string (a UUID)');
   if (typeof e.type !== 'string' || e.type.length === 0) bad('type', 'a non-empty string');
   if (!('data' in e)) bad('data', 'present');
-  if (e.metadata !== undefined && (typeof e.metadata !== 'object' || e.metadata === null || Array.isArray(e.metadata)))
+  if (
+    e.metadata !== undefined &&
+    (typeof e.metadata !== 'object' || e.metadata === null || Array.isArray(e.metadata))
+  )
     bad('metadata', 'an object');
-  if (e.tags !== undefined && !(Array.isArray(e.tags) && e.tags.every((t) => typeof t === 'string')))
+  if (
+    e.tags !== undefined &&
+    !(Array.isArray(e.tags) && e.tags.every((t) => typeof t === 'string'))
+  )
     bad('tags', 'an array of strings');
   return {
     streamId: e.streamId as string,

@@ -57,10 +57,38 @@ export async function feedOf(url: string): Promise<Record<string, unknown>[]> {
 
 /** Appends a small, varied history: three streams, metadata, tags, interleaved. */
 export async function seed(url: string): Promise<void> {
-  await ok(url, ['append', 'Task-1', 'TaskCreated', '{"title":"Write docs"}', '--expected-version', 'no-stream']);
-  await ok(url, ['append', 'User-7', 'UserRegistered', '{"name":"Ada"}', '--metadata', '{"by":"admin"}']);
-  await ok(url, ['append', 'Task-1', 'TaskCompleted', '{}', '--expected-version', '1', '--tag', 'user:7']);
-  await ok(url, ['append', 'Task-2', 'TaskCreated', '{"title":"Ship \\u00e9 😀","n":[1,2,{"x":null}]}']);
+  await ok(url, [
+    'append',
+    'Task-1',
+    'TaskCreated',
+    '{"title":"Write docs"}',
+    '--expected-version',
+    'no-stream',
+  ]);
+  await ok(url, [
+    'append',
+    'User-7',
+    'UserRegistered',
+    '{"name":"Ada"}',
+    '--metadata',
+    '{"by":"admin"}',
+  ]);
+  await ok(url, [
+    'append',
+    'Task-1',
+    'TaskCompleted',
+    '{}',
+    '--expected-version',
+    '1',
+    '--tag',
+    'user:7',
+  ]);
+  await ok(url, [
+    'append',
+    'Task-2',
+    'TaskCreated',
+    '{"title":"Ship \\u00e9 😀","n":[1,2,{"x":null}]}',
+  ]);
 }
 
 /** The command cases every backend passes. */
@@ -98,7 +126,15 @@ export function cliCases(target: CliTarget): void {
       const url = target.freshUrl();
       await seed(url);
       const appended = JSON.parse(
-        await ok(url, ['append', 'Task-2', 'TaskRenamed', '{"title":"b"}', '--expected-version', '1', '--json']),
+        await ok(url, [
+          'append',
+          'Task-2',
+          'TaskRenamed',
+          '{"title":"b"}',
+          '--expected-version',
+          '1',
+          '--json',
+        ]),
       ) as { streamId: string; version: number; position: string };
       expect(appended).toMatchObject({ streamId: 'Task-2', version: 2 });
 
@@ -119,9 +155,13 @@ export function cliCases(target: CliTarget): void {
       expect(first.stdout).toContain('Task-2');
       expect(first.stdout).not.toContain('User-7');
       expect(first.stderr).toBe('more: --after "Task-2"\n');
-      const second = JSON.parse(await ok(url, ['streams', '--after', 'Task-2', '--limit', '2', '--json'])) as typeof page;
+      const second = JSON.parse(
+        await ok(url, ['streams', '--after', 'Task-2', '--limit', '2', '--json']),
+      ) as typeof page;
       expect(second.streams.map((s) => s.streamId)).toEqual(['User-7']);
-      const tasks = JSON.parse(await ok(url, ['streams', '--category', 'Task', '--json'])) as typeof page;
+      const tasks = JSON.parse(
+        await ok(url, ['streams', '--category', 'Task', '--json']),
+      ) as typeof page;
       expect(tasks.streams.map((s) => s.streamId)).toEqual(['Task-1', 'Task-2']);
 
       const read = JSON.parse(await ok(url, ['read', 'Task-1', '--json'])) as {
@@ -137,7 +177,9 @@ export function cliCases(target: CliTarget): void {
       const backward = await ok(url, ['read', 'Task-1', '--backward', '--limit', '1']);
       expect(backward.trim().split('\n')).toHaveLength(1);
       expect(backward).toMatch(/^2 {2}\S+ {2}TaskCompleted {2}\S+ {2}\{\}\n$/);
-      const from2 = JSON.parse(await ok(url, ['read', 'Task-1', '--from', '2', '--json'])) as typeof read;
+      const from2 = JSON.parse(
+        await ok(url, ['read', 'Task-1', '--from', '2', '--json']),
+      ) as typeof read;
       expect(from2.events.map((e) => e.version)).toEqual([2]);
 
       const feed = JSON.parse(await ok(url, ['feed', '--json'])) as {
@@ -152,12 +194,23 @@ export function cliCases(target: CliTarget): void {
         'Task-2:TaskRenamed',
       ]);
       expect(feed.events[3]?.data).toEqual({ title: 'Ship é 😀', n: [1, 2, { x: null }] });
-      const created = JSON.parse(await ok(url, ['feed', '--type', 'TaskCreated', '--json'])) as typeof feed;
+      const created = JSON.parse(
+        await ok(url, ['feed', '--type', 'TaskCreated', '--json']),
+      ) as typeof feed;
       expect(created.events.map((e) => e.streamId)).toEqual(['Task-1', 'Task-2']);
-      const users = JSON.parse(await ok(url, ['feed', '--category', 'User', '--category', 'Nope', '--json'])) as typeof feed;
+      const users = JSON.parse(
+        await ok(url, ['feed', '--category', 'User', '--category', 'Nope', '--json']),
+      ) as typeof feed;
       expect(users.events.map((e) => e.type)).toEqual(['UserRegistered']);
       const after = JSON.parse(
-        await ok(url, ['feed', '--after', feed.events[2]?.position ?? '', '--limit', '1', '--json']),
+        await ok(url, [
+          'feed',
+          '--after',
+          feed.events[2]?.position ?? '',
+          '--limit',
+          '1',
+          '--json',
+        ]),
       ) as typeof feed;
       expect(after.events.map((e) => e.type)).toEqual(['TaskCreated']);
       const text = await on(url, ['feed', '--limit', '2']);
@@ -195,7 +248,11 @@ export function cliCases(target: CliTarget): void {
       expectFailure(await on(url, ['frobnicate']), 2, "unknown command 'frobnicate'");
       expectFailure(await on(url, ['read', 'Task-1', '--bogus']), 2, "unknown option '--bogus'");
       expectFailure(await on(url, ['copy']), 2, "required option '--to <url>' not specified");
-      expectFailure(await on('mysql://localhost/db', ['info']), 2, 'Unsupported store URL scheme "mysql:"');
+      expectFailure(
+        await on('mysql://localhost/db', ['info']),
+        2,
+        'Unsupported store URL scheme "mysql:"',
+      );
       expectFailure(await on(url, ['copy', '--to', url]), 2, 'the source store itself');
       const badExport = path.join(dir, `bad-${Date.now()}.ndjson`);
       const good = (await ok(url, ['export'])).split('\n')[0] ?? '';
@@ -211,7 +268,18 @@ export function cliCases(target: CliTarget): void {
 
     it('--help on every command', async () => {
       const url = target.freshUrl();
-      const commands = ['migrate', 'info', 'streams', 'read', 'feed', 'tail', 'append', 'export', 'import', 'copy'];
+      const commands = [
+        'migrate',
+        'info',
+        'streams',
+        'read',
+        'feed',
+        'tail',
+        'append',
+        'export',
+        'import',
+        'copy',
+      ];
       const top = await ok(url, ['--help']);
       for (const command of commands) expect(top).toContain(`  ${command}`);
       expect(top).toContain('Exit codes:');
@@ -267,7 +335,16 @@ export function cliCases(target: CliTarget): void {
     it('tail follows the feed live until interrupted', async () => {
       const url = target.freshUrl();
       await seed(url);
-      const child = startCli(['--url', url, 'tail', '--json', '--poll', '50', '--category', 'Task']);
+      const child = startCli([
+        '--url',
+        url,
+        'tail',
+        '--json',
+        '--poll',
+        '50',
+        '--category',
+        'Task',
+      ]);
       let stdout = '';
       let stderr = '';
       child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -280,7 +357,10 @@ export function cliCases(target: CliTarget): void {
       child.kill('SIGINT');
       const result = await exit;
       expect(result.code).toBe(0);
-      const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as { streamId: string });
+      const events = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { streamId: string });
       expect(events.map((e) => e.streamId)).toEqual(['Task-3']);
     });
   });

@@ -45,7 +45,8 @@ describe('eventfold command on PostgreSQL', { timeout: 240_000 }, () => {
   it('copy from SQLite to PostgreSQL and back gives identical streams and feed', async () => {
     const sqlite = `sqlite://${path.join(dir, 'source.db')}`;
     await seed(sqlite);
-    for (let i = 0; i < 5; i++) await ok(sqlite, ['append', `Order-${i % 2}`, 'OrderPlaced', `{"i":${i}}`]);
+    for (let i = 0; i < 5; i++)
+      await ok(sqlite, ['append', `Order-${i % 2}`, 'OrderPlaced', `{"i":${i}}`]);
     const postgres = freshUrl();
     const there = await on(sqlite, ['copy', '--to', postgres]);
     expect(there.code, there.stderr).toBe(0);
@@ -58,9 +59,11 @@ describe('eventfold command on PostgreSQL', { timeout: 240_000 }, () => {
     expect(await feedOf(postgres)).toEqual(original);
     expect(await feedOf(back)).toEqual(original);
     const streams = async (url: string) =>
-      (JSON.parse(await ok(url, ['streams', '--json'])) as { streams: { streamId: string; version: number }[] }).streams.map(
-        (s) => [s.streamId, s.version],
-      );
+      (
+        JSON.parse(await ok(url, ['streams', '--json'])) as {
+          streams: { streamId: string; version: number }[];
+        }
+      ).streams.map((s) => [s.streamId, s.version]);
     expect(await streams(postgres)).toEqual(await streams(sqlite));
     expect(await streams(back)).toEqual(await streams(sqlite));
     // Copying again writes nothing: the copy resumes where the target stands.

@@ -55,10 +55,15 @@ export function cli(args: readonly string[], options: CliOptions = {}): Promise<
 }
 
 /** Waits until `read()` contains `text` (checked every 20 ms, for up to `timeoutMs`). */
-export async function waitForText(read: () => string, text: string, timeoutMs = 20_000): Promise<void> {
+export async function waitForText(
+  read: () => string,
+  text: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!read().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${JSON.stringify(text)} in ${JSON.stringify(read())}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${JSON.stringify(text)} in ${JSON.stringify(read())}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -45,7 +45,8 @@ describe('eventfold command on SQLite files', { timeout: 120_000 }, () => {
 
   it('copies a whole store to another SQLite file, and resumes', async () => {
     const source = freshUrl();
-    for (let i = 0; i < 3; i++) await ok(source, ['append', `Task-${i}`, 'TaskCreated', `{"i":${i}}`]);
+    for (let i = 0; i < 3; i++)
+      await ok(source, ['append', `Task-${i}`, 'TaskCreated', `{"i":${i}}`]);
     const target = freshUrl();
     const result = await on(source, ['copy', '--to', target]);
     expect(result.code, result.stderr).toBe(0);

@@ -20,7 +20,10 @@ type ListParams = { after: string; limit: number; category?: string };
 /** The prepared listing statements of each connection. */
 const prepared = new WeakMap<
   BetterSqlite3.Database,
-  { all: BetterSqlite3.Statement<[ListParams], ListRow>; byCategory: BetterSqlite3.Statement<[ListParams], ListRow> }
+  {
+    all: BetterSqlite3.Statement<[ListParams], ListRow>;
+    byCategory: BetterSqlite3.Statement<[ListParams], ListRow>;
+  }
 >();
 
 /** Lists the streams of a SQLite store's database (see `EventStoreDriver.listStreams`). */
