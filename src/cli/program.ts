@@ -12,6 +12,7 @@ import { describeError, exitCodeOf, ExitCode } from './errors.js';
 import { openStore, withStore } from './open-store.js';
 import { eventJson, eventLine, streamJson, table, type CliIo } from './output.js';
 import { Progress } from './progress.js';
+import { addProjectionCommands } from './projections.js';
 import { exportLine, Loader, parseExportLine, type ExportedEvent } from './transfer.js';
 import { backendOf, DEFAULT_STORE_URL, redactUrl, secretsOfUrl } from './url.js';
 
@@ -478,6 +479,8 @@ function addCommands(program: Command, context: Context): void {
         });
       });
     });
+
+  addProjectionCommands(program, { url: () => context.url(), out, json, note });
 }
 
 /** The lines of an export as events; blank lines are skipped. */
@@ -505,9 +508,7 @@ async function checkExport(file: string): Promise<number> {
 }
 
 /** What migrating the store of `url` would do, read without changing anything. */
-async function migrationPlan(
-  url: string,
-): Promise<{
+async function migrationPlan(url: string): Promise<{
   current: number;
   latest: number;
   pending: readonly { version: number; name: string; sql: string }[];

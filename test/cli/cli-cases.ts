@@ -279,6 +279,7 @@ export function cliCases(target: CliTarget): void {
         'export',
         'import',
         'copy',
+        'projections',
       ];
       const top = await ok(url, ['--help']);
       for (const command of commands) expect(top).toContain(`  ${command}`);
@@ -286,6 +287,12 @@ export function cliCases(target: CliTarget): void {
       for (const command of commands) {
         const help = await ok(url, [command, '--help']);
         expect(help).toMatch(new RegExp(`^Usage: eventfold ${command}`));
+      }
+      const projections = await ok(url, ['projections', '--help']);
+      for (const sub of ['status', 'parked', 'rebuild', 'replay']) {
+        expect(projections).toContain(`  ${sub}`);
+        const help = await ok(url, ['projections', sub, '--help']);
+        expect(help).toMatch(new RegExp(`^Usage: eventfold projections ${sub}`));
       }
       const version = await ok(url, ['--version']);
       expect(version).toMatch(/^\d+\.\d+\.\d+/);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliCases, expectFailure, feedOf, ok, on, temporaryFolder } from './cli-cases.js';
@@ -56,5 +56,71 @@ describe('eventfold command on SQLite files', { timeout: 120_000 }, () => {
     expect(resumed.stderr).toContain('copied 1 events to');
     expect(resumed.stderr).toContain('3 already there');
     expect(await feedOf(target)).toEqual(await feedOf(source));
+  });
+
+  it('projections: rebuild, status with lag and parked events, parked, replay', async () => {
+    const url = freshUrl();
+    const module = path.join(dir, 'task-list.mjs');
+    writeFileSync(
+      module,
+      `export const taskList = {
+  name: 'task-list',
+  handlers: {
+    TaskCreated: (e, db) => {
+      if (e.data.fail === true && process.env.FIXED !== '1') throw new Error('boom: cannot list it');
+      db.prepare('INSERT INTO cli_tasks (id, title) VALUES (?, ?)').run(e.streamId, e.data.title ?? '');
+    },
+  },
+  reset: (db) => {
+    db.exec('DROP TABLE IF EXISTS cli_tasks; CREATE TABLE cli_tasks (id TEXT PRIMARY KEY, title TEXT)');
+  },
+};
+`,
+    );
+    await ok(url, ['append', 'Task-1', 'TaskCreated', '{"title":"a"}']);
+    await ok(url, ['append', 'Task-2', 'TaskCreated', '{"fail":true}']);
+    const none = await on(url, ['projections', 'status']);
+    expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'no subscriptions\n' });
+    expect(await ok(url, ['projections', 'rebuild', 'task-list', '--module', module])).toBe(
+      'rebuilt "task-list": 1 parked\n',
+    );
+    await ok(url, ['append', 'Task-3', 'TaskCreated', '{"title":"c"}']);
+    type Status = { name: string; state: string; lag: { events: number }; parked: number };
+    const status = JSON.parse(await ok(url, ['projections', 'status', '--json'])) as Status[];
+    expect(status).toMatchObject([
+      { name: 'task-list', state: 'stopped', lag: { events: 1 }, parked: 1 },
+    ]);
+    expect(await ok(url, ['projections', 'status'])).toMatch(
+      /^NAME\s+STATE\s+CHECKPOINT\s+LAG\s+PARKED\s+UPDATED\ntask-list\s+stopped\s+\d+\s+1\s+1\s+/,
+    );
+    const parked = JSON.parse(await ok(url, ['projections', 'parked', 'task-list', '--json'])) as {
+      streamId: string;
+      attempts: number;
+      error: { message: string };
+    }[];
+    expect(parked).toMatchObject([
+      { streamId: 'Task-2', error: { message: 'boom: cannot list it' } },
+    ]);
+    expect(await ok(url, ['projections', 'parked', 'task-list'])).toContain('boom: cannot list it');
+    const failedAgain = await on(url, ['projections', 'replay', 'task-list', '--module', module]);
+    expect(failedAgain.stdout).toBe('replayed 0 parked events of "task-list", 1 failed again\n');
+    const replayed = await cli(
+      ['--url', url, 'projections', 'replay', 'task-list', '--module', module],
+      { env: { FIXED: '1' } },
+    );
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toBe('replayed 1 parked events of "task-list", 0 failed again\n');
+    const after = JSON.parse(await ok(url, ['projections', 'status', '--json'])) as Status[];
+    expect(after).toMatchObject([{ name: 'task-list', parked: 0 }]);
+    expectFailure(
+      await on(url, ['projections', 'rebuild', 'nope', '--module', module]),
+      2,
+      'exports no projection named "nope"',
+    );
+    expectFailure(
+      await on(url, ['projections', 'replay', 'task-list', '--module', path.join(dir, 'none.mjs')]),
+      2,
+      'Cannot load module',
+    );
   });
 });
