@@ -2,9 +2,9 @@ import type { ListStreamsOptions } from './event-store.js';
 import { checkOption } from './options.js';
 import { readInput } from './read-input.js';
 
-/** The streams a {@link EventStore.listStreams} page holds when no `limit` is given. */
+/** The streams a `EventStore.listStreams` page holds when no `limit` is given. */
 export const DEFAULT_STREAM_PAGE_SIZE = 100;
-/** The most streams one {@link EventStore.listStreams} page may hold. */
+/** The most streams one `EventStore.listStreams` page may hold. */
 export const MAX_STREAM_PAGE_SIZE = 10_000;
 
 /** `listStreams` options, checked (for backend authors). */
