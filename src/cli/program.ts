@@ -108,6 +108,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.Ok;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    // The reader of standard output went away (`eventfold export | head`): stop quietly.
+    if ((error as { code?: unknown } | null)?.code === 'EPIPE') return ExitCode.Ok;
     const debug = program.opts<{ debug?: boolean }>().debug === true;
     io.stderr.write(`eventfold: error: ${describeError(error, secrets, debug)}\n`);
     return exitCodeOf(error);

@@ -42,6 +42,9 @@ export function exportLine(event: RecordedEvent): string {
   return JSON.stringify(line);
 }
 
+/** An event id as the store accepts it. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Parses line `n` of an export; a {@link ValidationError} naming the line when it is not one. */
 export function parseExportLine(text: string, n: number): ExportedEvent {
   let value: unknown;
@@ -60,7 +63,7 @@ export function parseExportLine(text: string, n: number): ExportedEvent {
     bad('streamId', 'a non-empty string');
   if (typeof e.version !== 'number' || !Number.isSafeInteger(e.version) || e.version < 1)
     bad('version', 'a positive integer');
-  if (typeof e.id !== 'string') bad('id', 'a string (a UUID)');
+  if (typeof e.id !== 'string' || !UUID.test(e.id)) bad('id', 'a UUID');
   if (typeof e.type !== 'string' || e.type.length === 0) bad('type', 'a non-empty string');
   if (!('data' in e)) bad('data', 'present');
   if (

@@ -58,6 +58,34 @@ describe('eventfold command on SQLite files', { timeout: 120_000 }, () => {
     expect(await feedOf(target)).toEqual(await feedOf(source));
   });
 
+  it('import checks every line of a file before writing anything', async () => {
+    const url = freshUrl();
+    const id = '01a2333e-ef9f-7078-b480-7f51199b82ec';
+    const line = (fields: Record<string, unknown>) =>
+      JSON.stringify({ streamId: 'Task-1', version: 1, id, type: 'T', data: {}, ...fields });
+    const cases: [string, string][] = [
+      [line({ id: 'not-a-uuid' }), 'Line 2: "id" must be a UUID'],
+      [line({ type: '' }), 'Line 2: "type" must be a non-empty string'],
+      [line({ version: 0 }), 'Line 2: "version" must be a positive integer'],
+      [line({ metadata: [] }), 'Line 2: "metadata" must be an object'],
+      [line({ tags: [1] }), 'Line 2: "tags" must be an array of strings'],
+      ['[1,2]', 'Line 2: expected a JSON object'],
+    ];
+    const first = line({ streamId: 'Other-1', id: '01a2333e-ef9f-7078-b480-7f51199b82ed' });
+    for (const [bad, message] of cases) {
+      const file = path.join(dir, `lines-${++n}.ndjson`);
+      writeFileSync(file, `${first}\n${bad}\n`);
+      expectFailure(await on(url, ['import', file]), 2, message);
+    }
+    expect(existsSync(url.slice('sqlite://'.length))).toBe(false);
+    const skipping = path.join(dir, `skip-${++n}.ndjson`);
+    writeFileSync(
+      skipping,
+      `${line({})}\n${line({ version: 3, id: '01a2333e-ef9f-7078-b480-7f51199b82ee' })}\n`,
+    );
+    expectFailure(await on(url, ['import', skipping]), 2, 'the input skips or repeats versions');
+  });
+
   it('projections: rebuild, status with lag and parked events, parked, replay', async () => {
     const url = freshUrl();
     const module = path.join(dir, 'task-list.mjs');
