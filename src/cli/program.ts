@@ -95,8 +95,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, writeErr) =>
-        writeErr(`eventfold: ${text.replace(/^error: /, 'error: ')}`),
+      outputError: (text, writeErr) => writeErr(`eventfold: ${text}`),
     });
   program.addHelpText(
     'after',
@@ -424,7 +423,7 @@ function addCommands(program: Command, context: Context): void {
     .action(async (file: string | undefined) => {
       await withStore(context.url(), false, async (store) => {
         const total = await store.countEventsAfter(undefined, {}, UNCAPPED);
-        const target = file === undefined || file === '-' ? io.stdout : createWriteStream(file);
+        const target = file === undefined || file === '-' ? io.stdout : await openForWriting(file);
         const progress = new Progress(io.stderr, 'export', 'events', total);
         for await (const event of store.readAll()) {
           await write(target, `${exportLine(event)}\n`);
@@ -494,6 +493,17 @@ async function* exportedEvents(input: NodeJS.ReadableStream): AsyncGenerator<Exp
     if (line.trim().length === 0) continue;
     yield parseExportLine(line, n);
   }
+}
+
+/** Opens `file` for writing; a {@link ValidationError} when it cannot be. */
+async function openForWriting(file: string): Promise<NodeJS.WritableStream> {
+  const output = createWriteStream(file);
+  try {
+    await once(output, 'open');
+  } catch (error) {
+    throw new ValidationError(`Cannot write "${file}": ${(error as Error).message}`);
+  }
+  return output;
 }
 
 /** Reads a whole export file, checking every line; resolves to its number of events. */

@@ -260,6 +260,11 @@ export function cliCases(target: CliTarget): void {
       const other = target.freshUrl();
       expectFailure(await on(other, ['import', badExport]), 2, 'Line 2: invalid JSON');
       expectFailure(await on(url, ['import', path.join(dir, 'missing.ndjson')]), 2, 'Cannot read');
+      expectFailure(
+        await on(url, ['export', path.join(dir, 'no-such-folder', 'out.ndjson')]),
+        2,
+        'Cannot write',
+      );
       expect(await feedOf(url)).toEqual(before);
       const debug = await on(url, ['--debug', 'read', 'Nope-1']);
       expect(debug.code).toBe(3);
