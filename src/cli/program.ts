@@ -481,7 +481,13 @@ function addCommands(program: Command, context: Context): void {
       });
     });
 
-  addProjectionCommands(program, { url: () => context.url(), out, json, note });
+  addProjectionCommands(program, {
+    url: () => context.url(),
+    out,
+    json,
+    note,
+    progress: io.stderr,
+  });
 }
 
 /** The lines of an export as events; blank lines are skipped. */

@@ -11,6 +11,7 @@ import { readSubscriptionStatuses } from '../subscriptions/read-subscription-sta
 import { resetProjection } from '../subscriptions/reset-projection.js';
 import { startProjection } from '../subscriptions/start-projection.js';
 import { table } from './output.js';
+import { Progress, type ProgressOutput } from './progress.js';
 import { withStore } from './open-store.js';
 
 /** What the projection commands need of the program: the store URL and where to print. */
@@ -19,6 +20,8 @@ export interface ProjectionCommandContext {
   readonly out: (text: string) => void;
   readonly json: (value: unknown) => void;
   readonly note: (text: string) => void;
+  /** Where progress goes (standard error). */
+  readonly progress: ProgressOutput;
 }
 
 /** Runs `body` with the store's own subscription storage (the one projections use by default). */
@@ -135,12 +138,34 @@ export function addProjectionCommands(program: Command, context: ProjectionComma
       await withStorage(context.url(), async (store, storage) => {
         await resetProjection(storage, projection);
         if (opts.resetOnly === true) return out(`reset "${name}"`);
+        const total = await store.countEventsAfter(
+          undefined,
+          {
+            types: Object.keys(projection.handlers),
+            ...(projection.categories === undefined ? {} : { categories: projection.categories }),
+          },
+          Number.MAX_SAFE_INTEGER,
+        );
+        const progress = new Progress(context.progress, `rebuild ${name}`, 'events', total);
         const running = start(store, projection);
+        let shown = 0;
+        const poll = setInterval(() => {
+          running.status().then(
+            (status) => {
+              progress.add(Math.max(0, status.processed - shown));
+              shown = Math.max(shown, status.processed);
+            },
+            () => undefined, // a status read that failed only skips one redraw
+          );
+        }, 100);
         try {
           await running.caughtUp;
         } finally {
+          clearInterval(poll);
           await running.stop();
         }
+        progress.add(Math.max(0, total - shown));
+        progress.finish();
         const status = (await readSubscriptionStatuses(store, storage)).find(
           (s) => s.name === name,
         );

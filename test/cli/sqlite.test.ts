@@ -109,9 +109,10 @@ describe('eventfold command on SQLite files', { timeout: 120_000 }, () => {
     await ok(url, ['append', 'Task-2', 'TaskCreated', '{"fail":true}']);
     const none = await on(url, ['projections', 'status']);
     expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'no subscriptions\n' });
-    expect(await ok(url, ['projections', 'rebuild', 'task-list', '--module', module])).toBe(
-      'rebuilt "task-list": 1 parked\n',
-    );
+    const rebuilt = await on(url, ['projections', 'rebuild', 'task-list', '--module', module]);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toBe('rebuilt "task-list": 1 parked\n');
+    expect(rebuilt.stderr).toMatch(/^rebuild task-list: 2\/2 events, \d+ events\/s, in \S+\n$/m);
     await ok(url, ['append', 'Task-3', 'TaskCreated', '{"title":"c"}']);
     type Status = { name: string; state: string; lag: { events: number }; parked: number };
     const status = JSON.parse(await ok(url, ['projections', 'status', '--json'])) as Status[];
