@@ -34,6 +34,13 @@ export { PersonalDataCipher, type OpenRequest, type SealRequest } from './core/p
 export { checkSubject } from './core/contracts/key-store.js';
 export { createEventFeed, feedPage } from './core/feed.js';
 export { DEFAULT_BATCH_SIZE } from './core/read-options.js';
+export {
+  compareCodePoints,
+  DEFAULT_STREAM_PAGE_SIZE,
+  MAX_STREAM_PAGE_SIZE,
+  normalizeListStreamsOptions,
+  type NormalizedListStreamsOptions,
+} from './core/list-streams.js';
 export { MAX_JSON_DEPTH, serializeJson } from './core/serialization.js';
 export { assertStreamId } from './core/stream-id.js';
 export { AppendSignal, type AppendSubscription } from './core/append-signal.js';

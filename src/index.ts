@@ -92,10 +92,13 @@ export type {
   AppendResult,
   EventStore,
   FeedFilter,
+  ListStreamsOptions,
   ReadAllOptions,
   ReadAllPage,
   ReadOptions,
   ReadResult,
+  StreamListPage,
+  StreamSummary,
 } from './core/event-store.js';
 export type { EventFeed } from './core/feed.js';
 export type { StoreCapabilities } from './core/capabilities.js';

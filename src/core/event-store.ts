@@ -67,6 +67,33 @@ export interface ReadAllPage<E extends NewEvent = NewEvent> {
   readonly isEnd: boolean;
 }
 
+/** Options of {@link EventStore.listStreams}. */
+export interface ListStreamsOptions {
+  /** Only streams of this category (`Task` lists `Task-1`, `Task-2`, …). */
+  category?: string | undefined;
+  /** List the streams whose ids sort after this one (exclusive): pass a page's `next`. */
+  after?: string | undefined;
+  /** The most streams to return (default 100, at most 10,000). */
+  limit?: number;
+}
+
+/** One stream as listed by {@link EventStore.listStreams}. */
+export interface StreamSummary {
+  readonly streamId: string;
+  /** Its current version: the version of its last event. */
+  readonly version: number;
+  /** When its last event was recorded. */
+  readonly lastWrite: Date;
+}
+
+/** One page of {@link EventStore.listStreams}. */
+export interface StreamListPage {
+  /** The streams that have events, by stream id in Unicode code point order. */
+  readonly streams: StreamSummary[];
+  /** Pass as `after` for the next page; `undefined` when no stream comes after this page. */
+  readonly next: string | undefined;
+}
+
 /**
  * An event store: append with optimistic concurrency, read streams, and read
  * the global feed. Every backend (memory, SQLite, PostgreSQL) implements it
@@ -137,6 +164,16 @@ export interface EventStore extends AsyncDisposable {
   exists(streamId: string): Promise<boolean>;
   /** The stream's current version (0 when it has no events). */
   getVersion(streamId: string): Promise<number>;
+  /**
+   * Lists the streams that have events, by stream id (Unicode code point
+   * order), a page at a time, optionally of one category.
+   *
+   * @example
+   * ```ts
+   * const { streams, next } = await store.listStreams({ category: 'Task', limit: 50 });
+   * ```
+   */
+  listStreams(options?: ListStreamsOptions): Promise<StreamListPage>;
   /** The position of the last event of the global feed now, or `undefined` when it is empty. */
   headPosition(): Promise<Position | undefined>;
   /** How many events matching `filter` the feed holds after `after`, counted up to `cap`. */

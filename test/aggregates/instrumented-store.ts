@@ -9,6 +9,7 @@ import type {
   EventQuery,
   EventStore,
   FeedFilter,
+  ListStreamsOptions,
   NewEvent,
   Position,
   ReadAllOptions,
@@ -19,6 +20,7 @@ import type {
   ReadResult,
   Recorded,
   StoreCapabilities,
+  StreamListPage,
 } from '../../src/index.js';
 
 /**
@@ -87,6 +89,10 @@ export class InstrumentedStore implements EventStore {
 
   getVersion(streamId: string): Promise<number> {
     return this.inner.getVersion(streamId);
+  }
+
+  listStreams(options?: ListStreamsOptions): Promise<StreamListPage> {
+    return this.inner.listStreams(options);
   }
 
   headPosition(): Promise<Position | undefined> {

@@ -1,7 +1,7 @@
 /**
  * The published package as a new user gets it: `npm pack` (which builds `dist/` on `prepare`), the
  * tarball installed offline into an empty project, then an ES module, a CommonJS and a TypeScript
- * consumer (type-checked with `skipLibCheck: false`) run against it.
+ * consumer (type-checked with `skipLibCheck: false`) run against it, and the `eventfold` command.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -203,6 +203,23 @@ console.log(JSON.stringify(out));
       'new SqliteEventStore': sqlite,
       runPropertySuite: missing('fast-check', 'eventfold/testing/property'),
     });
+  });
+
+  it('installs the eventfold command, which runs without the optional peers', () => {
+    const bin = path.join(project, 'node_modules', '.bin', 'eventfold');
+    expect(run(bin, ['--help'], project)).toMatch(/^Usage: eventfold \[options\] \[command\]/);
+    expect(run(bin, ['--version'], project).trim()).toBe(manifest.version);
+    expect(JSON.parse(run(bin, ['--url', 'memory:', 'info', '--json'], project))).toMatchObject({
+      backend: 'memory',
+      events: 0,
+      streams: 0,
+    });
+    const sqlite = spawnSync(bin, ['--url', 'sqlite://events.db', 'append', 'Task-1', 'T', '{}'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(sqlite.status).toBe(5);
+    expect(sqlite.stderr).toMatch(/^eventfold: error: .*npm install better-sqlite3/);
   });
 
   it('loads every entry point without the optional peers, from import and from require', () => {

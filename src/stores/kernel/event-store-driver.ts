@@ -2,7 +2,8 @@ import type { PreparedAppend } from '../../core/append-input.js';
 import type { NormalizedQuery } from '../../core/event-query.js';
 import type { AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
-import type { AppendResult } from '../../core/event-store.js';
+import type { AppendResult, StreamSummary } from '../../core/event-store.js';
+import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
 import type { RecordedEvent } from '../../core/events.js';
 import type { FeedEnd } from '../../core/contracts/feed-end.js';
 import type { PositionCodec, Position } from '../../core/position.js';
@@ -128,6 +129,12 @@ export interface EventStoreDriver<Cursor> {
   streamVersion(streamId: string): MaybePromise<number>;
   /** The position of the feed's last event now. */
   headPosition(): MaybePromise<Position | undefined>;
+  /**
+   * Up to `query.limit` streams that have events, of `query.category` when
+   * set, whose ids sort after `query.after` (code point order, the order of
+   * their UTF-8 bytes), in that order.
+   */
+  listStreams(query: NormalizedListStreamsOptions): MaybePromise<StreamSummary[]>;
   /**
    * Where "only new events" begins (optional): a driver whose feed can hold
    * committed events back (`delayedVisibility`) names those committed before

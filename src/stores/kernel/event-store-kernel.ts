@@ -19,11 +19,14 @@ import type {
   AppendResult,
   EventStore,
   FeedFilter,
+  ListStreamsOptions,
   ReadAllOptions,
   ReadAllPage,
   ReadOptions,
   ReadResult,
+  StreamListPage,
 } from '../../core/event-store.js';
+import { normalizeListStreamsOptions } from '../../core/list-streams.js';
 import type { NewEvent, Recorded } from '../../core/events.js';
 import { createEventFeed, feedPage, type EventFeed } from '../../core/feed.js';
 import { checkOption } from '../../core/options.js';
@@ -174,6 +177,16 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
   async headPosition(): Promise<Position | undefined> {
     this.assertOpen();
     return this.#driver.headPosition();
+  }
+
+  async listStreams(options?: ListStreamsOptions): Promise<StreamListPage> {
+    this.assertOpen();
+    const query = normalizeListStreamsOptions(options);
+    // One more than asked: whether a next page exists, without an empty last page.
+    const streams = await this.#driver.listStreams({ ...query, limit: query.limit + 1 });
+    if (streams.length <= query.limit) return { streams, next: undefined };
+    const page = streams.slice(0, query.limit);
+    return { streams: page, next: page.at(-1)?.streamId };
   }
 
   /**

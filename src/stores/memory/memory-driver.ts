@@ -2,7 +2,7 @@ import type { PreparedAppend } from '../../core/append-input.js';
 import type { QueryReadSlice, WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
 import { AppendSignal, type AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
-import type { AppendResult } from '../../core/event-store.js';
+import type { AppendResult, StreamSummary } from '../../core/event-store.js';
 import type { RecordedEvent } from '../../core/events.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
 import {
@@ -26,6 +26,8 @@ import type {
   StreamSlice,
 } from '../kernel/event-store-driver.js';
 import { MemoryFeedIndex } from './memory-feed-index.js';
+import { listMemoryStreams } from './memory-list-streams.js';
+import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
 import { matchingSeqs, type QueryIndexes } from './memory-query.js';
 
 interface Row extends StoredEventRow {
@@ -229,6 +231,10 @@ export class MemoryDriver implements EventStoreDriver<number> {
 
   streamVersion(streamId: string): number {
     return this.#streams.get(streamId)?.length ?? 0;
+  }
+
+  listStreams(query: NormalizedListStreamsOptions): StreamSummary[] {
+    return listMemoryStreams(this.#streams, query);
   }
 
   headPosition(): Position | undefined {

@@ -38,6 +38,9 @@ import { commitEventsValues, type CommitEventsRow } from './sql/commit-events.js
 import { PreparedQueryShapes, readByQuerySql } from './sql/read-by-query.js';
 import { countEventsSql, pendingEventsSql } from './sql/feed-statistics.js';
 import { feedEndSql } from './sql/feed-end.js';
+import { listStreamsSql } from './sql/list-streams.js';
+import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
+import type { StreamSummary } from '../../core/event-store.js';
 import { postgresFeedEnd } from './feed-end.js';
 import type { FeedEnd } from '../../core/contracts/feed-end.js';
 import { statementsFor, type Statements } from './postgres-statements.js';
@@ -265,6 +268,20 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     const rows = await this.#rows(undefined, this.#sql.head, [], 'head of the feed');
     const row = rows[0];
     return row === undefined ? undefined : positionOf(row[0] as string, row[1] as string);
+  }
+
+  async listStreams(query: NormalizedListStreamsOptions): Promise<StreamSummary[]> {
+    await this.migrate();
+    const { category } = query;
+    const values: unknown[] = [query.after ?? '', query.limit];
+    if (category !== undefined) values.push(category);
+    const sql = listStreamsSql(this.#sql.quotedSchema, category !== undefined);
+    const rows = await this.#rows(undefined, sql, values, 'list of streams');
+    return rows.map((row) => ({
+      streamId: row[0] as string,
+      version: Number(row[1]),
+      lastWrite: row[2] instanceof Date ? row[2] : new Date(row[2] as string),
+    }));
   }
 
   /**

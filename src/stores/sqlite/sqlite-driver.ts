@@ -21,6 +21,9 @@ import { SqliteStatements } from './sqlite-statements.js';
 import { isBusy, toDatabaseError } from './sqlite-database-error.js';
 import { writeUnits } from './sqlite-append.js';
 import { planEventQuery } from './sql/event-query.js';
+import { listSqliteStreams } from './sqlite-list-streams.js';
+import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
+import type { StreamSummary } from '../../core/event-store.js';
 
 /**
  * SQLite's capabilities: a file shared by processes, read models written in
@@ -204,6 +207,14 @@ export class SqliteDriver implements EventStoreDriver<number> {
       return this.#version(streamId);
     } catch (error) {
       throw toDatabaseError(error, `reading the version of stream "${streamId}"`);
+    }
+  }
+
+  listStreams(query: NormalizedListStreamsOptions): StreamSummary[] {
+    try {
+      return listSqliteStreams(this.#db, query);
+    } catch (error) {
+      throw toDatabaseError(error, 'listing streams');
     }
   }
 

@@ -15,6 +15,7 @@ import { caseContext } from './fixtures.js';
 import { hostileInputCases } from './hostile-input-cases.js';
 import { idempotencyCases } from './idempotency-cases.js';
 import { lifecycleCases } from './lifecycle-cases.js';
+import { listStreamsCases } from './list-streams-cases.js';
 import { optionCases } from './option-cases.js';
 import { personalDataCases } from './personal-data-cases.js';
 import { queryCases } from './query-cases.js';
@@ -24,7 +25,7 @@ import { registryCases } from './registry-cases.js';
 /**
  * Runs every case of eventfold's storage semantics against a backend: the
  * declared capabilities, expected versions, atomic batches, idempotency, stream
- * reads, the global feed and its statistics, cancelled feed reads, concurrent
+ * reads, the global feed and its statistics, stream listings, cancelled feed reads, concurrent
  * appends, `appendMany`, appends started together (group commit), tags and
  * `readByQuery`, append conditions (dynamic consistency boundaries), the bad-input catalogue, hostile input (holes, deep nesting,
  * throwing getters and Proxy traps, bare expected versions, positions out of
@@ -55,6 +56,7 @@ export function runConformanceSuite(name: string, options: SuiteOptions): void {
     readCases(context);
     feedCases(context);
     feedStatsCases(context);
+    listStreamsCases(context);
     abortCases(context);
     concurrencyCases(context);
     appendManyCases(context);

@@ -1,0 +1,594 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ValidationError } from '../core/errors.js';
+import type { EventStore, ReadAllOptions } from '../core/event-store.js';
+import type { ExpectedVersion } from '../core/expected-version.js';
+import type { Position } from '../core/position.js';
+import type { FeedHealth } from '../stores/postgres/feed-health.js';
+import { describeError, exitCodeOf, ExitCode } from './errors.js';
+import { openStore, withStore } from './open-store.js';
+import { eventJson, eventLine, streamJson, table, type CliIo } from './output.js';
+import { Progress } from './progress.js';
+import { addProjectionCommands } from './projections.js';
+import { exportLine, Loader, parseExportLine, type ExportedEvent } from './transfer.js';
+import { backendOf, DEFAULT_STORE_URL, redactUrl, secretsOfUrl } from './url.js';
+
+const require = createRequire(import.meta.url);
+const { version: VERSION } = require('../../package.json') as { version: string };
+
+/** No count of events is capped below this. */
+const UNCAPPED = Number.MAX_SAFE_INTEGER;
+
+/** What every command knows: the store URL, `--debug`, and where to write. */
+interface Context {
+  readonly io: CliIo;
+  readonly secrets: string[];
+  url(): string;
+}
+
+/** Parses a whole number of at least `min`, for commander. */
+function integer(min: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min)
+      throw new InvalidArgumentError(`expected an integer of at least ${min}`);
+    return Number(value);
+  };
+}
+
+/** Collects a repeated option into a list. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Parses `--expected-version`: a version, `any`, `no-stream` or `stream-exists`. */
+function expectedVersion(value: string): ExpectedVersion {
+  if (value === 'any') return 'any';
+  if (value === 'no-stream' || value === 'no_stream') return 'no_stream';
+  if (value === 'stream-exists' || value === 'stream_exists') return 'stream_exists';
+  if (/^\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
+  throw new InvalidArgumentError('expected a version (0, 1, …), any, no-stream or stream-exists');
+}
+
+/** Parses a JSON argument; a {@link ValidationError} naming it when it is not JSON. */
+function parseJson(what: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`Invalid JSON ${what}: ${(error as Error).message}`);
+  }
+}
+
+/** Writes `text` and waits while the stream's buffer is full (backpressure). */
+async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+/**
+ * Runs the `eventfold` command line with `argv` (the arguments after the
+ * program's name) and resolves to its exit code (see {@link ExitCode}).
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const secrets: string[] = [];
+  const program = new Command('eventfold');
+  const context: Context = {
+    io,
+    secrets,
+    url() {
+      const opts = program.opts<{ url?: string }>();
+      const url = opts.url ?? io.env.EVENTFOLD_URL ?? DEFAULT_STORE_URL;
+      secrets.push(...secretsOfUrl(url));
+      return url;
+    },
+  };
+  program
+    .description(
+      'Inspect, migrate and move an eventfold event store (memory:, sqlite://, postgresql://).',
+    )
+    .version(VERSION)
+    .option('--url <url>', `the store's URL (default: $EVENTFOLD_URL, else ${DEFAULT_STORE_URL})`)
+    .option('--debug', 'print the stack of an error')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, writeErr) => writeErr(`eventfold: ${text}`),
+    });
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 done, 1 unexpected failure, 2 bad usage or input, 3 not found,\n4 conflict (wrong expected version), 5 database unavailable.',
+  );
+  addCommands(program, context);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ExitCode.Ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    // The reader of standard output went away (`eventfold export | head`): stop quietly.
+    if ((error as { code?: unknown } | null)?.code === 'EPIPE') return ExitCode.Ok;
+    const debug = program.opts<{ debug?: boolean }>().debug === true;
+    io.stderr.write(`eventfold: error: ${describeError(error, secrets, debug)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+function addCommands(program: Command, context: Context): void {
+  const { io } = context;
+  const out = (text: string): void => {
+    io.stdout.write(`${text}\n`);
+  };
+  const json = (value: unknown): void => out(JSON.stringify(value, null, 2));
+  const note = (text: string): void => {
+    io.stderr.write(`${text}\n`);
+  };
+
+  program
+    .command('migrate')
+    .description("create or upgrade the store's schema")
+    .option('--dry-run', 'print the SQL of the pending migrations; change nothing')
+    .option('--json', 'print the plan as JSON (with --dry-run)')
+    .action(async (opts: { dryRun?: boolean; json?: boolean }) => {
+      const url = context.url();
+      const backend = backendOf(url);
+      if (backend === 'memory') {
+        if (opts.json === true) json({ backend, current: 0, latest: 0, pending: [] });
+        else out('memory: has no schema: nothing to migrate');
+        return;
+      }
+      const plan = await migrationPlan(url);
+      if (opts.dryRun === true) {
+        if (opts.json === true) return json({ backend, ...plan });
+        if (plan.pending.length === 0) {
+          out(`-- schema at version ${plan.current}: nothing to migrate`);
+          return;
+        }
+        out(`-- schema at version ${plan.current}; migrating would bring it to ${plan.latest}`);
+        for (const m of plan.pending) out(`\n-- migration ${m.version}: ${m.name}\n${m.sql}`);
+        return;
+      }
+      if (plan.pending.length === 0) {
+        out(`schema at version ${plan.current}: up to date`);
+        return;
+      }
+      const progress = new Progress(io.stderr, 'migrations', 'migrations', plan.pending.length);
+      // The runner applies every pending migration in one transaction: all or none.
+      const store = await openStore(url, true);
+      await store.close();
+      progress.add(plan.pending.length);
+      progress.finish();
+      out(`migrated the schema from version ${plan.current} to ${plan.latest}`);
+    });
+
+  program
+    .command('info')
+    .description('backend, schema version, counts, head position and feed health')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const url = context.url();
+      await withStore(url, false, async (store) => {
+        const backend = backendOf(url);
+        const info = {
+          backend,
+          url: redactUrl(url),
+          schemaVersion: await schemaVersion(store, backend),
+          events: await store.countEventsAfter(undefined, {}, UNCAPPED),
+          streams: await countStreams(store),
+          headPosition: (await store.headPosition()) ?? null,
+          feedHealth: await feedHealth(store),
+        };
+        if (opts.json === true) return json(info);
+        out(
+          table([
+            ['backend', info.backend],
+            ['url', info.url],
+            ['schema version', String(info.schemaVersion ?? '(none)')],
+            ['events', String(info.events)],
+            ['streams', String(info.streams)],
+            ['head position', info.headPosition ?? '(empty)'],
+            ['feed health', describeHealth(info.feedHealth)],
+          ]),
+        );
+      });
+    });
+
+  program
+    .command('streams')
+    .description('list streams with their version and last write, by id, a page at a time')
+    .option('--category <category>', 'only streams of this category (Task lists Task-1, Task-2, …)')
+    .option('--after <streamId>', 'start after this stream id (the "next" of a page)')
+    .option('--limit <n>', 'streams per page (default 100, at most 10000)', integer(1))
+    .option('--json', 'print the page as JSON: { streams, next }')
+    .action(async (opts: { category?: string; after?: string; limit?: number; json?: boolean }) => {
+      await withStore(context.url(), false, async (store) => {
+        const page = await store.listStreams({
+          category: opts.category,
+          after: opts.after,
+          ...(opts.limit === undefined ? {} : { limit: opts.limit }),
+        });
+        if (opts.json === true)
+          return json({ streams: page.streams.map(streamJson), next: page.next ?? null });
+        if (page.streams.length === 0) return note('no streams');
+        out(
+          table([
+            ['STREAM', 'VERSION', 'LAST WRITE'],
+            ...page.streams.map((s) => [s.streamId, String(s.version), s.lastWrite.toISOString()]),
+          ]),
+        );
+        if (page.next !== undefined) note(`more: --after ${JSON.stringify(page.next)}`);
+      });
+    });
+
+  program
+    .command('read')
+    .description("read a stream's events")
+    .argument('<stream>', 'the stream id')
+    .option('--from <version>', 'the first version to read (backward: the last)', integer(0))
+    .option('--limit <n>', 'the most events to read', integer(1))
+    .option('--backward', 'newest first')
+    .option('--json', 'print as JSON: { streamId, version, events }')
+    .action(
+      async (
+        streamId: string,
+        opts: { from?: number; limit?: number; backward?: boolean; json?: boolean },
+      ) => {
+        await withStore(context.url(), false, async (store) => {
+          const result = await store.read(streamId, {
+            mustExist: true,
+            direction: opts.backward === true ? 'backward' : 'forward',
+            ...(opts.from === undefined ? {} : { from: opts.from }),
+            ...(opts.limit === undefined ? {} : { limit: opts.limit }),
+          });
+          if (opts.json === true) {
+            return json({
+              streamId: result.streamId,
+              version: result.version,
+              events: result.events.map(eventJson),
+            });
+          }
+          for (const event of result.events) out(eventLine(event, false));
+        });
+      },
+    );
+
+  const feedFilters = (command: Command) =>
+    command
+      .option('--type <type>', 'only events of this type (repeatable)', collect)
+      .option(
+        '--category <category>',
+        'only events of streams in this category (repeatable)',
+        collect,
+      )
+      .option('--after <position>', 'start after this position');
+  const filterOptions = (opts: { type?: string[]; category?: string[] }): ReadAllOptions => ({
+    ...(opts.type === undefined ? {} : { types: opts.type }),
+    ...(opts.category === undefined ? {} : { categories: opts.category }),
+  });
+
+  feedFilters(
+    program
+      .command('feed')
+      .description('read the global feed, in commit order')
+      .option('--limit <n>', 'the most events to print (default 100)', integer(1))
+      .option('--json', 'print as JSON: { events, next }'),
+  ).action(
+    async (opts: {
+      type?: string[];
+      category?: string[];
+      after?: string;
+      limit?: number;
+      json?: boolean;
+    }) => {
+      await withStore(context.url(), false, async (store) => {
+        const page = await store.readAllPage({
+          ...filterOptions(opts),
+          after: opts.after as Position | undefined,
+          limit: opts.limit ?? 100,
+        });
+        if (opts.json === true)
+          return json({ events: page.events.map(eventJson), next: page.next ?? null });
+        for (const event of page.events) out(eventLine(event, true));
+        if (!page.isEnd && page.next !== undefined) note(`more: --after ${page.next}`);
+      });
+    },
+  );
+
+  feedFilters(
+    program
+      .command('tail')
+      .description('follow the global feed live, from its end, until Ctrl-C')
+      .option('--from-start', 'print the whole feed first')
+      .option(
+        '--poll <ms>',
+        'how often to look for writes of other processes (default 500)',
+        integer(10),
+      )
+      .option('--json', 'print each event as one line of JSON'),
+  ).action(
+    async (opts: {
+      type?: string[];
+      category?: string[];
+      after?: string;
+      fromStart?: boolean;
+      poll?: number;
+      json?: boolean;
+    }) => {
+      await withStore(context.url(), false, async (store) => {
+        const stop = new AbortController();
+        const onSignal = () => stop.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        let wake: (() => void) | undefined;
+        const subscription = store.onAppended(() => wake?.());
+        try {
+          let after: Position | undefined =
+            opts.fromStart === true
+              ? undefined
+              : ((opts.after as Position | undefined) ?? (await store.headPosition()));
+          note(
+            `eventfold: following the feed${after === undefined ? '' : ` after ${after}`} (Ctrl-C to stop)`,
+          );
+          while (!stop.signal.aborted) {
+            const page = await store.readAllPage({ ...filterOptions(opts), after, limit: 500 });
+            for (const event of page.events)
+              await write(
+                io.stdout,
+                `${opts.json === true ? JSON.stringify(eventJson(event)) : eventLine(event, true)}\n`,
+              );
+            after = page.next;
+            if (!page.isEnd) continue;
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(done, opts.poll ?? 500);
+              function done(): void {
+                clearTimeout(timer);
+                wake = undefined;
+                stop.signal.removeEventListener('abort', done);
+                resolve();
+              }
+              wake = done;
+              stop.signal.addEventListener('abort', done);
+            });
+          }
+        } finally {
+          subscription();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
+      });
+    },
+  );
+
+  program
+    .command('append')
+    .description('append one event to a stream')
+    .argument('<stream>', 'the stream id')
+    .argument('<type>', 'the event type')
+    .argument('<json>', "the event's data, as JSON")
+    .addOption(
+      new Option(
+        '--expected-version <version>',
+        'append only if the stream is at this version (a number, any, no-stream, stream-exists)',
+      ).argParser(expectedVersion),
+    )
+    .option('--metadata <json>', "the event's metadata, a JSON object")
+    .option('--id <uuid>', "the event's id (makes a retry idempotent)")
+    .option('--tag <tag>', 'a tag of the event (repeatable)', collect)
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        streamId: string,
+        type: string,
+        dataText: string,
+        opts: {
+          expectedVersion?: ExpectedVersion;
+          metadata?: string;
+          id?: string;
+          tag?: string[];
+          json?: boolean;
+        },
+      ) => {
+        const data = parseJson('data', dataText);
+        const metadata =
+          opts.metadata === undefined ? undefined : parseJson('metadata', opts.metadata);
+        await withStore(context.url(), true, async (store) => {
+          const result = await store.append(
+            streamId,
+            [
+              {
+                type,
+                data,
+                ...(metadata === undefined
+                  ? {}
+                  : { metadata: metadata as Record<string, unknown> }),
+                ...(opts.id === undefined ? {} : { id: opts.id }),
+                ...(opts.tag === undefined ? {} : { tags: opts.tag }),
+              },
+            ],
+            opts.expectedVersion === undefined ? {} : { expectedVersion: opts.expectedVersion },
+          );
+          if (opts.json === true) return json(result);
+          out(
+            `appended to ${result.streamId}: version ${result.version}, position ${result.position}`,
+          );
+        });
+      },
+    );
+
+  program
+    .command('export')
+    .description('write every event, in feed order, as NDJSON (one event per line)')
+    .argument('[file]', 'the file to write (default: standard output)')
+    .action(async (file: string | undefined) => {
+      await withStore(context.url(), false, async (store) => {
+        const total = await store.countEventsAfter(undefined, {}, UNCAPPED);
+        const target = file === undefined || file === '-' ? io.stdout : await openForWriting(file);
+        const progress = new Progress(io.stderr, 'export', 'events', total);
+        for await (const event of store.readAll()) {
+          await write(target, `${exportLine(event)}\n`);
+          progress.add(1);
+        }
+        if (target !== io.stdout) {
+          const closed = once(target, 'close');
+          target.end();
+          await closed;
+        }
+        progress.finish();
+      });
+    });
+
+  program
+    .command('import')
+    .description('append the events of an NDJSON export, keeping ids and metadata (idempotent)')
+    .argument('<file>', 'the export to read (- for standard input)')
+    .action(async (file: string) => {
+      const fromStdin = file === '-';
+      // A file is checked in full first, so a bad line writes nothing; standard input is checked as it goes.
+      const total = fromStdin ? undefined : await checkExport(file);
+      await withStore(context.url(), true, async (store) => {
+        const progress = new Progress(io.stderr, 'import', 'events', total);
+        const loader = new Loader(store, (n) => progress.add(n));
+        for await (const event of exportedEvents(fromStdin ? io.stdin : createReadStream(file)))
+          await loader.add(event);
+        await loader.flush();
+        progress.finish();
+        note(`imported ${loader.counts.written} events, ${loader.counts.skipped} already there`);
+      });
+    });
+
+  program
+    .command('copy')
+    .description('copy every event to another store, keeping ids and metadata (resumable)')
+    .requiredOption('--to <url>', "the target store's URL")
+    .action(async (opts: { to: string }) => {
+      const url = context.url();
+      context.secrets.push(...secretsOfUrl(opts.to));
+      backendOf(opts.to);
+      if (opts.to === url) throw new ValidationError('copy: --to names the source store itself');
+      await withStore(url, false, async (source) => {
+        await withStore(opts.to, true, async (target) => {
+          const total = await source.countEventsAfter(undefined, {}, UNCAPPED);
+          const progress = new Progress(io.stderr, 'copy', 'events', total);
+          const loader = new Loader(target, (n) => progress.add(n));
+          for await (const event of source.readAll()) await loader.add(event);
+          await loader.flush();
+          progress.finish();
+          note(
+            `copied ${loader.counts.written} events to ${redactUrl(opts.to)}, ${loader.counts.skipped} already there`,
+          );
+        });
+      });
+    });
+
+  addProjectionCommands(program, {
+    url: () => context.url(),
+    out,
+    json,
+    note,
+    progress: io.stderr,
+  });
+}
+
+/** The lines of an export as events; blank lines are skipped. */
+async function* exportedEvents(input: NodeJS.ReadableStream): AsyncGenerator<ExportedEvent> {
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim().length === 0) continue;
+    yield parseExportLine(line, n);
+  }
+}
+
+/** Opens `file` for writing; a {@link ValidationError} when it cannot be. */
+async function openForWriting(file: string): Promise<NodeJS.WritableStream> {
+  const output = createWriteStream(file);
+  try {
+    await once(output, 'open');
+  } catch (error) {
+    throw new ValidationError(`Cannot write "${file}": ${(error as Error).message}`);
+  }
+  return output;
+}
+
+/** Reads a whole export file, checking every line; resolves to its number of events. */
+async function checkExport(file: string): Promise<number> {
+  let count = 0;
+  const input = createReadStream(file);
+  const opened = once(input, 'open').catch((error: unknown) => {
+    throw new ValidationError(`Cannot read "${file}": ${(error as Error).message}`);
+  });
+  await opened;
+  const events = exportedEvents(input);
+  while (!(await events.next()).done) count++;
+  return count;
+}
+
+/** What migrating the store of `url` would do, read without changing anything. */
+async function migrationPlan(url: string): Promise<{
+  current: number;
+  latest: number;
+  pending: readonly { version: number; name: string; sql: string }[];
+}> {
+  if (backendOf(url) === 'sqlite') {
+    const { parseSqliteUrl } = await import('../stores/sqlite/sqlite-url.js');
+    const { planSqliteMigrations } = await import('../stores/sqlite/migration-plan.js');
+    return planSqliteMigrations(parseSqliteUrl(url).filename);
+  }
+  const { PostgresEventStore } = await import('../stores/postgres/postgres-event-store.js');
+  const { planPostgresMigrations } = await import('../stores/postgres/migration-plan.js');
+  const { secretsOf } = await import('../stores/postgres/postgres-database-error.js');
+  const store = new PostgresEventStore({ connectionString: url, migrate: false });
+  try {
+    return await planPostgresMigrations(
+      store.pool,
+      store.schema,
+      secretsOf({ connectionString: url }),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** The schema version recorded in the store (`null` for memory). */
+async function schemaVersion(store: EventStore, backend: string): Promise<number | null> {
+  if (backend === 'memory') return null;
+  if (backend === 'sqlite') {
+    const { SqliteEventStore } = await import('../stores/sqlite/sqlite-event-store.js');
+    const { readSchemaVersion } = await import('../stores/sqlite/migrate.js');
+    return store instanceof SqliteEventStore ? readSchemaVersion(store.database) : null;
+  }
+  const { PostgresEventStore } = await import('../stores/postgres/postgres-event-store.js');
+  const { planPostgresMigrations } = await import('../stores/postgres/migration-plan.js');
+  if (!(store instanceof PostgresEventStore)) return null;
+  return (await planPostgresMigrations(store.pool, store.schema, [])).current;
+}
+
+/** How many streams the store holds (a page of 10,000 at a time). */
+async function countStreams(store: EventStore): Promise<number> {
+  let count = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.listStreams({ after, limit: 10_000 });
+    count += page.streams.length;
+    if (page.next === undefined) return count;
+    after = page.next;
+  }
+}
+
+/** PostgreSQL's feed health; `null` where commits are visible at once. */
+async function feedHealth(store: EventStore): Promise<FeedHealth | null> {
+  if (!store.capabilities.delayedVisibility) return null;
+  const { PostgresEventStore } = await import('../stores/postgres/postgres-event-store.js');
+  if (!(store instanceof PostgresEventStore)) return null;
+  return store.getFeedHealth();
+}
+
+function describeHealth(health: FeedHealth | null): string {
+  if (health === null) return 'ok (commits are visible at once)';
+  const withheld = health.withheldEvents;
+  const age = health.oldestBlockingTransactionAgeMs;
+  if (withheld === 0 && age < 1000) return 'ok';
+  return `${withheld} events held back; oldest blocking transaction ${age} ms${health.blockingPid === undefined ? '' : ` (pid ${health.blockingPid})`}`;
+}

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
+import { cliCases, expectFailure, feedOf, ok, on, seed, temporaryFolder } from './cli-cases.js';
+
+const database = useTestDatabase('cli');
+
+/** A URL of a new schema in the test database. */
+function freshUrl(): string {
+  const url = new URL(database().url);
+  url.searchParams.set('schema', uniqueName('cli'));
+  return url.toString();
+}
+
+cliCases({ name: 'PostgreSQL', freshUrl });
+
+describe('eventfold command on PostgreSQL', { timeout: 240_000 }, () => {
+  const dir = temporaryFolder();
+
+  it('an unreachable database is exit code 5, and the password is never printed', async () => {
+    const url = 'postgresql://postgres:Sup3rSecretPw@127.0.0.1:1/nowhere?connectTimeoutMs=2000';
+    for (const args of [['info'], ['migrate', '--dry-run'], ['--debug', 'streams']]) {
+      const result = await on(url, args);
+      expect(result.code, result.stderr).toBe(5);
+      expect(result.stderr).toMatch(/^eventfold: error: /);
+      expect(result.stderr + result.stdout).not.toContain('Sup3rSecretPw');
+    }
+    expectFailure(await on(url, ['info']), 5, /127\.0\.0\.1|ECONNREFUSED|connect/i);
+  });
+
+  it('info shows the URL without its password, the schema version and the feed health', async () => {
+    const url = new URL(freshUrl());
+    url.password = 'NotShown123'; // the test server trusts local connections: any password works
+    const withPassword = url.toString();
+    await seed(withPassword);
+    const text = await ok(withPassword, ['info']);
+    expect(text).not.toContain('NotShown123');
+    expect(text).toMatch(/url\s+postgresql:\/\/postgres:\*\*\*@/);
+    expect(text).toMatch(/feed health\s+ok/);
+    const info = JSON.parse(await ok(withPassword, ['info', '--json'])) as Record<string, unknown>;
+    expect(info).toMatchObject({ backend: 'postgres', events: 4, streams: 3 });
+    expect(info.feedHealth).toMatchObject({ withheldEvents: 0 });
+  });
+
+  it('copy from SQLite to PostgreSQL and back gives identical streams and feed', async () => {
+    const sqlite = `sqlite://${path.join(dir, 'source.db')}`;
+    await seed(sqlite);
+    for (let i = 0; i < 5; i++)
+      await ok(sqlite, ['append', `Order-${i % 2}`, 'OrderPlaced', `{"i":${i}}`]);
+    const postgres = freshUrl();
+    const there = await on(sqlite, ['copy', '--to', postgres]);
+    expect(there.code, there.stderr).toBe(0);
+    expect(there.stderr).toContain('copied 9 events to postgresql://');
+    const back = `sqlite://${path.join(dir, 'back.db')}`;
+    const returned = await on(postgres, ['copy', '--to', back]);
+    expect(returned.code, returned.stderr).toBe(0);
+    const original = await feedOf(sqlite);
+    expect(original).toHaveLength(9);
+    expect(await feedOf(postgres)).toEqual(original);
+    expect(await feedOf(back)).toEqual(original);
+    const streams = async (url: string) =>
+      (
+        JSON.parse(await ok(url, ['streams', '--json'])) as {
+          streams: { streamId: string; version: number }[];
+        }
+      ).streams.map((s) => [s.streamId, s.version]);
+    expect(await streams(postgres)).toEqual(await streams(sqlite));
+    expect(await streams(back)).toEqual(await streams(sqlite));
+    // Copying again writes nothing: the copy resumes where the target stands.
+    const again = await on(sqlite, ['copy', '--to', postgres]);
+    expect(again.stderr).toContain('copied 0 events to');
+    expect(again.stderr).toContain('9 already there');
+  });
+});
