@@ -1,7 +1,7 @@
 import { SerializationError } from './errors.js';
 import type { EventMetadata, RecordedEvent } from './events.js';
 import type { Position } from './position.js';
-import type { EventRegistry } from './registry.js';
+import type { EventRegistry, UpcastResult } from './registry.js';
 
 /** A stored event as a backend reads it: data and metadata still JSON text (for backend authors). */
 export interface StoredEventRow {
@@ -15,6 +15,8 @@ export interface StoredEventRow {
   readonly recordedAt: Date;
   /** Its tags (absent or empty when none). */
   readonly tags?: readonly string[] | undefined;
+  /** The version of its definition it was stored at (absent or `null`: 1). */
+  readonly schemaVersion?: number | null | undefined;
 }
 
 const EMPTY_METADATA: EventMetadata = Object.freeze({});
@@ -24,19 +26,21 @@ export const NO_TAGS: readonly string[] = Object.freeze([]);
 
 /**
  * Turns stored rows into {@link RecordedEvent}s: parses the JSON and, when a
- * registry needs it, revives the data through each type's schema (for backend authors).
+ * registry needs it, upcasts older versions and revives the data through
+ * each type's schema (for backend authors). Without a registry the events
+ * are as stored (`schemaVersion` set when above 1).
  */
 export function toRecordedEvents(
   rows: readonly StoredEventRow[],
   registry: EventRegistry | undefined,
 ): RecordedEvent[] | Promise<RecordedEvent[]> {
-  const revive = registry?.needsRevive === true ? registry : undefined;
+  const upcaster = registry?.needsRevive === true ? registry : undefined;
   const out = new Array<RecordedEvent>(rows.length);
   let pending: Promise<unknown>[] | undefined;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as StoredEventRow;
     const data = parse(row.data, row, 'data');
-    const event = {
+    const event: { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] } = {
       streamId: row.streamId,
       version: row.version,
       position: row.position,
@@ -50,21 +54,34 @@ export function toRecordedEvents(
       recordedAt: row.recordedAt,
       tags: row.tags === undefined || row.tags.length === 0 ? NO_TAGS : row.tags,
     };
+    const stored = row.schemaVersion ?? 1;
+    if (stored !== 1) event.schemaVersion = stored;
     out[i] = event;
-    if (revive !== undefined) {
-      const revived = revive.revive(row.type, data);
-      if (revived instanceof Promise) {
+    if (upcaster !== undefined) {
+      const read = upcaster.upcast(row.type, stored, data, `${row.streamId}@${row.version}`);
+      if (read instanceof Promise) {
         (pending ??= []).push(
-          (revived as Promise<unknown>).then((value) => {
-            event.data = value;
+          read.then((value) => {
+            setRead(event, value);
           }),
         );
       } else {
-        event.data = revived;
+        setRead(event, read);
       }
     }
   }
   return pending === undefined ? out : Promise.all(pending).then(() => out);
+}
+
+/** Sets what a registry read of an event gave: its type, data and version (absent when 1). */
+function setRead(
+  event: { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] },
+  read: UpcastResult,
+): void {
+  event.type = read.type;
+  event.data = read.data;
+  if (read.version === 1) delete event.schemaVersion;
+  else event.schemaVersion = read.version;
 }
 
 function parse(json: string, row: StoredEventRow, field: string): unknown {

@@ -26,7 +26,8 @@ export function feedRowsToRecorded(
 /**
  * Builds recorded events from raw rows: `position` first, then the stream id
  * (only when `streamId` is not given), then version, event id, type, data,
- * metadata, recorded at, tags (a JSON array or NULL). When no schema has to revive the data, builds them
+ * metadata, recorded at, tags (a JSON array or NULL), schema version (NULL: 1). When no schema has to revive
+ * or upcast the data, builds them
  * directly (one object per event); otherwise, or when stored JSON does not
  * parse, goes through the core's `toRecordedEvents`, which revives and raises
  * the canonical errors.
@@ -43,7 +44,8 @@ function rowsToRecorded(
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as unknown[];
         const metadata = row[at + 4] as string | null;
-        out[i] = {
+        const schemaVersion = row[at + 7] as number | null;
+        const event: { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] } = {
           streamId: streamId ?? (row[1] as string),
           version: row[at] as number,
           position: sequencePosition(row[0] as number),
@@ -54,6 +56,8 @@ function rowsToRecorded(
           recordedAt: new Date(row[at + 5] as number),
           tags: tagsOf(row[at + 6] as string | null),
         };
+        if (schemaVersion !== null && schemaVersion !== 1) event.schemaVersion = schemaVersion;
+        out[i] = event;
       }
       return out;
     } catch {
@@ -71,6 +75,7 @@ function rowsToRecorded(
       metadata: r[at + 4] as string | null,
       recordedAt: new Date(r[at + 5] as number),
       tags: tagsOf(r[at + 6] as string | null),
+      schemaVersion: r[at + 7] as number | null,
     })),
     registry,
   );

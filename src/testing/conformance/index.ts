@@ -19,6 +19,7 @@ import { optionCases } from './option-cases.js';
 import { queryCases } from './query-cases.js';
 import { readCases } from './read-cases.js';
 import { registryCases } from './registry-cases.js';
+import { upcastingCases } from './upcasting-cases.js';
 
 /**
  * Runs every case of eventfold's storage semantics against a backend: the
@@ -27,7 +28,8 @@ import { registryCases } from './registry-cases.js';
  * appends, `appendMany`, appends started together (group commit), tags and
  * `readByQuery`, append conditions (dynamic consistency boundaries), the bad-input catalogue, hostile input (holes, deep nesting,
  * throwing getters and Proxy traps, bare expected versions, positions out of
- * range), shared options, registries, validation by event creators without
+ * range), shared options, registries, event versions and upcasting (every
+ * read path, subscriptions and aggregates), validation by event creators without
  * a registry, append
  * listeners and closing. Cases that depend on a capability are registered only
  * when `options.capabilities` has it. A new backend is done when it passes all of it.
@@ -64,6 +66,7 @@ export function runConformanceSuite(name: string, options: SuiteOptions): void {
     hostileInputCases(context);
     optionCases(context);
     registryCases(context);
+    upcastingCases(context);
     creatorValidationCases(context);
     lifecycleCases(context);
   });
