@@ -192,7 +192,7 @@ export class EventRegistry {
     const name = definition.type;
     const revived = this.revive(name, value);
     return revived instanceof Promise
-      ? revived.then((d) => ({ type: name, data: d, version: current }))
+      ? (revived as Promise<unknown>).then((d) => ({ type: name, data: d, version: current }))
       : { type: name, data: revived, version: current };
   }
 
@@ -233,7 +233,13 @@ export function versionOf(definition: EventType): number {
   return definition.version ?? 1;
 }
 
-function runStep(step: UpcastStep, data: unknown, type: string, from: number, where: string) {
+function runStep(
+  step: UpcastStep,
+  data: unknown,
+  type: string,
+  from: number,
+  where: string,
+): unknown {
   let out: unknown;
   try {
     out = step(data);

@@ -33,7 +33,8 @@ const taskV3Schema: StandardSchemaV1<TaskV3, TaskV3> = {
     vendor: 'conformance',
     validate(value) {
       const v = value as Partial<TaskV3> | null;
-      if (typeof v !== 'object' || v === null) return { issues: [{ message: 'expected an object' }] };
+      if (typeof v !== 'object' || v === null)
+        return { issues: [{ message: 'expected an object' }] };
       if (typeof v.title !== 'string')
         return { issues: [{ message: 'expected a string', path: ['title'] }] };
       if (typeof v.priority !== 'number')
@@ -71,7 +72,9 @@ async function writeHistory(store: EventStore, registry: EventRegistry): Promise
   await store.append('Task-1', [TodoCreatedV1({ title: 'one' }, { tags: ['board:b1'] })]);
   registry.unregister('TodoCreated');
   registry.register(TaskCreatedV2);
-  await store.append('Task-1', [TaskCreatedV2({ title: 'two', priority: 2 }, { tags: ['board:b1'] })]);
+  await store.append('Task-1', [
+    TaskCreatedV2({ title: 'two', priority: 2 }, { tags: ['board:b1'] }),
+  ]);
   registry.unregister('TaskCreated');
   registry.register(TaskCreated);
   await store.append('Task-1', [
@@ -83,7 +86,11 @@ async function writeHistory(store: EventStore, registry: EventRegistry): Promise
 /** What every read of the history through the version 3 registry gives. */
 const EXPECTED = [
   { type: 'TaskCreated', data: { title: 'one', priority: 0, labels: [] }, schemaVersion: 3 },
-  { type: 'TaskCreated', data: { title: 'two', priority: 2, labels: ['urgent'] }, schemaVersion: 3 },
+  {
+    type: 'TaskCreated',
+    data: { title: 'two', priority: 2, labels: ['urgent'] },
+    schemaVersion: 3,
+  },
   { type: 'TaskCreated', data: { title: 'three', priority: 1, labels: ['x'] }, schemaVersion: 3 },
   { type: 'TaskCompleted', data: {}, schemaVersion: undefined },
 ];
