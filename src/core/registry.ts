@@ -105,6 +105,22 @@ export class EventRegistry {
   }
 
   /**
+   * The type names stored events of `type` may have: `type`, then the former
+   * names of its definition. Stores widen type filters (`readAll`,
+   * `readByQuery`, conditions, subscriptions) with them, so a filter on the
+   * current name also finds events stored under a former one.
+   */
+  storedNamesOf(type: string): readonly string[] {
+    const former = this.#definitions.get(type)?.renamedFrom;
+    return former === undefined || former.length === 0 ? [type] : [type, ...former];
+  }
+
+  /** Whether any registered definition has former names (`renamedFrom`). */
+  get hasFormerNames(): boolean {
+    return this.#formerNames.size > 0;
+  }
+
+  /**
    * Validates the data of an event about to be appended against its type's
    * schema and returns the schema's output (an append stores the data as
    * given, the schema's input). Throws a {@link ValidationError}: the data

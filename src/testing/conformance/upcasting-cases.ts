@@ -150,6 +150,20 @@ export function upcastingCases({ describe, it, withStore }: CaseContext): void {
           assert.deepEqual(shapes(page.events), EXPECTED.slice(0, 2));
           const query = await store.readByQuery({ items: [{ tags: ['board:b1'] }] });
           assert.deepEqual(shapes(query.events), EXPECTED.slice(0, 3));
+          // A filter on the current name also finds the events stored under a former one.
+          const byType: RecordedEvent[] = [];
+          for await (const event of store.readAll({ types: ['TaskCreated'] })) byType.push(event);
+          assert.deepEqual(shapes(byType), EXPECTED.slice(0, 3));
+          const typed = await store.readByQuery({ items: [{ types: ['TaskCreated'] }] });
+          assert.deepEqual(shapes(typed.events), EXPECTED.slice(0, 3));
+          assert.equal(await store.countEventsAfter(undefined, { types: ['TaskCreated'] }, 10), 3);
+          // So does an append condition: the TodoCreated of version 1 is a match.
+          await rejectsWith(
+            store.append('Task-2', [TaskCompleted()], {
+              condition: { failIfEventsMatch: { items: [{ types: ['TaskCreated'] }] } },
+            }),
+            'APPEND_CONDITION',
+          );
           // Each event keeps its place: stream version, position and id are those stored.
           assert.deepEqual(
             feed.map((e) => e.version),
@@ -179,6 +193,21 @@ export function upcastingCases({ describe, it, withStore }: CaseContext): void {
             await sub.stop();
           }
           assert.deepEqual(shapes(seen), EXPECTED);
+          const created: RecordedEvent[] = [];
+          const filtered = subscribe(store, {
+            name: 'upcast-created',
+            storage: new InMemorySubscriptionStorage(),
+            types: ['TaskCreated'],
+            handler: (event) => {
+              created.push(event);
+            },
+          });
+          try {
+            await filtered.caughtUp;
+          } finally {
+            await filtered.stop();
+          }
+          assert.deepEqual(shapes(created), EXPECTED.slice(0, 3));
 
           const Task = fromDecider('Task', {
             initialState: { titles: [] as string[], labels: [] as string[], done: false },
