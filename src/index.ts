@@ -38,8 +38,10 @@ export {
 export {
   defineEvent,
   payload,
+  upcastFrom,
   type CreateEventOptions,
   type CreatorInput,
+  type DefineEventOptions,
   type EventDefinition,
   type EventInputOf,
   type EventMetadata,
@@ -48,8 +50,10 @@ export {
   type NewEvent,
   type Recorded,
   type RecordedEvent,
+  type UpcastStep,
+  type Upcasters,
 } from './core/events.js';
-export { EventRegistry, type EventRegistryOptions } from './core/registry.js';
+export { EventRegistry, type EventRegistryOptions, type UpcastResult } from './core/registry.js';
 export { ExpectedVersion } from './core/expected-version.js';
 export { comparePositions, type Position } from './core/position.js';
 export { categoryOf, MAX_STREAM_ID_LENGTH } from './core/stream-id.js';
