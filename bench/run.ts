@@ -19,6 +19,7 @@ import { runWorkload, withRatios, type Row } from './lib/runner.js';
 import type { Backend } from './lib/targets.js';
 import { CONCURRENT_WORKLOADS } from './lib/workloads-concurrent.js';
 import { DCB_WORKLOADS } from './lib/workloads-dcb.js';
+import { UPCAST_WORKLOADS } from './lib/workloads-upcast.js';
 import { WORKLOADS } from './lib/workloads.js';
 import { benchTargets } from './targets.js';
 
@@ -46,9 +47,12 @@ const { targets, cleanup } = await benchTargets(backends);
 const rows: Row[] = [];
 const settings = { scale, runs, warmup };
 try {
-  for (const spec of [...WORKLOADS, ...CONCURRENT_WORKLOADS, ...DCB_WORKLOADS].filter(
-    (w) => wanted === undefined || wanted.includes(w.id.toUpperCase()),
-  )) {
+  for (const spec of [
+    ...WORKLOADS,
+    ...CONCURRENT_WORKLOADS,
+    ...DCB_WORKLOADS,
+    ...UPCAST_WORKLOADS,
+  ].filter((w) => wanted === undefined || wanted.includes(w.id.toUpperCase()))) {
     if (!targets.some((t) => spec.backends?.includes(t.backend) ?? true)) continue;
     log(`\n${spec.id}: ${spec.title}`);
     for (const row of await runWorkload(spec, targets, settings)) {

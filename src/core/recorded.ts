@@ -58,7 +58,7 @@ export function toRecordedEvents(
     if (stored !== 1) event.schemaVersion = stored;
     out[i] = event;
     if (upcaster !== undefined) {
-      const read = upcaster.upcast(row.type, stored, data, `${row.streamId}@${row.version}`);
+      const read = upcaster.upcast(row.type, stored, data, () => `${row.streamId}@${row.version}`);
       if (read instanceof Promise) {
         (pending ??= []).push(
           read.then((value) => {

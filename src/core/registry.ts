@@ -174,8 +174,8 @@ export class EventRegistry {
    * {@link EventRegistry.resolve}), then revives it through the schema:
    * the current type name, data and version. Without a definition the
    * event is returned as stored (a strict registry throws). Throws a
-   * {@link SerializationError} naming the event (`where`, such as
-   * `Task-1@3`) when it was stored at a newer version than the definition's
+   * {@link SerializationError} naming the event (`where()`, such as
+   * `Task-1@3`, called only then) when it was stored at a newer version than the definition's
    * (written by a newer program), when an upcaster throws or returns a
    * promise, or when the result does not match the schema.
    */
@@ -183,7 +183,7 @@ export class EventRegistry {
     type: string,
     storedVersion: number,
     data: unknown,
-    where: string,
+    where: () => string,
   ): UpcastResult | Promise<UpcastResult> {
     const definition = this.resolve(type);
     if (definition === undefined) {
@@ -197,8 +197,8 @@ export class EventRegistry {
     const current = versionOf(definition);
     if (storedVersion > current)
       throw new SerializationError(
-        `Stored event "${type}" at ${where} has version ${storedVersion}, but this program's definition of "${definition.type}" is at version ${current}: it was written by a newer program`,
-        `${where}.schemaVersion`,
+        `Stored event "${type}" at ${where()} has version ${storedVersion}, but this program's definition of "${definition.type}" is at version ${current}: it was written by a newer program`,
+        `${where()}.schemaVersion`,
       );
     let value = data;
     const steps = definition.upcasters ?? [];
@@ -254,7 +254,7 @@ function runStep(
   data: unknown,
   type: string,
   from: number,
-  where: string,
+  where: () => string,
 ): unknown {
   let out: unknown;
   try {
@@ -262,15 +262,15 @@ function runStep(
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new SerializationError(
-      `Upcasting stored event "${type}" at ${where} from version ${from} to ${from + 1} failed: ${reason}`,
-      `${where}.data`,
+      `Upcasting stored event "${type}" at ${where()} from version ${from} to ${from + 1} failed: ${reason}`,
+      `${where()}.data`,
       { cause },
     );
   }
   if (out instanceof Promise)
     throw new SerializationError(
-      `Upcasting stored event "${type}" at ${where} from version ${from} to ${from + 1} returned a promise: upcasters must be synchronous`,
-      `${where}.data`,
+      `Upcasting stored event "${type}" at ${where()} from version ${from} to ${from + 1} returned a promise: upcasters must be synchronous`,
+      `${where()}.data`,
     );
   return out;
 }
