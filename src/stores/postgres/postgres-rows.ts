@@ -32,7 +32,7 @@ export function toStoredRows(rows: readonly EventRowValues[], offset = 0): Store
       metadata: r[offset + 7] as string | null,
       recordedAt: asDate(r[offset + 8]),
       tags: (r[offset + 9] as string[] | null) ?? undefined,
-      schemaVersion: r[offset + 10] == null ? null : Number(r[offset + 10]),
+      schemaVersion: r[offset + 10] == null ? undefined : Number(r[offset + 10]),
     };
   }
   return out;
