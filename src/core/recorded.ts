@@ -34,19 +34,16 @@ export function toRecordedEvents(
   rows: readonly StoredEventRow[],
   registry: EventRegistry | undefined,
 ): RecordedEvent[] | Promise<RecordedEvent[]> {
-  const upcaster = registry?.needsRevive === true ? registry : undefined;
   const out = new Array<RecordedEvent>(rows.length);
-  let pending: Promise<unknown>[] | undefined;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as StoredEventRow;
-    const data = parse(row.data, row, 'data');
-    const event: { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] } = {
+    const event: MutableRecordedEvent = {
       streamId: row.streamId,
       version: row.version,
       position: row.position,
       id: row.id,
       type: row.type,
-      data,
+      data: parse(row.data, row, 'data'),
       metadata:
         row.metadata === null
           ? { ...EMPTY_METADATA }
@@ -57,31 +54,51 @@ export function toRecordedEvents(
     const stored = row.schemaVersion ?? 1;
     if (stored !== 1) event.schemaVersion = stored;
     out[i] = event;
-    if (upcaster !== undefined) {
-      const read = upcaster.upcast(row.type, stored, data, () => `${row.streamId}@${row.version}`);
-      if (read instanceof Promise) {
-        (pending ??= []).push(
-          read.then((value) => {
-            setRead(event, value);
-          }),
-        );
-      } else {
-        setRead(event, read);
-      }
+  }
+  return registry?.needsRevive === true ? readThrough(out, registry) : out;
+}
+
+/** A recorded event while a backend builds it. */
+export type MutableRecordedEvent = { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] };
+
+/**
+ * Reads freshly built events (each its own object, `schemaVersion` as
+ * stored) through `registry` in place: upcasts older versions and former
+ * names, then revives the data through each type's schema. Returns the same
+ * array, or a promise of it when a schema is asynchronous (for backend
+ * authors; {@link toRecordedEvents} calls it).
+ */
+export function readThrough(
+  events: MutableRecordedEvent[] | RecordedEvent[],
+  registry: EventRegistry,
+): RecordedEvent[] | Promise<RecordedEvent[]> {
+  let pending: Promise<unknown>[] | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as MutableRecordedEvent;
+    const read = registry.upcast(
+      event.type,
+      event.schemaVersion ?? 1,
+      event.data,
+      () => `${event.streamId}@${event.version}`,
+    );
+    if (read instanceof Promise) {
+      (pending ??= []).push(
+        read.then((value) => {
+          setRead(event, value);
+        }),
+      );
+    } else {
+      setRead(event, read);
     }
   }
-  return pending === undefined ? out : Promise.all(pending).then(() => out);
+  return pending === undefined ? events : Promise.all(pending).then(() => events);
 }
 
 /** Sets what a registry read of an event gave: its type, data and version (absent when 1). */
-function setRead(
-  event: { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] },
-  read: UpcastResult,
-): void {
+function setRead(event: MutableRecordedEvent, read: UpcastResult): void {
   event.type = read.type;
   event.data = read.data;
-  if (read.version === 1) delete event.schemaVersion;
-  else event.schemaVersion = read.version;
+  if (read.version !== 1) event.schemaVersion = read.version;
 }
 
 function parse(json: string, row: StoredEventRow, field: string): unknown {

@@ -1,5 +1,11 @@
 import type { EventMetadata, RecordedEvent } from '../../core/events.js';
-import { NO_TAGS, toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
+import {
+  NO_TAGS,
+  readThrough,
+  toRecordedEvents,
+  type MutableRecordedEvent,
+  type StoredEventRow,
+} from '../../core/recorded.js';
 import type { EventRegistry } from '../../core/registry.js';
 import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
 import { sequencePosition } from '../../core/position.js';
@@ -26,11 +32,11 @@ export function feedRowsToRecorded(
 /**
  * Builds recorded events from raw rows: `position` first, then the stream id
  * (only when `streamId` is not given), then version, event id, type, data,
- * metadata, recorded at, tags (a JSON array or NULL), schema version (NULL: 1). When no schema has to revive
- * or upcast the data, builds them
- * directly (one object per event); otherwise, or when stored JSON does not
- * parse, goes through the core's `toRecordedEvents`, which revives and raises
- * the canonical errors.
+ * metadata, recorded at, tags (a JSON array or NULL), schema version (NULL: 1).
+ * Builds them directly (one object per event), then, when the registry needs
+ * it, reads them through it (upcasting and reviving, the core's
+ * `readThrough`); when stored JSON does not parse, goes through the core's
+ * `toRecordedEvents`, which raises the canonical errors.
  */
 function rowsToRecorded(
   rows: readonly (StreamEventRow | FeedEventRow)[],
@@ -38,32 +44,33 @@ function rowsToRecorded(
   streamId: string | undefined,
 ): Recorded {
   const at = streamId === undefined ? 2 : 1; // the column of the version
-  if (registry?.needsRevive !== true) {
-    try {
-      const out = new Array<RecordedEvent>(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i] as unknown[];
-        const metadata = row[at + 4] as string | null;
-        const schemaVersion = row[at + 7] as number | null;
-        const event: { -readonly [K in keyof RecordedEvent]: RecordedEvent[K] } = {
-          streamId: streamId ?? (row[1] as string),
-          version: row[at] as number,
-          position: sequencePosition(row[0] as number),
-          id: row[at + 1] as string,
-          type: row[at + 2] as string,
-          data: JSON.parse(row[at + 3] as string) as unknown,
-          metadata: metadata === null ? {} : (JSON.parse(metadata) as EventMetadata),
-          recordedAt: new Date(row[at + 5] as number),
-          tags: tagsOf(row[at + 6] as string | null),
-        };
-        if (schemaVersion !== null && schemaVersion !== 1) event.schemaVersion = schemaVersion;
-        out[i] = event;
-      }
-      return out;
-    } catch {
-      // Fall through: the core names the event whose JSON is broken.
+  let built: MutableRecordedEvent[] | undefined;
+  try {
+    const out = new Array<MutableRecordedEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as unknown[];
+      const metadata = row[at + 4] as string | null;
+      const schemaVersion = row[at + 7] as number | null;
+      const event: MutableRecordedEvent = {
+        streamId: streamId ?? (row[1] as string),
+        version: row[at] as number,
+        position: sequencePosition(row[0] as number),
+        id: row[at + 1] as string,
+        type: row[at + 2] as string,
+        data: JSON.parse(row[at + 3] as string) as unknown,
+        metadata: metadata === null ? {} : (JSON.parse(metadata) as EventMetadata),
+        recordedAt: new Date(row[at + 5] as number),
+        tags: tagsOf(row[at + 6] as string | null),
+      };
+      if (schemaVersion !== null && schemaVersion !== 1) event.schemaVersion = schemaVersion;
+      out[i] = event;
     }
+    built = out;
+  } catch {
+    // Fall through: the core names the event whose JSON is broken.
   }
+  if (built !== undefined)
+    return registry?.needsRevive === true ? readThrough(built, registry) : built;
   return toRecordedEvents(
     rows.map((r): StoredEventRow => ({
       streamId: streamId ?? (r[1] as string),
