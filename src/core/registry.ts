@@ -239,8 +239,11 @@ export class EventRegistry {
 
 /** An event read through a registry: its current type name, data and version. */
 export interface UpcastResult {
+  /** The current type name (the definition's, when the event was stored under a former one). */
   readonly type: string;
+  /** The data at the current version, revived through the schema. */
   readonly data: unknown;
+  /** The version the data now has: the definition's current one (the stored one for an unknown type). */
   readonly version: number;
 }
 
