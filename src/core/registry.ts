@@ -175,9 +175,10 @@ export class EventRegistry {
    * the current type name, data and version. Without a definition the
    * event is returned as stored (a strict registry throws). Throws a
    * {@link SerializationError} naming the event (`where()`, such as
-   * `Task-1@3`, called only then) when it was stored at a newer version than the definition's
-   * (written by a newer program), when an upcaster throws or returns a
-   * promise, or when the result does not match the schema.
+   * `Task-1@3`, called only then) when it was stored at a newer version
+   * than the definition's (written by a newer program) or at no valid
+   * version, when an upcaster throws or returns a promise, or when the
+   * result does not match the schema.
    */
   upcast(
     type: string,
@@ -195,6 +196,11 @@ export class EventRegistry {
       return { type, data, version: storedVersion };
     }
     const current = versionOf(definition);
+    if (!Number.isInteger(storedVersion) || storedVersion < 1)
+      throw new SerializationError(
+        `Stored event "${type}" at ${where()} has an invalid version: ${String(storedVersion)}`,
+        `${where()}.schemaVersion`,
+      );
     if (storedVersion > current)
       throw new SerializationError(
         `Stored event "${type}" at ${where()} has version ${storedVersion}, but this program's definition of "${definition.type}" is at version ${current}: it was written by a newer program`,

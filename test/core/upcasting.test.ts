@@ -223,6 +223,9 @@ describe('upcasters: registry', () => {
     expect(() => toRecordedEvents([row('Async', { name: 'x' })], registry)).toThrow(
       /returned a promise: upcasters must be synchronous/,
     );
+    expect(() => toRecordedEvents([row('Scheduled', { title: 'x' }, 0)], registry)).toThrow(
+      /has an invalid version: 0/,
+    );
     const strict = new EventRegistry([Scheduled], { strict: true });
     expect(() => toRecordedEvents([row('Unknown', {})], strict)).toThrow(/unknown type "Unknown"/);
   });
