@@ -211,6 +211,30 @@ describe('upcasters: registry', () => {
     });
   });
 
+  it('upcasts, then revives through an asynchronous schema', async () => {
+    const Priced = defineEvent(
+      'Priced',
+      {
+        '~standard': {
+          version: 1,
+          vendor: 'test',
+          validate: (value: unknown) =>
+            Promise.resolve({ value: { cents: (value as { cents: number }).cents } }),
+        },
+      },
+      { upcasters: upcastFrom<{ euros: number }>().to((v1) => ({ cents: v1.euros * 100 })) },
+    );
+    const read = toRecordedEvents(
+      [row('Priced', { euros: 2 }), row('Priced', { cents: 5 }, 2)],
+      new EventRegistry([Priced]),
+    );
+    expect(read).toBeInstanceOf(Promise);
+    expect((await read).map((e) => [e.data, e.schemaVersion])).toEqual([
+      [{ cents: 200 }, 2],
+      [{ cents: 5 }, 2],
+    ]);
+  });
+
   it('fails with a SerializationError for a newer version, an async or a throwing upcaster', () => {
     const registry = new EventRegistry([Scheduled]);
     expect(() => toRecordedEvents([row('Scheduled', { title: 'x' }, 4)], registry)).toThrow(
