@@ -72,6 +72,8 @@ export function readThrough(
   events: MutableRecordedEvent[] | RecordedEvent[],
   registry: EventRegistry,
 ): RecordedEvent[] | Promise<RecordedEvent[]> {
+  if (typeof (registry as Partial<EventRegistry>).upcast !== 'function')
+    return reviveOnly(events, registry);
   let pending: Promise<unknown>[] | undefined;
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as MutableRecordedEvent;
@@ -90,6 +92,29 @@ export function readThrough(
     } else {
       setRead(event, read);
     }
+  }
+  return pending === undefined ? events : Promise.all(pending).then(() => events);
+}
+
+/**
+ * A registry of an older copy of eventfold (accepted by shape) has no
+ * `upcast`: revive only, as that copy did.
+ */
+function reviveOnly(
+  events: MutableRecordedEvent[] | RecordedEvent[],
+  registry: EventRegistry,
+): RecordedEvent[] | Promise<RecordedEvent[]> {
+  let pending: Promise<unknown>[] | undefined;
+  for (const item of events) {
+    const event = item as MutableRecordedEvent;
+    const revived = registry.revive(event.type, event.data);
+    if (revived instanceof Promise)
+      (pending ??= []).push(
+        (revived as Promise<unknown>).then((value) => {
+          event.data = value;
+        }),
+      );
+    else event.data = revived;
   }
   return pending === undefined ? events : Promise.all(pending).then(() => events);
 }

@@ -211,6 +211,19 @@ describe('upcasters: registry', () => {
     });
   });
 
+  it('revives only through a registry of an older copy of eventfold (no upcast)', () => {
+    const older = {
+      needsRevive: true,
+      revive: (type: string, data: unknown) => ({ type, revived: data }),
+    } as unknown as EventRegistry;
+    const read = toRecordedEvents([row('Planned', { name: 'one' }, 2)], older);
+    expect((read as Exclude<typeof read, Promise<unknown>>)[0]).toMatchObject({
+      type: 'Planned',
+      data: { type: 'Planned', revived: { name: 'one' } },
+      schemaVersion: 2,
+    });
+  });
+
   it('upcasts, then revives through an asynchronous schema', async () => {
     const Priced = defineEvent(
       'Priced',
