@@ -20,6 +20,7 @@ import type { Backend } from './lib/targets.js';
 import { CONCURRENT_WORKLOADS } from './lib/workloads-concurrent.js';
 import { DCB_WORKLOADS } from './lib/workloads-dcb.js';
 import { CRYPTO_WORKLOADS } from './lib/workloads-crypto.js';
+import { UPCAST_WORKLOADS } from './lib/workloads-upcast.js';
 import { WORKLOADS } from './lib/workloads.js';
 import { benchTargets } from './targets.js';
 
@@ -52,6 +53,7 @@ try {
     ...CONCURRENT_WORKLOADS,
     ...DCB_WORKLOADS,
     ...CRYPTO_WORKLOADS,
+    ...UPCAST_WORKLOADS,
   ].filter((w) => wanted === undefined || wanted.includes(w.id.toUpperCase()))) {
     if (!targets.some((t) => spec.backends?.includes(t.backend) ?? true)) continue;
     log(`\n${spec.id}: ${spec.title}`);

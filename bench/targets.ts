@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { InMemoryEventStore } from '../src/index.js';
+import { InMemoryEventStore, type EventStoreOptions } from '../src/index.js';
 import { PostgresEventStore } from '../src/stores/postgres/index.js';
 import { SqliteEventStore } from '../src/stores/sqlite/index.js';
 import { postgresFloorTarget } from './floors/postgres-floor.js';
@@ -24,8 +24,8 @@ export async function benchTargets(
   const cleanups: (() => Promise<void> | void)[] = [];
   if (backends.has('memory')) {
     targets.push(
-      eventfoldTarget('eventfold memory', 'memory', () =>
-        Promise.resolve(new InMemoryEventStore()),
+      eventfoldTarget('eventfold memory', 'memory', (options) =>
+        Promise.resolve(new InMemoryEventStore(options)),
       ),
     );
   }
@@ -34,17 +34,20 @@ export async function benchTargets(
     let n = 0;
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     targets.push(
-      eventfoldTarget('eventfold SQLite (file)', 'sqlite', () =>
-        Promise.resolve(new SqliteEventStore(join(dir, `eventfold-${++n}.db`))),
+      eventfoldTarget('eventfold SQLite (file)', 'sqlite', (options) =>
+        Promise.resolve(new SqliteEventStore(join(dir, `eventfold-${++n}.db`), options)),
       ),
       sqliteFloorTarget(),
       // synchronous FULL: an fsync per commit, the durability Emmett's SQLite store runs with.
       eventfoldTarget(
         'eventfold SQLite (file, FULL)',
         'sqlite',
-        () =>
+        (options) =>
           Promise.resolve(
-            new SqliteEventStore(join(dir, `eventfold-${++n}.db`), { synchronous: 'FULL' }),
+            new SqliteEventStore(join(dir, `eventfold-${++n}.db`), {
+              ...options,
+              synchronous: 'FULL',
+            }),
           ),
         'FULL',
       ),
@@ -65,8 +68,9 @@ export async function benchTargets(
       return url.toString();
     };
     const benchUrl = await createDatabase();
-    const freshSchema = () =>
+    const freshSchema = (options?: EventStoreOptions) =>
       PostgresEventStore.connect({
+        ...options,
         connectionString: benchUrl,
         schema: `bench_${randomBytes(5).toString('hex')}`,
         poolConfig: { max: 16 },

@@ -39,6 +39,7 @@ export {
 export {
   defineEvent,
   payload,
+  upcastFrom,
   type CreateEventOptions,
   type CreatorInput,
   type DefineEventOptions,
@@ -50,8 +51,10 @@ export {
   type NewEvent,
   type Recorded,
   type RecordedEvent,
+  type UpcastStep,
+  type Upcasters,
 } from './core/events.js';
-export { EventRegistry, type EventRegistryOptions } from './core/registry.js';
+export { EventRegistry, type EventRegistryOptions, type UpcastResult } from './core/registry.js';
 export {
   hasErasedFields,
   isErased,

@@ -2,6 +2,7 @@ import {
   AppendConditionError,
   type EventQuery,
   type EventStore,
+  type EventStoreOptions,
   type Position,
 } from '../../src/index.js';
 
@@ -51,6 +52,8 @@ export interface TargetSession {
   fold<S>(streamId: string, initial: S, evolve: (state: S, event: BenchEvent) => S): Promise<S>;
   /** Reads by query and appends with conditions. Absent: the target has no DCB. */
   readonly dcb?: DcbSession;
+  /** eventfold sessions: the store itself. */
+  readonly store?: EventStore;
   close(): Promise<void>;
 }
 
@@ -66,13 +69,18 @@ export interface BenchTarget {
   readonly variant?: string;
   /** Opens fresh, empty storage. */
   open(): Promise<TargetSession>;
+  /**
+   * eventfold targets: opens fresh, empty storage with store options (a
+   * registry), for workloads that measure eventfold's own features.
+   */
+  openWith?(options: EventStoreOptions): Promise<TargetSession>;
 }
 
 /** An eventfold store as a benchmark target. */
 export function eventfoldTarget(
   name: string,
   backend: Backend,
-  openStore: () => Promise<EventStore>,
+  openStore: (options?: EventStoreOptions) => Promise<EventStore>,
   variant?: string,
 ): BenchTarget {
   return {
@@ -80,53 +88,57 @@ export function eventfoldTarget(
     backend,
     kind: 'eventfold',
     ...(variant === undefined ? {} : { variant }),
-    async open() {
-      const store = await openStore();
-      return {
-        async appendNew(streamId, events) {
-          await store.append(streamId, events, { expectedVersion: 'no_stream' });
+    open: () => openSession(),
+    openWith: (options) => openSession(options),
+  };
+
+  async function openSession(options?: EventStoreOptions): Promise<TargetSession> {
+    const store = await openStore(options);
+    return {
+      store,
+      async appendNew(streamId, events) {
+        await store.append(streamId, events, { expectedVersion: 'no_stream' });
+      },
+      async appendAt(streamId, version, events) {
+        await store.append(streamId, events, { expectedVersion: version });
+      },
+      async readStream(streamId) {
+        return (await store.read(streamId)).events.length;
+      },
+      async readFeed(pageSize) {
+        let count = 0;
+        let after: Position | undefined;
+        for (;;) {
+          const page = await store.readAllPage({ after, limit: pageSize });
+          count += page.events.length;
+          if (page.isEnd) return count;
+          after = page.next;
+        }
+      },
+      async fold(streamId, initial, evolve) {
+        const { events } = await store.read(streamId);
+        let state = initial;
+        for (const event of events) state = evolve(state, event);
+        return state;
+      },
+      dcb: {
+        async read(query) {
+          const { events, position } = await store.readByQuery(query);
+          return { events, position };
         },
-        async appendAt(streamId, version, events) {
-          await store.append(streamId, events, { expectedVersion: version });
-        },
-        async readStream(streamId) {
-          return (await store.read(streamId)).events.length;
-        },
-        async readFeed(pageSize) {
-          let count = 0;
-          let after: Position | undefined;
-          for (;;) {
-            const page = await store.readAllPage({ after, limit: pageSize });
-            count += page.events.length;
-            if (page.isEnd) return count;
-            after = page.next;
+        async appendIf(streamId, events, query, after) {
+          try {
+            await store.append(streamId, events, {
+              condition: { failIfEventsMatch: query, after: after as Position | undefined },
+            });
+            return true;
+          } catch (error) {
+            if (AppendConditionError.is(error)) return false;
+            throw error;
           }
         },
-        async fold(streamId, initial, evolve) {
-          const { events } = await store.read(streamId);
-          let state = initial;
-          for (const event of events) state = evolve(state, event);
-          return state;
-        },
-        dcb: {
-          async read(query) {
-            const { events, position } = await store.readByQuery(query);
-            return { events, position };
-          },
-          async appendIf(streamId, events, query, after) {
-            try {
-              await store.append(streamId, events, {
-                condition: { failIfEventsMatch: query, after: after as Position | undefined },
-              });
-              return true;
-            } catch (error) {
-              if (AppendConditionError.is(error)) return false;
-              throw error;
-            }
-          },
-        },
-        close: () => store.close(),
-      } satisfies TargetSession;
-    },
-  };
+      },
+      close: () => store.close(),
+    } satisfies TargetSession;
+  }
 }

@@ -1,10 +1,10 @@
 import { v7 as uuidv7 } from 'uuid';
 import { InvalidOptionError, ValidationError } from './errors.js';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { personalOf, schemaOf, type NewEvent } from './events.js';
+import { definitionOf, isPayloadOnly, type EventType, type NewEvent } from './events.js';
 import type { PersonalDataCipher, PersonalFieldsSpec, SealRequest } from './personal-data.js';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version.js';
-import { validateEventData, type EventRegistry } from './registry.js';
+import { validateEventData, versionOf, type EventRegistry } from './registry.js';
 import { readInput } from './read-input.js';
 import { checkOption } from './options.js';
 import { serializeJson } from './serialization.js';
@@ -93,6 +93,11 @@ export interface PreparedEvent {
   readonly metadata: string | null;
   /** Its tags, distinct (empty when none). */
   readonly tags: readonly string[];
+  /**
+   * The version of its definition the data has (the current one): absent
+   * for version 1, which stores store as NULL.
+   */
+  readonly schemaVersion?: number;
 }
 
 /** A whole append, checked and serialised (for backend authors). */
@@ -289,10 +294,8 @@ async function prepareEvents(
     const at = `events[${i}]`;
     if (typeof event !== 'object' || event === null)
       throw new ValidationError(`Invalid ${at}: expected an object`);
-    const { type, id, metadata, data, tags, schema, personal } = readInput(
-      () => fieldsOf(event),
-      at,
-    );
+    const { type, id, metadata, data, tags, definition } = readInput(() => fieldsOf(event), at);
+    const personal = definition?.personal;
     if (
       typeof type !== 'string' ||
       type.length === 0 ||
@@ -323,7 +326,8 @@ async function prepareEvents(
     ) {
       throw new ValidationError(`Invalid ${at}.metadata: expected a plain object`);
     }
-    const validated = validateData(type, data, registry, schema);
+    const schemaVersion = schemaVersionOf(type, registry, definition, at);
+    const validated = validateData(type, data, registry, usableSchema(definition));
     if (validated instanceof Promise) await validated;
     const dataJson = serializeJson(data, `${at}.data`);
     const metadataJson = metadata === undefined ? null : serializeJson(metadata, `${at}.metadata`);
@@ -342,7 +346,7 @@ async function prepareEvents(
         `Invalid ${at}: ${size} bytes of data and metadata, at most ${maxBytes} allowed`,
       );
     }
-    prepared[i] = {
+    const one: { -readonly [K in keyof PreparedEvent]: PreparedEvent[K] } = {
       id: eventId,
       idProvided: id !== undefined,
       type,
@@ -350,6 +354,8 @@ async function prepareEvents(
       metadata: metadataJson,
       tags: normalizeTags(tags, at),
     };
+    if (schemaVersion !== 1) one.schemaVersion = schemaVersion;
+    prepared[i] = one;
   }
   if (sealing.length > 0) {
     await (settings.personalData as PersonalDataCipher).seal(
@@ -395,13 +401,41 @@ function sealRequest(
   return { eventId, spec, data: data as Record<string, unknown>, at };
 }
 
-/** The fields of one event, each read once, and the schema of the creator that made it. */
+/** The fields of one event, each read once, and the definition of the creator that made it. */
 function fieldsOf(event: object): Partial<Record<keyof NewEvent, unknown>> & {
-  schema: StandardSchemaV1 | undefined;
-  personal: PersonalFieldsSpec | undefined;
+  definition: EventType | undefined;
 } {
   const { type, id, metadata, data, tags } = event as Partial<NewEvent>;
-  return { type, id, metadata, data, tags, schema: schemaOf(event), personal: personalOf(event) };
+  return { type, id, metadata, data, tags, definition: definitionOf(event) };
+}
+
+/** The real schema of a creator's definition (not `payload<T>()`), if any. */
+function usableSchema(definition: EventType | undefined): StandardSchemaV1 | undefined {
+  return definition === undefined || isPayloadOnly(definition.schema)
+    ? undefined
+    : definition.schema;
+}
+
+/**
+ * The version an event is stored with: its definition's current version,
+ * from the registry when it holds the type, else from the creator that made
+ * the event; 1 when neither is known. A creator and a registry that
+ * disagree on the version of the same type are refused.
+ */
+function schemaVersionOf(
+  type: string,
+  registry: EventRegistry | undefined,
+  definition: EventType | undefined,
+  at: string,
+): number {
+  const registered = registry?.get(type);
+  const fromRegistry = registered === undefined ? undefined : versionOf(registered);
+  const fromCreator = definition === undefined ? undefined : versionOf(definition);
+  if (fromRegistry !== undefined && fromCreator !== undefined && fromRegistry !== fromCreator)
+    throw new ValidationError(
+      `Invalid ${at}: its creator makes version ${fromCreator} of "${type}", but the registry's definition is at version ${fromRegistry}`,
+    );
+  return fromRegistry ?? fromCreator ?? 1;
 }
 
 /**

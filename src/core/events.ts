@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { InvalidOptionError } from './errors.js';
 import type { Position } from './position.js';
 import {
   checkPersonalFields,
@@ -61,6 +62,14 @@ export interface RecordedEvent<TType extends string = string, TData = unknown> {
   readonly tags: readonly string[];
   /** When the store recorded it. */
   readonly recordedAt: Date;
+  /**
+   * The version of its definition that `data` has, as you get it: read
+   * through a registry holding the type, the definition's current version
+   * (older events are upcast to it); otherwise the version it was stored
+   * with. Absent for version 1, so events of unversioned definitions (and
+   * events stored before versions existed) look as they always did.
+   */
+  readonly schemaVersion?: number;
 }
 
 /** The recorded form of each member of a union of new events, so `switch (e.type)` narrows `e.data`. */
@@ -94,26 +103,113 @@ export interface EventDefinition<TType extends string = string, TData = unknown,
   readonly schema: StandardSchemaV1<TInput, TData> | undefined;
   /** Its personal fields and their subject, when the definition declares some (see `defineEvent`). */
   readonly personal: PersonalFieldsSpec | undefined;
+  /** The current version of the data (1 without upcasters): what appends validate against and store. */
+  readonly version: number;
+  /** The upcasters, in order: the first turns version 1 data into version 2, and so on. */
+  readonly upcasters: readonly UpcastStep[];
+  /** Former names of the type: stored events of those types are read as this one. */
+  readonly renamedFrom: readonly string[];
   /** True when `event` has this definition's type (a type guard). */
   is<E extends { readonly type: string }>(event: E): event is Extract<E, { readonly type: TType }>;
 }
 
-/** What a registry needs of an event definition: its type, optional schema and personal fields. */
+/**
+ * What a registry needs of an event definition: its type and optional schema,
+ * its personal fields, and for a versioned definition its current version,
+ * upcasters and former names.
+ */
 export interface EventType {
   readonly type: string;
   readonly schema: StandardSchemaV1<unknown, unknown> | undefined;
   /** The personal fields of its data (encrypted on append), if any. */
   readonly personal?: PersonalFieldsSpec | undefined;
+  /** The current version of the data (default 1); equals `upcasters.length + 1`. */
+  readonly version?: number;
+  /** One step per version before the current one: step `i` turns version `i + 1` data into version `i + 2`. */
+  readonly upcasters?: readonly UpcastStep[];
+  /** Former names of the type, read as this type. */
+  readonly renamedFrom?: readonly string[];
 }
 
-/** Options of {@link defineEvent}. */
-export interface DefineEventOptions<TInput> {
+/**
+ * One upcasting step as a registry runs it: stored data of one version in,
+ * data of the next version out. Pure and synchronous: it runs on every read
+ * of an older event and must not touch anything but its argument.
+ */
+export type UpcastStep = (data: unknown) => unknown;
+
+/**
+ * A typed chain of upcasters made by {@link upcastFrom}: each `to` step takes
+ * the data of the previous version and returns the next. `TData` is the data
+ * type of the last version the chain reaches; {@link defineEvent} accepts the
+ * chain only when that is the definition's current data type (its schema's
+ * input: what the store keeps).
+ */
+export interface Upcasters<TData> {
+  /** The steps so far, in order (version 1 → 2 first). */
+  readonly steps: readonly UpcastStep[];
+  /**
+   * Adds the step to the next version: `step` gets data of the version the
+   * chain has reached and returns data of the next one. A property rather
+   * than a method, so the chain's type is checked strictly.
+   */
+  readonly to: <TNext>(step: (data: TData) => TNext) => Upcasters<TNext>;
+}
+
+/**
+ * Starts a chain of upcasters from the data type of version 1 of an event
+ * (as it was stored). Each `.to(step)` adds a version; pass the chain to
+ * {@link defineEvent} as `upcasters`: the definition's current version is
+ * then the number of steps plus one, and the chain must end at its current
+ * data type (a compile error otherwise).
+ *
+ * @example
+ * ```ts
+ * const TaskCreated = defineEvent('TaskCreated', payload<{ title: string; priority: number }>(), {
+ *   upcasters: upcastFrom<{ title: string }>().to((v1) => ({ ...v1, priority: 0 })),
+ * });
+ * TaskCreated.version; // 2
+ * ```
+ */
+export function upcastFrom<TFirst>(): Upcasters<TFirst> {
+  return chain<TFirst>([]);
+}
+
+function chain<TData>(steps: readonly UpcastStep[]): Upcasters<TData> {
+  return Object.freeze({
+    steps,
+    to: <TNext>(step: (data: TData) => TNext): Upcasters<TNext> => {
+      if (typeof step !== 'function')
+        throw new InvalidOptionError('upcaster', step, 'a function from one version to the next');
+      return chain<TNext>(Object.freeze([...steps, step as UpcastStep]));
+    },
+  });
+}
+
+/** Options of {@link defineEvent}: personal fields, versions and former names. `TData` is the definition's current (stored) data type. */
+export interface DefineEventOptions<TData> {
   /**
    * Which fields of the data are personal and whose (crypto-shredding): they
    * are stored encrypted under the subject's key, and read back as an erased
    * marker once the subject is forgotten. Needs a store with `personalData`.
    */
-  personal?: PersonalFields<TInput> | undefined;
+  readonly personal?: PersonalFields<TData> | undefined;
+  /**
+   * How older versions of the data become the current one (see
+   * {@link upcastFrom}); the chain must end at the current data type.
+   */
+  readonly upcasters?: Upcasters<TData>;
+  /**
+   * The current version, if you want it spelt out: it must equal the number
+   * of upcasters plus one (an `InvalidOptionError` otherwise).
+   */
+  readonly version?: number;
+  /**
+   * Former names of the type: stored events of those types are read as this
+   * type (their `type` rewritten) by a registry holding the definition.
+   * Appends under a former name are refused by that registry.
+   */
+  readonly renamedFrom?: readonly string[];
 }
 
 /**
@@ -165,9 +261,22 @@ export const EVENT_DEFINITION: unique symbol = Symbol.for('eventfold.eventDefini
  * @internal
  */
 export function schemaOf(event: object): StandardSchemaV1 | undefined {
+  const definition = definitionOf(event);
+  return definition === undefined || isPayloadOnly(definition.schema)
+    ? undefined
+    : definition.schema;
+}
+
+/**
+ * The definition whose creator made `event`, when it is still of that
+ * definition's type; else `undefined`.
+ *
+ * @internal
+ */
+export function definitionOf(event: object): EventType | undefined {
   const definition = (event as { [EVENT_DEFINITION]?: EventType })[EVENT_DEFINITION];
-  if (definition === undefined || isPayloadOnly(definition.schema)) return undefined;
-  return definition.type === (event as { type?: unknown }).type ? definition.schema : undefined;
+  if (definition === undefined) return undefined;
+  return definition.type === (event as { type?: unknown }).type ? definition : undefined;
 }
 
 /**
@@ -242,6 +351,13 @@ export function isPayloadOnly(schema: StandardSchemaV1 | undefined): boolean {
  * of the subject its `subject` function returns (see `PersonalDataOptions`).
  * A bad `personal` option throws an `InvalidOptionError`.
  *
+ * `options` declares versions: `upcasters` (a chain from {@link upcastFrom})
+ * turn the data of older versions into the current one on read, and
+ * `renamedFrom` lists former names of the type. Appends validate against the
+ * current version only and the store records it with each event; stored
+ * bytes are never rewritten. Reads upcast only through a registry holding
+ * the definition: without one, events come back as stored.
+ *
  * @example
  * ```ts
  * const TaskCreated = defineEvent('TaskCreated', z.object({ title: z.string() }));
@@ -259,7 +375,9 @@ export function defineEvent<TType extends string, TData = Record<string, never>,
     throw new TypeError('defineEvent: the event type must be a non-empty string');
   }
   const personal = checkPersonalFields(options?.personal);
+  const { version, upcasters, renamedFrom } = versionsOf(type, options);
   const validated = !isPayloadOnly(schema) || personal !== undefined;
+  const linked = validated || version > 1;
   const create = (data?: In, options?: CreateEventOptions): NewEvent<TType, In> => {
     const event: {
       type: TType;
@@ -274,16 +392,61 @@ export function defineEvent<TType extends string, TData = Record<string, never>,
     if (options?.id !== undefined) event.id = options.id;
     if (options?.metadata !== undefined) event.metadata = options.metadata;
     if (options?.tags !== undefined) event.tags = options.tags;
-    if (validated) linkDefinition(event, definition);
+    if (linked) linkDefinition(event, definition);
     return event;
   };
   const definition: EventDefinition<TType, TData, In> = Object.assign(create, {
     type,
     schema: schema as StandardSchemaV1<In, TData> | undefined,
     personal,
+    version,
+    upcasters,
+    renamedFrom,
     is: <E extends { readonly type: string }>(
       event: E,
     ): event is Extract<E, { readonly type: TType }> => event.type === type,
   });
   return definition;
 }
+
+/** The checked version options of a definition of `type`. */
+function versionsOf(
+  type: string,
+  options: Pick<DefineEventOptions<unknown>, 'upcasters' | 'version' | 'renamedFrom'> | undefined,
+): { version: number; upcasters: readonly UpcastStep[]; renamedFrom: readonly string[] } {
+  if (options === undefined) return { version: 1, upcasters: NO_STEPS, renamedFrom: NO_NAMES };
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidOptionError('options', options, 'an options object such as { upcasters }');
+  const { upcasters, version, renamedFrom } = options;
+  let steps: readonly UpcastStep[] = NO_STEPS;
+  if (upcasters !== undefined) {
+    const given = (upcasters as { steps?: unknown } | null)?.steps;
+    if (!Array.isArray(given) || given.some((s) => typeof s !== 'function'))
+      throw new InvalidOptionError('options.upcasters', upcasters, 'a chain made by upcastFrom()');
+    steps = Object.freeze([...(given as UpcastStep[])]);
+  }
+  const current = steps.length + 1;
+  if (version !== undefined && version !== current)
+    throw new InvalidOptionError(
+      'options.version',
+      version,
+      `${current}: the number of upcasters plus one`,
+    );
+  let names: readonly string[] = NO_NAMES;
+  if (renamedFrom !== undefined) {
+    if (
+      !Array.isArray(renamedFrom) ||
+      renamedFrom.some((n) => typeof n !== 'string' || n.length === 0 || n === type)
+    )
+      throw new InvalidOptionError(
+        'options.renamedFrom',
+        renamedFrom,
+        `an array of former type names (non-empty strings other than "${type}")`,
+      );
+    names = Object.freeze([...new Set(renamedFrom as string[])]);
+  }
+  return { version: current, upcasters: steps, renamedFrom: names };
+}
+
+const NO_STEPS: readonly UpcastStep[] = Object.freeze([]);
+const NO_NAMES: readonly string[] = Object.freeze([]);

@@ -53,13 +53,17 @@ interface Catalog {
   functions: { proname: string }[];
 }
 
-/** A catalog without what migration 3 adds: the `events.tags` column, the `event_tags` table, `commit_events`. */
-function withoutMigration3(catalog: unknown): unknown {
+/**
+ * A catalog without what migrations 3 and 4 add: the `events.tags` and
+ * `events.schema_version` columns, the `event_tags` table, `commit_events`.
+ */
+function withoutMigrations3And4(catalog: unknown): unknown {
   const c = catalog as Catalog;
   return {
     columns: c.columns.filter(
       (r) =>
-        r.table_name !== 'event_tags' && !(r.table_name === 'events' && r.column_name === 'tags'),
+        r.table_name !== 'event_tags' &&
+        !(r.table_name === 'events' && ['tags', 'schema_version'].includes(r.column_name)),
     ),
     constraints: c.constraints.filter((r) => r.table_name !== 'event_tags'),
     indexes: c.indexes.filter((r) => r.indexname !== 'event_tags_pkey'),
@@ -99,7 +103,7 @@ async function legacySchema(client: pg.ClientBase, eventVersion?: number): Promi
 }
 
 describe('PostgreSQL: a schema of the release before the single migration runner', () => {
-  it('opens with only migration 3 added: same catalog otherwise, same ledgers, same data', async () => {
+  it('opens with only migrations 3 and 4 added: same catalog otherwise, same ledgers, same data', async () => {
     const admin = await rawClient(database().url);
     try {
       const schema = await legacySchema(admin);
@@ -145,7 +149,7 @@ describe('PostgreSQL: a schema of the release before the single migration runner
       }
 
       const after = (await catalogOf(admin, schema)) as Catalog;
-      expect(withoutMigration3(after)).toEqual(withoutMigration3(catalog));
+      expect(withoutMigrations3And4(after)).toEqual(withoutMigrations3And4(catalog));
       expect(after.indexes.map((i) => i.indexname)).toContain('event_tags_pkey');
       expect(after.functions.map((f) => f.proname)).toContain('commit_events');
       const { migrations, snapshots: snapshotLedger } = (await ledgersOf(admin, schema)) as {
@@ -154,7 +158,7 @@ describe('PostgreSQL: a schema of the release before the single migration runner
       };
       const before = ledgers as { migrations: unknown[]; snapshots: unknown };
       expect(migrations.slice(0, before.migrations.length)).toEqual(before.migrations);
-      expect(migrations.slice(before.migrations.length).map((m) => m.version)).toEqual([3]);
+      expect(migrations.slice(before.migrations.length).map((m) => m.version)).toEqual([3, 4]);
       expect(snapshotLedger).toEqual(before.snapshots);
       const rows = await admin.query(`SELECT stream_id, version, state FROM "${schema}".snapshots`);
       expect(rows.rows).toEqual([{ stream_id: 'Task-1', version: '3', state: '"done"' }]);

@@ -1,7 +1,7 @@
 /**
  * A file written by the release before the single migration runner (its DDL
  * verbatim, test/sqlite/fixtures/legacy-layout.ts) opens with the current
- * code: its schema gains only the tags (version 4), its events (with no tags)
+ * code: its schema gains only the tags and event versions (versions 4 and 5), its events (with no tags)
  * and snapshots read back, and both keep working.
  */
 import Database from 'better-sqlite3';
@@ -151,10 +151,15 @@ describe('SQLite: a file of the release before the single migration runner', () 
       const now = schemaOf(after);
       expect(others(now)).toEqual(others(schema));
       expect(now.filter(isNew).map((o) => o.name)).toContain('eventfold_event_tags');
-      expect(now.find((o) => o.name === 'eventfold_events')?.sql).toMatch(/tags TEXT\)$/);
+      expect(now.find((o) => o.name === 'eventfold_events')?.sql).toMatch(
+        /tags TEXT, schema_version INTEGER\)$/,
+      );
       const { migrations } = ledgers(after);
       expect(migrations.slice(0, 3)).toEqual(recorded.migrations);
-      expect(migrations.slice(3).map((m) => (m as { name: string }).name)).toEqual(['event-tags']);
+      expect(migrations.slice(3).map((m) => (m as { name: string }).name)).toEqual([
+        'event-tags',
+        'event-schema-versions',
+      ]);
       expect(readSchemaVersion(after)).toBe(SCHEMA_VERSION);
       expect(readSchemaVersion(after, SNAPSHOT_MIGRATIONS)).toBe(SNAPSHOT_SCHEMA_VERSION);
       expect(

@@ -28,9 +28,9 @@ function indexNames(db: Database.Database): string[] {
 
 describe('SQLite schema migrations', () => {
   it('numbers the migrations of both sets 1, 2, … without gaps', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
     expect(EVENT_MIGRATIONS.migrations).toBe(MIGRATIONS);
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(SCHEMA_VERSION).toBe(5);
     expect(SNAPSHOT_MIGRATIONS.migrations.map((m) => m.version)).toEqual([1]);
     expect(SNAPSHOT_SCHEMA_VERSION).toBe(1);
   });
@@ -46,6 +46,7 @@ describe('SQLite schema migrations', () => {
       '0002-feed-filter-indexes.ts',
       '0003-subscriptions.ts',
       '0004-event-tags.ts',
+      '0005-event-schema-versions.ts',
     ]);
     expect(files('./snapshots/')).toEqual(['0001-create-snapshots.ts']);
     const named = (set: MigrationSet) =>

@@ -9,6 +9,7 @@ import {
 import {
   normalizeEventQuery,
   type EventQuery,
+  type NormalizedQuery,
   type QueryReadResult,
   type ReadByQueryOptions,
 } from '../../core/event-query.js';
@@ -113,7 +114,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     options?: ReadByQueryOptions,
   ): Promise<QueryReadResult<E>> {
     this.assertOpen();
-    const normalized = normalizeEventQuery(query, 'query');
+    const normalized = this.#widenQuery(normalizeEventQuery(query, 'query'));
     checkOption.object('options', options);
     checkOption.knownKeys('options', options, ['after', 'limit']);
     const after = options?.after;
@@ -124,11 +125,35 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     return { events: slice.events as Recorded<E>[], position: slice.position ?? after };
   }
 
+  /** `types` with the former names the registry knows for each (see `EventRegistry.storedNamesOf`). */
+  #widenTypes(types: readonly string[]): readonly string[] {
+    const registry = this.registry;
+    if (registry?.hasFormerNames !== true) return types;
+    const out = new Set<string>();
+    for (const type of types) for (const name of registry.storedNamesOf(type)) out.add(name);
+    return out.size === types.length ? types : [...out];
+  }
+
+  #widenFilter<F extends { readonly types: readonly string[] | undefined }>(filter: F): F {
+    if (filter.types === undefined || this.registry?.hasFormerNames !== true) return filter;
+    const types = this.#widenTypes(filter.types);
+    return types === filter.types ? filter : { ...filter, types };
+  }
+
+  #widenQuery(query: NormalizedQuery): NormalizedQuery {
+    if (this.registry?.hasFormerNames !== true) return query;
+    return {
+      items: query.items.map((item) =>
+        item.types === undefined ? item : { ...item, types: this.#widenTypes(item.types) },
+      ),
+    };
+  }
+
   #decodeCondition(condition: PreparedCondition | undefined): DecodedCondition<Cursor> | undefined {
     if (condition === undefined) return undefined;
     const { query, after } = condition;
     return {
-      query,
+      query: this.#widenQuery(query),
       after: after === undefined ? undefined : this.#driver.positions.decode(after),
       position: after,
     };
@@ -155,7 +180,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     options?: ReadAllOptions,
   ): Promise<ReadAllPage<E>> {
     this.assertOpen();
-    const query = normalizeReadAllOptions(options);
+    const query = this.#widenFilter(normalizeReadAllOptions(options));
     const after = options?.after;
     const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
     if (query.types?.length === 0 || query.categories?.length === 0)
@@ -207,7 +232,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     this.assertOpen();
     checkOption.integer('cap', cap);
     const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
-    const query = checkFilter(filter);
+    const query = this.#widenFilter(checkFilter(filter));
     if (cap === 0 || query.types?.length === 0 || query.categories?.length === 0) return 0;
     return this.#driver.countEventsAfter(cursor, query, cap);
   }
@@ -215,7 +240,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
   async hasPendingEvents(after: Position | undefined, filter: FeedFilter): Promise<boolean> {
     this.assertOpen();
     const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
-    const query = checkFilter(filter);
+    const query = this.#widenFilter(checkFilter(filter));
     if (!this.capabilities.delayedVisibility) return false;
     if (query.types?.length === 0 || query.categories?.length === 0) return false;
     return this.#driver.hasPendingEvents(cursor, query);

@@ -188,6 +188,7 @@ export class MemoryDriver implements EventStoreDriver<number> {
         metadata: event.metadata,
         recordedAt,
         tags,
+        schemaVersion: event.schemaVersion ?? null,
       };
       this.#rows.push(last);
       rows.push(last);

@@ -5,7 +5,7 @@ import type { StoredEventRow } from '../../core/recorded.js';
  * One event row as `pg` returns it in array mode, with the columns of
  * `EVENT_COLUMNS` starting at `offset`: transaction id, global position,
  * stream id, version (bigint and xid8 as decimal strings), event id, type,
- * data, metadata, recorded at, tags (`text[]`, NULL when none).
+ * data, metadata, recorded at, tags (`text[]`, NULL when none), schema version (NULL: 1).
  */
 export type EventRowValues = readonly unknown[];
 
@@ -32,6 +32,7 @@ export function toStoredRows(rows: readonly EventRowValues[], offset = 0): Store
       metadata: r[offset + 7] as string | null,
       recordedAt: asDate(r[offset + 8]),
       tags: (r[offset + 9] as string[] | null) ?? undefined,
+      schemaVersion: r[offset + 10] == null ? undefined : Number(r[offset + 10]),
     };
   }
   return out;

@@ -132,6 +132,7 @@ function insertEntry(
       event.metadata,
       recordedAt,
       tags,
+      event.schemaVersion ?? null,
     ).lastInsertRowid as number;
     if (tags !== null) insertTags.run(position, tags);
   }

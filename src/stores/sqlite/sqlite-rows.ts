@@ -1,5 +1,11 @@
 import type { EventMetadata, RecordedEvent } from '../../core/events.js';
-import { NO_TAGS, toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
+import {
+  NO_TAGS,
+  readThrough,
+  toRecordedEvents,
+  type MutableRecordedEvent,
+  type StoredEventRow,
+} from '../../core/recorded.js';
 import type { EventRegistry } from '../../core/registry.js';
 import type { PersonalDataCipher } from '../../core/personal-data.js';
 import type { FeedEventRow, StreamEventRow } from './sql/event-columns.js';
@@ -29,10 +35,11 @@ export function feedRowsToRecorded(
 /**
  * Builds recorded events from raw rows: `position` first, then the stream id
  * (only when `streamId` is not given), then version, event id, type, data,
- * metadata, recorded at, tags (a JSON array or NULL). When no schema has to revive the data, builds them
- * directly (one object per event); otherwise, or when stored JSON does not
- * parse, goes through the core's `toRecordedEvents`, which revives and raises
- * the canonical errors.
+ * metadata, recorded at, tags (a JSON array or NULL), schema version (NULL: 1).
+ * Builds them directly (one object per event), then, when the registry needs
+ * it, reads them through it (upcasting and reviving, the core's
+ * `readThrough`); when stored JSON does not parse, goes through the core's
+ * `toRecordedEvents`, which raises the canonical errors.
  */
 function rowsToRecorded(
   rows: readonly (StreamEventRow | FeedEventRow)[],
@@ -41,13 +48,16 @@ function rowsToRecorded(
   personalData: PersonalDataCipher | undefined,
 ): Recorded {
   const at = streamId === undefined ? 2 : 1; // the column of the version
-  if (registry?.needsRevive !== true && personalData === undefined) {
+  let built: MutableRecordedEvent[] | undefined;
+  // With personal data, the core decrypts: it needs the stored JSON text.
+  if (personalData === undefined) {
     try {
-      const out = new Array<RecordedEvent>(rows.length);
+      const out = new Array<MutableRecordedEvent>(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as unknown[];
         const metadata = row[at + 4] as string | null;
-        out[i] = {
+        const schemaVersion = row[at + 7] as number | null;
+        const event: MutableRecordedEvent = {
           streamId: streamId ?? (row[1] as string),
           version: row[at] as number,
           position: sequencePosition(row[0] as number),
@@ -58,12 +68,16 @@ function rowsToRecorded(
           recordedAt: new Date(row[at + 5] as number),
           tags: tagsOf(row[at + 6] as string | null),
         };
+        if (schemaVersion !== null && schemaVersion !== 1) event.schemaVersion = schemaVersion;
+        out[i] = event;
       }
-      return out;
+      built = out;
     } catch {
       // Fall through: the core names the event whose JSON is broken.
     }
   }
+  if (built !== undefined)
+    return registry?.needsRevive === true ? readThrough(built, registry) : built;
   return toRecordedEvents(
     rows.map((r): StoredEventRow => ({
       streamId: streamId ?? (r[1] as string),
@@ -75,6 +89,7 @@ function rowsToRecorded(
       metadata: r[at + 4] as string | null,
       recordedAt: new Date(r[at + 5] as number),
       tags: tagsOf(r[at + 6] as string | null),
+      schemaVersion: r[at + 7] as number | null,
     })),
     registry,
     personalData,

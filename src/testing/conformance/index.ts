@@ -21,6 +21,7 @@ import { personalDataCases } from './personal-data-cases.js';
 import { queryCases } from './query-cases.js';
 import { readCases } from './read-cases.js';
 import { registryCases } from './registry-cases.js';
+import { upcastingCases } from './upcasting-cases.js';
 
 /**
  * Runs every case of eventfold's storage semantics against a backend: the
@@ -29,7 +30,8 @@ import { registryCases } from './registry-cases.js';
  * appends, `appendMany`, appends started together (group commit), tags and
  * `readByQuery`, append conditions (dynamic consistency boundaries), the bad-input catalogue, hostile input (holes, deep nesting,
  * throwing getters and Proxy traps, bare expected versions, positions out of
- * range), shared options, registries, validation by event creators without
+ * range), shared options, registries, event versions and upcasting (every
+ * read path, subscriptions and aggregates), validation by event creators without
  * a registry, personal data (crypto-shredding: encryption, erasure), append
  * listeners and closing. Cases that depend on a capability are registered only
  * when `options.capabilities` has it. A new backend is done when it passes all of it.
@@ -67,6 +69,7 @@ export function runConformanceSuite(name: string, options: SuiteOptions): void {
     hostileInputCases(context);
     optionCases(context);
     registryCases(context);
+    upcastingCases(context);
     creatorValidationCases(context);
     personalDataCases(context);
     lifecycleCases(context);

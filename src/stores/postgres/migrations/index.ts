@@ -2,6 +2,7 @@ import { eventSchemaLedger, keyTablesLedger, snapshotTableLedger } from '../sql/
 import { initialMigration } from './0001-initial.js';
 import { subscriptionsMigration } from './0002-subscriptions.js';
 import { tagsAndCommitMigration } from './0003-tags-and-commit.js';
+import { eventSchemaVersionsMigration } from './0004-event-schema-versions.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 import { createKeyTables } from './keys/0001-create-key-tables.js';
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly Migration[] = [
   initialMigration,
   subscriptionsMigration,
   tagsAndCommitMigration,
+  eventSchemaVersionsMigration,
 ];
 
 /**
@@ -53,7 +55,7 @@ export const KEY_MIGRATIONS: MigrationSet = {
  *
  * @example
  * ```ts
- * SCHEMA_VERSION; // 3
+ * SCHEMA_VERSION; // 4
  * ```
  */
 export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);

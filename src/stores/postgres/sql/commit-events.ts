@@ -34,7 +34,7 @@ export interface CommitEventsRow {
 /** The call of `<schema>.commit_events`: many units in one statement and one round trip. */
 export function commitEventsSql(s: string): string {
   return `SELECT o_kind, o_index, o_status, o_actual, o_event_id, o_stream_id, o_version, o_transaction_id::text, o_global_position::text
-FROM ${s}.commit_events($1::text[], $2::int[], $3::boolean[], $4::boolean, $5::text[], $6::int[], $7::int[], $8::text[], $9::bigint[], $10::bigint[], $11::uuid[], $12::jsonb, $13::int[], $14::int[], $15::uuid[], $16::int[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::int[], $22::text[])`;
+FROM ${s}.commit_events($1::text[], $2::int[], $3::boolean[], $4::boolean, $5::text[], $6::int[], $7::int[], $8::text[], $9::bigint[], $10::bigint[], $11::uuid[], $12::jsonb, $13::int[], $14::int[], $15::uuid[], $16::int[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::int[], $22::text[], $23::int[])`;
 }
 
 /**
@@ -120,6 +120,7 @@ export function commitEventsValues(units: readonly WriteUnit<PostgresCursor>[]):
   const types: string[] = [];
   const data: string[] = [];
   const metadata: (string | null)[] = [];
+  const schemaVersions: (number | null)[] = [];
   const tagEvent: number[] = [];
   const tags: string[] = [];
   units.forEach((unit, u) => {
@@ -163,6 +164,7 @@ export function commitEventsValues(units: readonly WriteUnit<PostgresCursor>[]):
         types.push(event.type);
         data.push(event.data);
         metadata.push(event.metadata);
+        schemaVersions.push(event.schemaVersion ?? null);
         for (const tag of event.tags) {
           tagEvent.push(ids.length);
           tags.push(tag);
@@ -190,6 +192,7 @@ export function commitEventsValues(units: readonly WriteUnit<PostgresCursor>[]):
     metadata,
     tagEvent,
     tags,
+    schemaVersions,
   ];
 }
 

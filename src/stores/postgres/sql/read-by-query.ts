@@ -3,7 +3,7 @@ import type { NormalizedQuery } from '../../../core/event-query.js';
 
 /** The columns of an event read as `e`, in the order the row mappers expect (see `EVENT_COLUMNS`). */
 const E_COLUMNS =
-  'e.transaction_id::text AS xid, e.global_position::text AS pos, e.stream_id, e.version, e.event_id, e.type, e.data, e.metadata, e.recorded_at, e.tags';
+  'e.transaction_id::text AS xid, e.global_position::text AS pos, e.stream_id, e.version, e.event_id, e.type, e.data, e.metadata, e.recorded_at, e.tags, e.schema_version';
 const AFTER = '($1::xid8, $2::bigint)';
 
 /**

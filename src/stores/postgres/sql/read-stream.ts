@@ -27,15 +27,15 @@ ORDER BY e.version ${order}`;
  * whatever type parsers the application set on `pg` (a global int8 parser is common).
  */
 export const EVENT_COLUMNS =
-  'transaction_id::text AS xid, global_position::text AS pos, stream_id, version, event_id, type, data, metadata, recorded_at, tags';
+  'transaction_id::text AS xid, global_position::text AS pos, stream_id, version, event_id, type, data, metadata, recorded_at, tags, schema_version';
 
 /** The same columns read from a subquery `u` that kept the raw columns (for a merged feed). */
 export const EVENT_COLUMNS_OF_U =
-  'u.transaction_id::text AS xid, u.global_position::text AS pos, u.stream_id, u.version, u.event_id, u.type, u.data, u.metadata, u.recorded_at, u.tags';
+  'u.transaction_id::text AS xid, u.global_position::text AS pos, u.stream_id, u.version, u.event_id, u.type, u.data, u.metadata, u.recorded_at, u.tags, u.schema_version';
 
 /** The raw columns, for branches merged later. */
 export const RAW_EVENT_COLUMNS =
-  'transaction_id, global_position, stream_id, version, event_id, type, data, metadata, recorded_at, tags';
+  'transaction_id, global_position, stream_id, version, event_id, type, data, metadata, recorded_at, tags, schema_version';
 
 /** `$1` stream id → `{ version }`, no row when the stream does not exist. */
 export function getVersionSql(s: string): string {

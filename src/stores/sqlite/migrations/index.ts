@@ -7,6 +7,7 @@ import { createEvents } from './0001-create-events.js';
 import { feedFilterIndexes } from './0002-feed-filter-indexes.js';
 import { subscriptions } from './0003-subscriptions.js';
 import { eventTags } from './0004-event-tags.js';
+import { eventSchemaVersions } from './0005-event-schema-versions.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 import { createKeyTables } from './keys/0001-create-key-tables.js';
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   feedFilterIndexes,
   subscriptions,
   eventTags,
+  eventSchemaVersions,
 ];
 
 /**
@@ -58,7 +60,7 @@ export const KEY_MIGRATIONS: MigrationSet = {
  *
  * @example
  * ```ts
- * SCHEMA_VERSION; // 4
+ * SCHEMA_VERSION; // 5
  * ```
  */
 export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);

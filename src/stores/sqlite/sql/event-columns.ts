@@ -2,11 +2,11 @@ import { EVENTS_TABLE } from './tables.js';
 
 /** The columns every feed read selects, in the order of {@link FeedEventRow}. */
 export const FEED_EVENT_COLUMNS =
-  'position, stream_id, version, event_id, type, data, metadata, recorded_at, tags';
+  'position, stream_id, version, event_id, type, data, metadata, recorded_at, tags, schema_version';
 
 /** The columns a stream read selects (the stream id is known), in the order of {@link StreamEventRow}. */
 export const STREAM_EVENT_COLUMNS =
-  'position, version, event_id, type, data, metadata, recorded_at, tags';
+  'position, version, event_id, type, data, metadata, recorded_at, tags, schema_version';
 
 /** A feed row in raw (array) mode. */
 export type FeedEventRow = [
@@ -19,6 +19,7 @@ export type FeedEventRow = [
   metadata: string | null,
   recordedAt: number,
   tags: string | null,
+  schemaVersion: number | null,
 ];
 
 /** A stream row in raw (array) mode. */
@@ -31,6 +32,7 @@ export type StreamEventRow = [
   metadata: string | null,
   recordedAt: number,
   tags: string | null,
+  schemaVersion: number | null,
 ];
 
 /** `SELECT <feed columns> FROM eventfold_events`, the start of every feed query. */
