@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { ForgetResult, KeyStore, KeyWrapper } from '../../core/contracts/key-store.js';
-import { defineEvent, payload } from '../../core/events.js';
+import { defineEvent, payload, upcastFrom } from '../../core/events.js';
 import type { EventStore } from '../../core/event-store.js';
 import { isErased, masterKeyWrapper, type PersonalDataOptions } from '../../core/personal-data.js';
 import { EventRegistry } from '../../core/registry.js';
@@ -201,6 +201,37 @@ export function personalDataCases({ describe, it, options }: CaseContext): void 
         },
         { registry: new EventRegistry([UserRegistered, AddressChanged, Noted]) },
       ));
+
+    it('upcasts older personal events once decrypted; erased ones are upcast too, not revived', () => {
+      type ContactV1 = { userId: string; email: string };
+      const personal = { subject: (data: ContactV1) => data.userId, fields: ['email' as const] };
+      const V1 = defineEvent('ContactAdded', payload<ContactV1>(), { personal });
+      const V2 = defineEvent('ContactAdded', payload<ContactV1 & { verified: boolean }>(), {
+        personal,
+        upcasters: upcastFrom<ContactV1>().to((v1) => ({ ...v1, verified: false })),
+      });
+      const registry = new EventRegistry([V1]);
+      return withKeys(
+        async (store, keys) => {
+          await store.append('Contact-u1', [V1({ userId: 'u1', email: 'ann@example.com' })]);
+          await store.append('Contact-u2', [V1({ userId: 'u2', email: 'bob@example.com' })]);
+          // The program is redeployed with version 2 of the event; then u1 is forgotten.
+          registry.unregister('ContactAdded');
+          registry.register(V2);
+          await keys.forget('u1');
+          for (const events of [await feed(store), (await store.read('Contact-u1')).events]) {
+            const first = events[0];
+            assert.equal(first?.schemaVersion, 2);
+            assert.equal((first?.data as Record<string, unknown>)['verified'], false);
+            assert.ok(isErased((first?.data as Record<string, unknown>)['email']));
+          }
+          const kept = (await store.read('Contact-u2')).events[0];
+          assert.deepEqual(kept?.data, { userId: 'u2', email: 'bob@example.com', verified: false });
+          assert.equal(kept?.schemaVersion, 2);
+        },
+        { registry },
+      );
+    });
 
     it('gives a forgotten subject a new key: new events read back, old ones stay erased', () =>
       withKeys(async (store, keys) => {
