@@ -12,14 +12,12 @@ import { BetweenBatches } from './between-batches.js';
 import { Deferred } from './deferred.js';
 import { isFatal } from './is-fatal.js';
 import { InstanceStatusReader } from './instance-status.js';
+import { CheckpointCursor } from './checkpoint-cursor.js';
 import { storageOf } from './default-storage.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { PositionWaiters } from './position-waiters.js';
 import { replayParked, type ReplayResult } from './replay-parked.js';
 import { resetInTransaction } from './reset-projection.js';
-import { runInTransaction } from './run-in-transaction.js';
-import { startPosition } from './start-position.js';
 import { groupMemberOf } from './stream-hash.js';
 import {
   resolveSubscriptionOptions,
@@ -67,7 +65,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   readonly #keeper: LeaseKeeper | undefined;
   readonly #sleeps = new InterruptibleSleep();
   readonly #tasks = new BetweenBatches();
-  readonly #waiters = new PositionWaiters();
+  readonly #cursor: CheckpointCursor;
   readonly #runner: BatchRunner<Tx>;
   readonly #endOfFeed: EndOfFeed;
   readonly #reader: FeedReader;
@@ -81,11 +79,6 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   #active = false;
   #leaseLost = false;
   #reload = true;
-  #cursor: Position | null = null;
-  #stored: Position | null = null;
-  /** Events appended before a `from: 'end'` start that the feed shows only now (PostgreSQL): passed over. */
-  #skip: ((position: Position) => boolean) | undefined;
-  #processed = 0;
   #failures = 0;
   #lastError: LastError | undefined;
   readonly #onAbort = (): void => void this.stop();
@@ -98,6 +91,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
     this.#applier = applier;
     const { storage, close } = storageOf(store, this.#options.storage);
     [this.storage, this.#closeStorage] = [storage, close];
+    this.#cursor = new CheckpointCursor(store, storage, this.name, this.#options.from);
     const signal = this.#options.signal;
     if (signal?.aborted === true) this.#stopping = true;
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -125,8 +119,8 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       pausing: () => this.#pausing(),
       sleep: (ms) => this.#sleep(ms),
       report: (error, info) => this.#report(error, info),
-      stored: () => this.#stored,
-      advance: (position, handled) => this.#advance(position, handled),
+      stored: () => this.#cursor.stored,
+      advance: (position, handled) => this.#cursor.advance(position, handled),
     });
     const { types, categories, pollIntervalMs } = this.#options;
     this.#reader = new FeedReader(store, { types, categories, batchSize: this.#options.batchSize });
@@ -155,7 +149,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
 
   /** Events handled by this instance so far. */
   get processed(): number {
-    return this.#processed;
+    return this.#cursor.processed;
   }
 
   /** Starts it (once; later calls do nothing). */
@@ -176,7 +170,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       await this.#closeStorage().catch((error: unknown) => this.#report(error, {}));
       this.#setState('stopped');
       this.#finished.resolve();
-      this.#waiters.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
+      this.#cursor.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
       return;
     }
     if (this.#state !== 'failed' && this.#state !== 'stopped') this.#setState('stopping');
@@ -210,11 +204,11 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   async waitForPosition(position: Position, options?: AbortOptions): Promise<void> {
     checkAbortOptions(options);
     if (options?.signal?.aborted === true) throw options.signal.reason;
-    if (this.#stored !== null && this.#stored >= position) return;
+    if (this.#cursor.reached(position)) return;
     if (this.#state === 'stopped' || this.#state === 'failed') {
       throw new EventfoldError(`Subscription "${this.name}" is ${this.#state}`);
     }
-    const waiting = this.#waiters.add(position, options);
+    const waiting = this.#cursor.wait(position, options);
     if (this.#running !== undefined && !this.#active) this.#settleFromStorage();
     return waiting;
   }
@@ -225,7 +219,8 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
    * the stored part as last read and `stale` saying since when and why.
    */
   status(): Promise<SubscriptionStatus> {
-    const local = { state: this.#state, processed: this.#processed, lastError: this.#lastError };
+    const { processed } = this.#cursor;
+    const local = { state: this.#state, processed, lastError: this.#lastError };
     return this.#status.read(local);
   }
 
@@ -241,8 +236,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
     return this.#exclusive(async () => {
       await resetInTransaction(this.storage, this.name, names, this.#applier.reset);
       this.#reload = true;
-      this.#stored = null;
-      this.#skip = undefined; // from the start again: every event is handled
+      this.#cursor.restart(); // from the start again: every event is handled
       if (this.#caughtUp.settled) this.#caughtUp = new Deferred();
       if (this.#active) this.#setState('catching-up');
     });
@@ -296,14 +290,14 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       this.#setState('stopped');
       this.#finished.resolve();
       this.#caughtUp.reject(new EventfoldError(`Subscription "${this.name}" stopped`));
-      this.#waiters.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
+      this.#cursor.fail(new EventfoldError(`Subscription "${this.name}" stopped`));
     } catch (error) {
       this.#report(error, {});
       await this.#closeStorage().catch((closing: unknown) => this.#report(closing, {}));
       this.#setState('failed');
       this.#caughtUp.reject(error);
       this.#finished.reject(error);
-      this.#waiters.fail(error);
+      this.#cursor.fail(error);
     } finally {
       unlisten?.();
       this.#options.signal?.removeEventListener('abort', this.#onAbort);
@@ -318,15 +312,16 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
         if (this.#reload) await this.#loadCheckpoint();
         await this.#tasks.runAll();
         if (this.#reload) continue;
-        const { page, passTo } = await this.#reader.read(this.#cursor);
+        const { page, passTo } = await this.#reader.read(this.#cursor.position);
         if (this.#state === 'retrying') this.#setState(this.#runningState());
         if (page.events.length > 0) await this.#runner.run(page.events);
         this.#failures = 0;
         if (!page.isEnd || this.#pausing() || this.#reload) continue;
-        if (passTo !== undefined && this.#cursor === (page.next ?? null)) await this.#pass(passTo);
+        if (passTo !== undefined && this.#cursor.position === (page.next ?? null))
+          await this.#cursor.pass(passTo);
         this.#reachedEnd();
         // A quiet poll interval: check the checkpoint too, in case another process reset it.
-        if (!(await this.#endOfFeed.wait(this.#cursor))) this.#reload = true;
+        if (!(await this.#endOfFeed.wait(this.#cursor.position))) this.#reload = true;
       } catch (error) {
         if (isFatal(error)) throw error;
         this.#reload = true;
@@ -340,31 +335,13 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   }
 
   async #loadCheckpoint(): Promise<void> {
-    const start = await startPosition(this.#store, this.storage, this.name, this.#options.from);
-    this.#stored = this.#cursor = start.position;
-    if (start.skip !== undefined) this.#skip = start.skip;
+    await this.#cursor.load();
     this.#reload = false;
-    this.#waiters.settle(this.#stored);
-  }
-
-  /** Moves the checkpoint over events the filters left out, up to `position` (see {@link FeedReader}). */
-  async #pass(position: Position): Promise<void> {
-    await runInTransaction(this.storage, { name: this.name, expected: this.#stored }, () => ({
-      checkpoint: position,
-    }));
-    this.#advance(position, 0);
   }
 
   /** While another instance holds the lease: resolves the waiters its stored checkpoint has reached. */
   #settleFromStorage(): void {
-    const load = async () => (await this.storage.checkpoints.load(this.name))?.position ?? null;
-    void this.#waiters.settleFrom(load, (error) => this.#report(error, {}));
-  }
-
-  #advance(position: Position, handled: number): void {
-    this.#cursor = this.#stored = position;
-    this.#processed += handled;
-    this.#waiters.settle(this.#stored);
+    this.#cursor.settleFromStorage((error) => this.#report(error, {}));
   }
 
   /** `'live'` once caught up, else `'catching-up'`. */
@@ -378,7 +355,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   }
 
   #isMine(event: RecordedEvent): boolean {
-    if (this.#skip?.(event.position) === true) return false;
+    if (this.#cursor.skips(event.position)) return false;
     const group = this.#options.group;
     return group === undefined || groupMemberOf(event.streamId, group.members) === group.member;
   }
