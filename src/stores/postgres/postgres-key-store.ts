@@ -3,12 +3,11 @@ import { checkSubject, type ForgetResult, type KeyStore } from '../../core/contr
 import { InvalidOptionError, StoreClosedError, ValidationError } from '../../core/errors.js';
 import { checkOption } from '../../core/options.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import { secretsOf, toDatabaseError, type Secrets } from './postgres-database-error.js';
-import { migrate } from './migrate.js';
+import { toDatabaseError, type Secrets } from './postgres-database-error.js';
 import { KEY_MIGRATIONS } from './migrations/index.js';
 import type { PostgresEventStore } from './postgres-event-store.js';
-import { checkSchemaOption } from './postgres-connection.js';
-import { DEFAULT_SCHEMA, quoteSchema } from './schema-name.js';
+import { quoteSchema } from './schema-name.js';
+import { LazyMigration, sideTableSource } from './side-table-source.js';
 
 /**
  * How {@link PostgresKeyStore.forget} vacuums the key table after a delete:
@@ -25,22 +24,6 @@ export interface PostgresKeyStoreOptions {
   schema?: string | undefined;
   /** How `forget` vacuums the key table (default `'full'`, see {@link KeyVacuum}). */
   vacuum?: KeyVacuum | undefined;
-}
-
-function isPool(value: unknown): value is Pool {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Pool).connect === 'function' &&
-    typeof (value as Pool).query === 'function' &&
-    typeof (value as Pool).totalCount === 'number'
-  );
-}
-
-function storeOf(source: unknown): { pool: Pool; schema: string } | undefined {
-  if (typeof source !== 'object' || source === null) return undefined;
-  const { pool, schema } = source as { pool?: unknown; schema?: unknown };
-  return isPool(pool) && typeof schema === 'string' ? { pool, schema } : undefined;
 }
 
 /**
@@ -72,7 +55,7 @@ export class PostgresKeyStore implements KeyStore {
   readonly #vacuum: KeyVacuum;
   readonly #s: string;
   readonly #secrets: Secrets;
-  #ready: Promise<void> | undefined;
+  readonly #migration: LazyMigration;
   #closed = false;
 
   /**
@@ -83,35 +66,15 @@ export class PostgresKeyStore implements KeyStore {
   constructor(source: PostgresEventStore | Pool, options: PostgresKeyStoreOptions = {}) {
     checkOption.object('options', options);
     const { schema, vacuum } = options;
-    checkOption.string('schema', schema);
     if (vacuum !== undefined && vacuum !== 'full' && vacuum !== 'plain' && vacuum !== 'none')
       throw new InvalidOptionError('vacuum', vacuum, "'full', 'plain' or 'none'");
     this.#vacuum = vacuum ?? 'full';
-    const store = isPool(source) ? undefined : storeOf(source);
-    if (store !== undefined) {
-      if (schema !== undefined && schema !== store.schema) {
-        throw new InvalidOptionError(
-          'schema',
-          schema,
-          `the event store's schema "${store.schema}" (pass its pool to use another schema)`,
-        );
-      }
-      this.pool = store.pool;
-      this.schema = store.schema;
-    } else if (isPool(source)) {
-      const name = schema ?? DEFAULT_SCHEMA;
-      checkSchemaOption(name);
-      this.pool = source;
-      this.schema = name;
-    } else {
-      throw new InvalidOptionError(
-        'source',
-        source,
-        'a PostgresEventStore, or a pg Pool (and a schema name)',
-      );
-    }
+    const resolved = sideTableSource(source, schema);
+    this.pool = resolved.pool;
+    this.schema = resolved.schema;
+    this.#secrets = resolved.secrets;
+    this.#migration = new LazyMigration(resolved, KEY_MIGRATIONS);
     this.#s = quoteSchema(this.schema);
-    this.#secrets = secretsOf(this.pool.options);
   }
 
   /**
@@ -121,17 +84,7 @@ export class PostgresKeyStore implements KeyStore {
    */
   migrate(): Promise<void> {
     if (this.#closed) return Promise.reject(new StoreClosedError());
-    const ready = (this.#ready ??= migrate(
-      this.pool,
-      this.schema,
-      this.#secrets,
-      true,
-      KEY_MIGRATIONS,
-    ).catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    }));
-    return ready;
+    return this.#migration.run();
   }
 
   async load(subjects: readonly string[]): Promise<ReadonlyMap<string, Uint8Array>> {

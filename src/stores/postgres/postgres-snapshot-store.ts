@@ -1,17 +1,14 @@
 import type { Pool, QueryResult } from 'pg';
 import { prepareSnapshot } from '../../core/contracts/prepare-snapshot.js';
 import type { NewSnapshot, Snapshot, SnapshotStore } from '../../core/contracts/snapshot-store.js';
-import { InvalidOptionError, StoreClosedError } from '../../core/errors.js';
-import { checkOption } from '../../core/options.js';
+import { StoreClosedError } from '../../core/errors.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import { secretsOf, toDatabaseError, type Secrets } from './postgres-database-error.js';
-import { migrate } from './migrate.js';
+import { toDatabaseError, type Secrets } from './postgres-database-error.js';
 import { SNAPSHOT_MIGRATIONS } from './migrations/index.js';
 import type { PostgresEventStore } from './postgres-event-store.js';
-import { checkSchemaOption } from './postgres-connection.js';
-import { DEFAULT_SCHEMA, quoteSchema } from './schema-name.js';
+import { quoteSchema } from './schema-name.js';
+import { LazyMigration, sideTableSource } from './side-table-source.js';
 import { snapshotsSql, type SnapshotsSql } from './sql/snapshots.js';
-import { DEFAULT_TIMEOUTS, type PostgresTimeouts } from './postgres-timeouts.js';
 import { timed } from './timed-query.js';
 
 /** A snapshot row: numbers as `float8` (plain numbers with `pg`'s default parsers; converted in case an application set its own). */
@@ -20,29 +17,6 @@ interface SnapshotRow {
   readonly schema_version: unknown;
   readonly state: string;
   readonly created_ms: unknown;
-}
-
-function isPool(value: unknown): value is Pool {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Pool).connect === 'function' &&
-    typeof (value as Pool).query === 'function' &&
-    typeof (value as Pool).totalCount === 'number'
-  );
-}
-
-/** The pool, schema and time limits of a {@link PostgresEventStore}, or `undefined`. */
-function storeOf(
-  source: unknown,
-): { pool: Pool; schema: string; timeouts: PostgresTimeouts | undefined } | undefined {
-  if (typeof source !== 'object' || source === null) return undefined;
-  const { pool, schema, timeouts } = source as {
-    pool?: unknown;
-    schema?: unknown;
-    timeouts?: PostgresTimeouts;
-  };
-  return isPool(pool) && typeof schema === 'string' ? { pool, schema, timeouts } : undefined;
 }
 
 /**
@@ -82,7 +56,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
   readonly #names: { readonly load: string; readonly save: string; readonly delete: string };
   readonly #secrets: Secrets;
   readonly #statementTimeoutMs: number;
-  #ready: Promise<void> | undefined;
+  readonly #migration: LazyMigration;
   #closed = false;
 
   /** Uses the pool and schema of a {@link PostgresEventStore}. */
@@ -95,32 +69,12 @@ export class PostgresSnapshotStore implements SnapshotStore {
    * other than the event store's.
    */
   constructor(source: PostgresEventStore | Pool, schema?: string) {
-    checkOption.string('schema', schema);
-    const store = isPool(source) ? undefined : storeOf(source);
-    if (store !== undefined) {
-      if (schema !== undefined && schema !== store.schema) {
-        throw new InvalidOptionError(
-          'schema',
-          schema,
-          `the event store's schema "${store.schema}" (pass its pool to use another schema)`,
-        );
-      }
-      this.pool = store.pool;
-      this.schema = store.schema;
-      this.#statementTimeoutMs = (store.timeouts ?? DEFAULT_TIMEOUTS).statementTimeoutMs;
-    } else if (isPool(source)) {
-      const name = schema ?? DEFAULT_SCHEMA;
-      checkSchemaOption(name);
-      this.pool = source;
-      this.schema = name;
-      this.#statementTimeoutMs = DEFAULT_TIMEOUTS.statementTimeoutMs;
-    } else {
-      throw new InvalidOptionError(
-        'source',
-        source,
-        'a PostgresEventStore, or a pg Pool (and a schema name)',
-      );
-    }
+    const resolved = sideTableSource(source, schema);
+    this.pool = resolved.pool;
+    this.schema = resolved.schema;
+    this.#statementTimeoutMs = resolved.statementTimeoutMs;
+    this.#secrets = resolved.secrets;
+    this.#migration = new LazyMigration(resolved, SNAPSHOT_MIGRATIONS);
     this.#sql = snapshotsSql(quoteSchema(this.schema));
     // Prepared-statement names: per schema, and under PostgreSQL's 63-byte limit (a schema name has at most 48).
     this.#names = {
@@ -128,7 +82,6 @@ export class PostgresSnapshotStore implements SnapshotStore {
       save: `evf_snap_save_${this.schema}`,
       delete: `evf_snap_del_${this.schema}`,
     };
-    this.#secrets = secretsOf(this.pool.options);
   }
 
   /**
@@ -144,17 +97,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
    */
   migrate(): Promise<void> {
     if (this.#closed) return Promise.reject(new StoreClosedError());
-    const ready = (this.#ready ??= migrate(
-      this.pool,
-      this.schema,
-      this.#secrets,
-      true,
-      SNAPSHOT_MIGRATIONS,
-    ).catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    }));
-    return ready;
+    return this.#migration.run();
   }
 
   async load(streamId: string): Promise<Snapshot | undefined> {

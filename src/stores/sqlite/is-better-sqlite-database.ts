@@ -18,3 +18,17 @@ export function isBetterSqliteDatabase(value: unknown): value is BetterSqlite3.D
     typeof (value as BetterSqlite3.Database).transaction === 'function'
   );
 }
+
+/**
+ * The connection of a `SqliteEventStore` (its `database`), or the handle
+ * itself; `undefined` for anything else: what the stores of tables beside
+ * the events (snapshots, keys) accept as their source.
+ */
+export function databaseOf(source: unknown): BetterSqlite3.Database | undefined {
+  if (isBetterSqliteDatabase(source)) return source;
+  const database: unknown =
+    typeof source === 'object' && source !== null && 'database' in source
+      ? source.database
+      : undefined;
+  return isBetterSqliteDatabase(database) ? database : undefined;
+}

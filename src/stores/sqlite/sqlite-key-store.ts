@@ -7,7 +7,7 @@ import {
   ValidationError,
 } from '../../core/errors.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import { isBetterSqliteDatabase } from './is-better-sqlite-database.js';
+import { databaseOf } from './is-better-sqlite-database.js';
 import { migrate } from './migrate.js';
 import { KEY_MIGRATIONS } from './migrations/index.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
@@ -15,16 +15,6 @@ import { PERSONAL_KEYS_TABLE, PERSONAL_STREAMS_TABLE } from './sql/tables.js';
 import { toDatabaseError } from './sqlite-database-error.js';
 
 type Statement<P extends unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
-
-/** The connection of a {@link SqliteEventStore}, or the handle itself; `undefined` for anything else. */
-function databaseOf(source: unknown): BetterSqlite3.Database | undefined {
-  if (isBetterSqliteDatabase(source)) return source;
-  const database: unknown =
-    typeof source === 'object' && source !== null && 'database' in source
-      ? source.database
-      : undefined;
-  return isBetterSqliteDatabase(database) ? database : undefined;
-}
 
 /** What {@link SqliteKeyStore.forget} also reports: how far the key bytes left the files. */
 export interface SqliteForgetResult extends ForgetResult {

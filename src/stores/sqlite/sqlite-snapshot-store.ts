@@ -3,7 +3,7 @@ import { prepareSnapshot } from '../../core/contracts/prepare-snapshot.js';
 import type { NewSnapshot, Snapshot, SnapshotStore } from '../../core/contracts/snapshot-store.js';
 import { DatabaseError, InvalidOptionError, StoreClosedError } from '../../core/errors.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import { isBetterSqliteDatabase } from './is-better-sqlite-database.js';
+import { databaseOf } from './is-better-sqlite-database.js';
 import { migrate } from './migrate.js';
 import { SNAPSHOT_MIGRATIONS } from './migrations/index.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
@@ -17,16 +17,6 @@ import {
 import { toDatabaseError } from './sqlite-database-error.js';
 
 type Statement<P extends unknown[], R = unknown> = BetterSqlite3.Statement<P, R>;
-
-/** The connection of a {@link SqliteEventStore}, or the handle itself; `undefined` for anything else. */
-function databaseOf(source: unknown): BetterSqlite3.Database | undefined {
-  if (isBetterSqliteDatabase(source)) return source;
-  const database: unknown =
-    typeof source === 'object' && source !== null && 'database' in source
-      ? source.database
-      : undefined;
-  return isBetterSqliteDatabase(database) ? database : undefined;
-}
 
 /**
  * Aggregate snapshots in the SQLite file of the events: one row per stream in
