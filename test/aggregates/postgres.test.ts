@@ -15,6 +15,7 @@ import {
 } from '../../src/index.js';
 import { PostgresEventStore } from '../../src/stores/postgres/postgres-event-store.js';
 import { PostgresSnapshotStore } from '../../src/stores/postgres/postgres-snapshot-store.js';
+import { PostgresKeyStore } from '../../src/stores/postgres/postgres-key-store.js';
 import {
   SNAPSHOT_MIGRATIONS,
   SNAPSHOT_SCHEMA_VERSION,
@@ -285,7 +286,7 @@ describe('PostgresSnapshotStore', () => {
 });
 
 describe('PostgresSnapshotStore time limits', () => {
-  it("has the event store's statementTimeoutMs: a blocked statement fails in time as a lost connection", async () => {
+  it("has the event store's statementTimeoutMs, as the key store: a blocked statement fails in time as a lost connection", async () => {
     const schema = uniqueName('slow_snap');
     const store = await PostgresEventStore.connect({
       connectionString: `${url()}?statementTimeoutMs=300`,
@@ -307,6 +308,14 @@ describe('PostgresSnapshotStore time limits', () => {
       expect(ms).toBeGreaterThanOrEqual(290);
       expect(ms).toBeLessThan(2_000);
       expect((await snapshots.load('Task-1'))?.state).toEqual({ n: 1 });
+      // The key store of personal data, beside the events too, has the same limit.
+      const keys = new PostgresKeyStore(store);
+      await keys.load(['u1']);
+      await admin.query('BEGIN');
+      await admin.query(`LOCK TABLE "${schema}".personal_keys IN ACCESS EXCLUSIVE MODE`);
+      const keyError = await rejectionOf(keys.load(['u1']));
+      await admin.query('ROLLBACK');
+      expect(DatabaseError.is(keyError) && keyError.connectionLost).toBe(true);
       // Given a pool, the default limit.
       expect(new PostgresSnapshotStore(store.pool, schema)).toBeInstanceOf(PostgresSnapshotStore);
     } finally {

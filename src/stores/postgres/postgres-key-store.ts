@@ -3,11 +3,15 @@ import { checkSubject, type ForgetResult, type KeyStore } from '../../core/contr
 import { InvalidOptionError, StoreClosedError, ValidationError } from '../../core/errors.js';
 import { checkOption } from '../../core/options.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import { toDatabaseError, type Secrets } from './postgres-database-error.js';
 import { KEY_MIGRATIONS } from './migrations/index.js';
 import type { PostgresEventStore } from './postgres-event-store.js';
 import { quoteSchema } from './schema-name.js';
-import { LazyMigration, sideTableSource } from './side-table-source.js';
+import {
+  LazyMigration,
+  sideTableQuery,
+  sideTableSource,
+  type SideTableSource,
+} from './side-table-source.js';
 
 /**
  * How {@link PostgresKeyStore.forget} vacuums the key table after a delete:
@@ -54,8 +58,8 @@ export class PostgresKeyStore implements KeyStore {
   readonly schema: string;
   readonly #vacuum: KeyVacuum;
   readonly #s: string;
-  readonly #secrets: Secrets;
   readonly #migration: LazyMigration;
+  readonly #source: SideTableSource;
   #closed = false;
 
   /**
@@ -70,9 +74,9 @@ export class PostgresKeyStore implements KeyStore {
       throw new InvalidOptionError('vacuum', vacuum, "'full', 'plain' or 'none'");
     this.#vacuum = vacuum ?? 'full';
     const resolved = sideTableSource(source, schema);
+    this.#source = resolved;
     this.pool = resolved.pool;
     this.schema = resolved.schema;
-    this.#secrets = resolved.secrets;
     this.#migration = new LazyMigration(resolved, KEY_MIGRATIONS);
     this.#s = quoteSchema(this.schema);
   }
@@ -199,11 +203,11 @@ export class PostgresKeyStore implements KeyStore {
   ): Promise<QueryResult<R>> {
     await this.migrate();
     this.#open();
-    try {
-      return await this.pool.query<R>(values.length === 0 ? text : { text, values });
-    } catch (error) {
-      throw toDatabaseError(error, action, this.#secrets);
-    }
+    return sideTableQuery<R>(
+      this.#source,
+      values.length === 0 ? { text } : { text, values },
+      action,
+    );
   }
 
   #open(): void {

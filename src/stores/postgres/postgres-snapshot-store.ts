@@ -3,13 +3,16 @@ import { prepareSnapshot } from '../../core/contracts/prepare-snapshot.js';
 import type { NewSnapshot, Snapshot, SnapshotStore } from '../../core/contracts/snapshot-store.js';
 import { StoreClosedError } from '../../core/errors.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import { toDatabaseError, type Secrets } from './postgres-database-error.js';
 import { SNAPSHOT_MIGRATIONS } from './migrations/index.js';
 import type { PostgresEventStore } from './postgres-event-store.js';
 import { quoteSchema } from './schema-name.js';
-import { LazyMigration, sideTableSource } from './side-table-source.js';
+import {
+  LazyMigration,
+  sideTableQuery,
+  sideTableSource,
+  type SideTableSource,
+} from './side-table-source.js';
 import { snapshotsSql, type SnapshotsSql } from './sql/snapshots.js';
-import { timed } from './timed-query.js';
 
 /** A snapshot row: numbers as `float8` (plain numbers with `pg`'s default parsers; converted in case an application set its own). */
 interface SnapshotRow {
@@ -54,9 +57,8 @@ export class PostgresSnapshotStore implements SnapshotStore {
   readonly schema: string;
   readonly #sql: SnapshotsSql;
   readonly #names: { readonly load: string; readonly save: string; readonly delete: string };
-  readonly #secrets: Secrets;
-  readonly #statementTimeoutMs: number;
   readonly #migration: LazyMigration;
+  readonly #source: SideTableSource;
   #closed = false;
 
   /** Uses the pool and schema of a {@link PostgresEventStore}. */
@@ -70,10 +72,9 @@ export class PostgresSnapshotStore implements SnapshotStore {
    */
   constructor(source: PostgresEventStore | Pool, schema?: string) {
     const resolved = sideTableSource(source, schema);
+    this.#source = resolved;
     this.pool = resolved.pool;
     this.schema = resolved.schema;
-    this.#statementTimeoutMs = resolved.statementTimeoutMs;
-    this.#secrets = resolved.secrets;
     this.#migration = new LazyMigration(resolved, SNAPSHOT_MIGRATIONS);
     this.#sql = snapshotsSql(quoteSchema(this.schema));
     // Prepared-statement names: per schema, and under PostgreSQL's 63-byte limit (a schema name has at most 48).
@@ -163,11 +164,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
   ): Promise<QueryResult<R>> {
     await this.migrate();
     this.#open();
-    try {
-      return await this.pool.query<R>(timed({ name, text, values }, this.#statementTimeoutMs));
-    } catch (error) {
-      throw toDatabaseError(error, action, this.#secrets);
-    }
+    return sideTableQuery<R>(this.#source, { name, text, values }, action);
   }
 
   #open(): void {

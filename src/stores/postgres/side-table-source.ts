@@ -1,7 +1,8 @@
-import type { Pool } from 'pg';
+import type { Pool, QueryConfig, QueryResult } from 'pg';
 import { InvalidOptionError } from '../../core/errors.js';
 import { checkOption } from '../../core/options.js';
-import { secretsOf, type Secrets } from './postgres-database-error.js';
+import { secretsOf, toDatabaseError, type Secrets } from './postgres-database-error.js';
+import { timed } from './timed-query.js';
 import { checkSchemaOption } from './postgres-connection.js';
 import { DEFAULT_TIMEOUTS, type PostgresTimeouts } from './postgres-timeouts.js';
 import { DEFAULT_SCHEMA } from './schema-name.js';
@@ -92,5 +93,24 @@ export class LazyMigration {
         throw error;
       },
     ));
+  }
+}
+
+/**
+ * Runs one statement of a store of tables beside the events, with the
+ * source's `statementTimeoutMs`; a failure becomes a `DatabaseError` saying
+ * what failed (`action`), with the URL's password hidden.
+ *
+ * @internal
+ */
+export async function sideTableQuery<R extends object>(
+  source: SideTableSource,
+  query: QueryConfig,
+  action: string,
+): Promise<QueryResult<R>> {
+  try {
+    return await source.pool.query<R>(timed(query, source.statementTimeoutMs));
+  } catch (error) {
+    throw toDatabaseError(error, action, source.secrets);
   }
 }
