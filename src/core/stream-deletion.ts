@@ -95,7 +95,7 @@ export function prepareTruncation(streamId: unknown, options: unknown): number {
   const before = (options as TruncateStreamOptions | undefined)?.before;
   if (before === undefined) throw new InvalidOptionError('before', before, 'an integer ≥ 1');
   checkOption.integer('before', before, 1);
-  return before as number;
+  return before;
 }
 
 /** The JSON data of a `$StreamDeleted` event. */
