@@ -22,6 +22,15 @@ export {
   type NormalizedQueryItem,
 } from './core/event-query.js';
 export { assertExpectedVersion, checkExpectedVersion } from './core/expected-version.js';
+export {
+  assertWritableStreamId,
+  prepareDeletion,
+  prepareTruncation,
+  SYSTEM_STREAM_PREFIX,
+  streamDeletedData,
+  visibleStream,
+  type PreparedDeletion,
+} from './core/stream-deletion.js';
 export { resolveReplayedUnit, resolveStoredIds, type StoredEventRef } from './core/idempotency.js';
 export {
   normalizeReadAllOptions,

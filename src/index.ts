@@ -30,12 +30,21 @@ export {
   PersonalDataError,
   SerializationError,
   StoreClosedError,
+  StreamDeletedError,
   StreamNotFoundError,
   ValidationError,
   type CoreErrorCode,
   type DatabaseErrorOptions,
   type ValidationIssue,
 } from './core/errors.js';
+export {
+  deletionStreamOf,
+  STREAM_DELETED_EVENT_TYPE,
+  type DeleteStreamOptions,
+  type DeleteStreamResult,
+  type StreamDeletedData,
+  type TruncateStreamOptions,
+} from './core/stream-deletion.js';
 export {
   defineEvent,
   payload,

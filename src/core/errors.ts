@@ -30,7 +30,8 @@ export type CoreErrorCode =
   | 'SYNCHRONOUS_TRANSACTION'
   | 'MISSING_DEPENDENCY'
   | 'APPEND_CONDITION'
-  | 'PERSONAL_DATA';
+  | 'PERSONAL_DATA'
+  | 'STREAM_DELETED';
 
 interface Tagged {
   [CODES]?: readonly string[];
@@ -76,6 +77,28 @@ export class EventfoldError extends Error {
     if (typeof value !== 'object' || value === null) return false;
     const codes = (value as Tagged)[CODES];
     return Array.isArray(codes) && codes.includes(this.code);
+  }
+}
+
+/**
+ * The stream was deleted for good (`deleteStream(id, { hard: true })`): its
+ * tombstone refuses every later append, read, truncation and deletion of it.
+ *
+ * @example
+ * ```ts
+ * try { await store.read('Task-1') } catch (e) {
+ *   if (StreamDeletedError.is(e)) console.log(`${e.streamId} was deleted for good`);
+ * }
+ * ```
+ */
+export class StreamDeletedError extends EventfoldError {
+  static override readonly code: CoreErrorCode = 'STREAM_DELETED';
+  /** The deleted stream. */
+  readonly streamId: string;
+
+  constructor(streamId: string, message?: string) {
+    super(message ?? `Stream "${streamId}" was deleted for good (hard delete)`);
+    this.streamId = streamId;
   }
 }
 

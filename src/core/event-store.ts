@@ -6,6 +6,11 @@ import type { NewEvent, Recorded, RecordedEvent } from './events.js';
 import type { EventFeed } from './feed.js';
 import type { Position } from './position.js';
 import type { EventRegistry } from './registry.js';
+import type {
+  DeleteStreamOptions,
+  DeleteStreamResult,
+  TruncateStreamOptions,
+} from './stream-deletion.js';
 
 /** The outcome of an append. */
 export interface AppendResult {
@@ -160,10 +165,45 @@ export interface EventStore extends AsyncDisposable {
   readAll<E extends NewEvent = NewEvent>(options?: ReadAllOptions): EventFeed<Recorded<E>>;
   /** Reads one page of the global feed. */
   readAllPage<E extends NewEvent = NewEvent>(options?: ReadAllOptions): Promise<ReadAllPage<E>>;
-  /** Whether the stream has at least one event. */
+  /**
+   * Whether the stream has at least one event: `false` after a soft delete
+   * (until an append re-creates it) and after a hard delete.
+   */
   exists(streamId: string): Promise<boolean>;
-  /** The stream's current version (0 when it has no events). */
+  /**
+   * The stream's current version (0 when it has no events, and after a soft
+   * delete until an append re-creates it). Throws a `StreamDeletedError` after a hard delete.
+   */
   getVersion(streamId: string): Promise<number>;
+  /**
+   * Deletes a stream, if its current version satisfies `expectedVersion`
+   * (checked atomically, as an append's; a `ConcurrencyError` otherwise).
+   * Soft (the default): the stream reads as empty at version 0 and does not
+   * exist, until an append (`NoStream` or `Any`) re-creates it with versions
+   * continuing after the deleted ones. Hard: a tombstone, and every later
+   * append, read, truncation or deletion of the stream throws a
+   * `StreamDeletedError`, for good. Either writes a `$StreamDeleted` event
+   * (`{ streamId, version, hard }`) to the system stream `$$<streamId>` in the
+   * global feed; the deleted events stay in the feed.
+   *
+   * @example
+   * ```ts
+   * await store.deleteStream('Task-1', { expectedVersion: 2 });
+   * await store.deleteStream('Task-2', { hard: true });
+   * ```
+   */
+  deleteStream(streamId: string, options?: DeleteStreamOptions): Promise<DeleteStreamResult>;
+  /**
+   * Hides the stream's events before version `before`: reads start there;
+   * its version, and the feed, stay as they are. Only moves forward (a lower
+   * `before` than a previous one changes nothing).
+   *
+   * @example
+   * ```ts
+   * await store.truncateStream('Task-1', { before: 10 }); // reads start at version 10
+   * ```
+   */
+  truncateStream(streamId: string, options: TruncateStreamOptions): Promise<void>;
   /**
    * Lists the streams that have events, by stream id (Unicode code point
    * order), a page at a time, optionally of one category.

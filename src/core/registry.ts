@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { SerializationError, ValidationError } from './errors.js';
 import { isPayloadOnly, type EventType, type UpcastStep } from './events.js';
+import { STREAM_DELETED_EVENT_TYPE } from './stream-deletion.js';
 
 /** Options of an {@link EventRegistry}. */
 export interface EventRegistryOptions {
@@ -190,7 +191,7 @@ export class EventRegistry {
   ): UpcastResult | Promise<UpcastResult> {
     const definition = this.resolve(type);
     if (definition === undefined) {
-      if (this.strict)
+      if (this.strict && type !== STREAM_DELETED_EVENT_TYPE)
         throw new SerializationError(
           `Stored event has unknown type "${type}" (the registry is strict)`,
           'type',
@@ -239,7 +240,7 @@ export class EventRegistry {
   #schemaFor(type: string, unknownError: () => Error): StandardSchemaV1 | undefined {
     const definition = this.#definitions.get(type);
     if (definition === undefined) {
-      if (this.strict) throw unknownError();
+      if (this.strict && type !== STREAM_DELETED_EVENT_TYPE) throw unknownError();
       return undefined;
     }
     return isPayloadOnly(definition.schema) ? undefined : definition.schema;

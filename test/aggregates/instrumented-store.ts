@@ -4,6 +4,9 @@ import type {
   AppendOptions,
   AppendResult,
   AppendSubscription,
+  DeleteStreamOptions,
+  DeleteStreamResult,
+  TruncateStreamOptions,
   EventFeed,
   EventRegistry,
   EventQuery,
@@ -41,6 +44,14 @@ export class InstrumentedStore implements EventStore {
 
   get capabilities(): StoreCapabilities {
     return this.inner.capabilities;
+  }
+
+  deleteStream(streamId: string, options?: DeleteStreamOptions): Promise<DeleteStreamResult> {
+    return this.inner.deleteStream(streamId, options);
+  }
+
+  truncateStream(streamId: string, options: TruncateStreamOptions): Promise<void> {
+    return this.inner.truncateStream(streamId, options);
   }
 
   async append(

@@ -7,6 +7,7 @@ import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
 import type { RecordedEvent } from '../../core/events.js';
 import type { FeedEnd } from '../../core/contracts/feed-end.js';
 import type { PositionCodec, Position } from '../../core/position.js';
+import type { DeleteStreamResult, PreparedDeletion } from '../../core/stream-deletion.js';
 import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
 
 /** A value, or a promise of one: synchronous drivers (better-sqlite3, memory) answer at once. */
@@ -118,14 +119,31 @@ export interface EventStoreDriver<Cursor> {
     after: Cursor | undefined,
     limit: number | undefined,
   ): MaybePromise<QueryReadSlice>;
-  /** Reads a range of one stream (the stream id is already checked). */
+  /**
+   * Reads a range of one stream (the stream id is already checked): only
+   * versions from its first visible one (after a soft delete or a truncation;
+   * see `visibleStream`), with its visible version. A tombstoned stream throws
+   * a `StreamDeletedError`.
+   */
   readStream(streamId: string, range: NormalizedReadOptions): MaybePromise<StreamSlice>;
+  /**
+   * Deletes a stream in one transaction: throws a `StreamDeletedError` when
+   * it is tombstoned, checks the expected version against its visible
+   * version, records the deletion (soft: the last version, hidden from then
+   * on; hard: a tombstone that appends in any transaction check), and
+   * appends a `$StreamDeleted` event to `$$<streamId>` (none for a soft
+   * delete of a stream at visible version 0). Wakes `onAppended` listeners
+   * when it wrote one.
+   */
+  deleteStream(deletion: PreparedDeletion): MaybePromise<DeleteStreamResult>;
+  /** Raises the stream's first visible version to `before` (never lowers it); a tombstoned stream throws a `StreamDeletedError`. */
+  truncateStream(streamId: string, before: number): MaybePromise<void>;
   /** Reads up to `query.limit` events of the feed after `after` (`undefined`: from the start). */
   readFeed(
     after: Cursor | undefined,
     query: NormalizedReadAllOptions & FeedFilterQuery,
   ): MaybePromise<RecordedEvent[]>;
-  /** The stream's current version (0 when it has no events). */
+  /** The stream's visible version (0 when it has no events or was soft-deleted); a tombstoned stream throws a `StreamDeletedError`. */
   streamVersion(streamId: string): MaybePromise<number>;
   /** The position of the feed's last event now. */
   headPosition(): MaybePromise<Position | undefined>;

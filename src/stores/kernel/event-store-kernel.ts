@@ -15,7 +15,7 @@ import {
 } from '../../core/event-query.js';
 import type { AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
-import { StoreClosedError, StreamNotFoundError } from '../../core/errors.js';
+import { StoreClosedError, StreamDeletedError, StreamNotFoundError } from '../../core/errors.js';
 import type {
   AppendResult,
   EventStore,
@@ -36,6 +36,14 @@ import { normalizeReadAllOptions, normalizeReadOptions } from '../../core/read-o
 import type { EventRegistry } from '../../core/registry.js';
 import type { ResolvedEventStoreOptions } from '../../core/store-options.js';
 import { assertStreamId } from '../../core/stream-id.js';
+import {
+  assertWritableStreamId,
+  prepareDeletion,
+  prepareTruncation,
+  type DeleteStreamOptions,
+  type DeleteStreamResult,
+  type TruncateStreamOptions,
+} from '../../core/stream-deletion.js';
 import type { DecodedCondition, EventStoreDriver, FeedFilterQuery } from './event-store-driver.js';
 import { WriteQueue } from './write-queue.js';
 import {
@@ -88,6 +96,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     this.assertOpen();
     const [result] = await this.#writes.write(async () => {
       const append = await prepareAppend(streamId, events, options, this.#settings);
+      assertWritableStreamId(append.streamId);
       const unit = { entries: [append], condition: this.#decodeCondition(append.condition) };
       this.assertOpen();
       return unit;
@@ -102,6 +111,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     this.assertOpen();
     const results = await this.#writes.write(async () => {
       const many = await prepareAppendMany(entries, options, this.#settings);
+      for (const entry of many.entries) assertWritableStreamId(entry.streamId);
       const unit = { entries: many.entries, condition: this.#decodeCondition(many.condition) };
       this.assertOpen();
       return unit;
@@ -190,13 +200,30 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
   }
 
   async exists(streamId: string): Promise<boolean> {
-    return (await this.getVersion(streamId)) > 0;
+    try {
+      return (await this.getVersion(streamId)) > 0;
+    } catch (error) {
+      if (StreamDeletedError.is(error)) return false;
+      throw error;
+    }
   }
 
   async getVersion(streamId: string): Promise<number> {
     this.assertOpen();
     assertStreamId(streamId);
     return this.#driver.streamVersion(streamId);
+  }
+
+  async deleteStream(streamId: string, options?: DeleteStreamOptions): Promise<DeleteStreamResult> {
+    this.assertOpen();
+    const deletion = prepareDeletion(streamId, options);
+    return this.#driver.deleteStream(deletion);
+  }
+
+  async truncateStream(streamId: string, options: TruncateStreamOptions): Promise<void> {
+    this.assertOpen();
+    const before = prepareTruncation(streamId, options);
+    await this.#driver.truncateStream(streamId, before);
   }
 
   async headPosition(): Promise<Position | undefined> {

@@ -13,7 +13,15 @@ import {
 import { sequencePositions, type Position } from '../../core/position.js';
 import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
 import { NO_TAGS, toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
-import { AppendConditionError } from '../../core/errors.js';
+import { AppendConditionError, StreamDeletedError } from '../../core/errors.js';
+import {
+  deletionStreamOf,
+  STREAM_DELETED_EVENT_TYPE,
+  streamDeletedData,
+  visibleStream,
+  type DeleteStreamResult,
+  type PreparedDeletion,
+} from '../../core/stream-deletion.js';
 import type { NormalizedQuery } from '../../core/event-query.js';
 import { isPromiseLike } from '../../core/is-promise-like.js';
 import type { EventRegistry } from '../../core/registry.js';
@@ -29,6 +37,12 @@ import { MemoryFeedIndex } from './memory-feed-index.js';
 import { listMemoryStreams } from './memory-list-streams.js';
 import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
 import { matchingSeqs, type QueryIndexes } from './memory-query.js';
+
+interface StreamState {
+  deletedVersion: number | null;
+  truncateBefore: number | null;
+  hard: boolean;
+}
 
 interface Row extends StoredEventRow {
   readonly seq: number;
@@ -70,6 +84,8 @@ export class MemoryDriver implements EventStoreDriver<number> {
     byTag: this.#byTag,
   };
   readonly #signal = new AppendSignal();
+  /** Per stream: its latest soft delete, its truncation, its tombstone. */
+  readonly #states = new Map<string, StreamState>();
 
   constructor(registry: EventRegistry | undefined, personalData?: PersonalDataCipher) {
     this.#registry = registry;
@@ -87,6 +103,9 @@ export class MemoryDriver implements EventStoreDriver<number> {
           outcomes.push({ ok: true, results: replayed });
           continue;
         }
+        for (const entry of unit.entries)
+          if (this.#states.get(entry.streamId)?.hard === true)
+            throw new StreamDeletedError(entry.streamId);
         for (const entry of unit.entries)
           checkExpectedVersion(
             entry.streamId,
@@ -180,7 +199,7 @@ export class MemoryDriver implements EventStoreDriver<number> {
         seq,
         category,
         streamId: append.streamId,
-        version: rows.length + 1,
+        version: (rows.at(-1)?.version ?? 0) + 1,
         position: sequencePositions.encode(seq),
         id: event.id,
         type: event.type,
@@ -203,18 +222,21 @@ export class MemoryDriver implements EventStoreDriver<number> {
 
   readStream(streamId: string, range: NormalizedReadOptions): StreamSlice {
     const { from, backward, limit } = range;
+    const visible = this.#visible(streamId);
+    // Versions are 1, 2, … in order (rows[i] has version i + 1); only versions ≥ `first` are read.
     const rows = this.#streams.get(streamId) ?? [];
+    const first = Math.min(visible.start, rows.length + 1) - 1; // index of the first visible row
     let selected: Row[];
     if (backward) {
       const start = Math.min(from ?? rows.length, rows.length); // version, inclusive
-      const end = limit === Number.POSITIVE_INFINITY ? 0 : Math.max(0, start - limit);
-      selected = rows.slice(end, start).reverse();
+      const end = limit === Number.POSITIVE_INFINITY ? first : Math.max(first, start - limit);
+      selected = start > end ? rows.slice(end, start).reverse() : [];
     } else {
-      const start = Math.max((from ?? 1) - 1, 0);
+      const start = Math.max((from ?? 1) - 1, first);
       selected = rows.slice(start, limit === Number.POSITIVE_INFINITY ? undefined : start + limit);
     }
     return {
-      version: rows.length,
+      version: visible.version,
       events: toRecordedEvents(selected, this.#registry, this.#personalData),
     };
   }
@@ -231,11 +253,70 @@ export class MemoryDriver implements EventStoreDriver<number> {
   }
 
   streamVersion(streamId: string): number {
-    return this.#streams.get(streamId)?.length ?? 0;
+    return this.#visible(streamId).version;
+  }
+
+  /** The first visible version and the visible version of a stream; throws when it is tombstoned. */
+  #visible(streamId: string): { readonly start: number; readonly version: number } {
+    const last = this.#streams.get(streamId)?.length ?? 0;
+    const state = this.#states.get(streamId);
+    if (state === undefined) return { start: 1, version: last };
+    if (state.hard) throw new StreamDeletedError(streamId);
+    return visibleStream(last, state.deletedVersion, state.truncateBefore);
+  }
+
+  deleteStream(deletion: PreparedDeletion): DeleteStreamResult {
+    const { streamId, expectedVersion, hard } = deletion;
+    const visible = this.#visible(streamId);
+    checkExpectedVersion(streamId, expectedVersion, visible.version);
+    const last = this.#streams.get(streamId)?.length ?? 0;
+    if (!hard && visible.version === 0) return { streamId, version: last, position: undefined };
+    const state = this.#stateOf(streamId);
+    if (hard) state.hard = true;
+    else state.deletedVersion = last;
+    const system = deletionStreamOf(streamId);
+    const { position } = this.#insert({
+      streamId: system,
+      expectedVersion: 'any',
+      hasProvidedIds: false,
+      events: [
+        {
+          id: crypto.randomUUID(),
+          idProvided: false,
+          type: STREAM_DELETED_EVENT_TYPE,
+          data: streamDeletedData(streamId, last, hard),
+          metadata: null,
+          tags: [],
+        },
+      ],
+    });
+    this.#signal.notify();
+    return { streamId, version: last, position };
+  }
+
+  truncateStream(streamId: string, before: number): void {
+    this.#visible(streamId); // throws when tombstoned
+    const state = this.#stateOf(streamId);
+    state.truncateBefore = Math.max(state.truncateBefore ?? 1, before);
+  }
+
+  #stateOf(streamId: string): StreamState {
+    let state = this.#states.get(streamId);
+    if (state === undefined) {
+      state = { deletedVersion: null, truncateBefore: null, hard: false };
+      this.#states.set(streamId, state);
+    }
+    return state;
   }
 
   listStreams(query: NormalizedListStreamsOptions): StreamSummary[] {
-    return listMemoryStreams(this.#streams, query);
+    return listMemoryStreams(this.#streams, query, (streamId) => {
+      const state = this.#states.get(streamId);
+      if (state === undefined) return true;
+      if (state.hard) return false;
+      const last = this.#streams.get(streamId)?.length ?? 0;
+      return visibleStream(last, state.deletedVersion, null).version > 0;
+    });
   }
 
   headPosition(): Position | undefined {

@@ -11,11 +11,13 @@ interface ListedRow {
 /**
  * The streams of `streams` (id → its events in version order) that `query`
  * selects, sorted by id in code point order. Sorts every matching id: the
- * in-memory store is for tests and small data.
+ * in-memory store is for tests and small data. `listed` leaves out the
+ * streams it refuses (deleted ones).
  */
 export function listMemoryStreams(
   streams: ReadonlyMap<string, readonly ListedRow[]>,
   query: NormalizedListStreamsOptions,
+  listed: (streamId: string) => boolean = () => true,
 ): StreamSummary[] {
   const { category, after, limit } = query;
   const ids: string[] = [];
@@ -23,6 +25,7 @@ export function listMemoryStreams(
     if (rows.length === 0) continue;
     if (category !== undefined && categoryOf(streamId) !== category) continue;
     if (after !== undefined && compareCodePoints(streamId, after) <= 0) continue;
+    if (!listed(streamId)) continue;
     ids.push(streamId);
   }
   ids.sort(compareCodePoints);

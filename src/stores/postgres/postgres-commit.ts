@@ -4,6 +4,7 @@ import {
   ConcurrencyError,
   DatabaseError,
   EventIdConflictError,
+  StreamDeletedError,
 } from '../../core/errors.js';
 import type { AppendResult } from '../../core/event-store.js';
 import { resolveStoredIds, type StoredEventRef } from '../../core/idempotency.js';
@@ -120,6 +121,10 @@ function settle(
         Number(row.o_actual),
       );
       return { ok: false, error };
+    }
+    if (row.o_status === 'deleted') {
+      const entry = entries[Number(row.o_version) - 1] as PreparedAppend;
+      return { ok: false, error: new StreamDeletedError(entry.streamId) };
     }
     if (row.o_status === 'condition') {
       const streams = unit.entries.map((e) => e.streamId);

@@ -39,6 +39,10 @@ import { PreparedQueryShapes, readByQuerySql } from './sql/read-by-query.js';
 import { countEventsSql, pendingEventsSql } from './sql/feed-statistics.js';
 import { feedEndSql } from './sql/feed-end.js';
 import { listStreamsSql } from './sql/list-streams.js';
+import { EventfoldError, StreamDeletedError } from '../../core/errors.js';
+import type { DeleteStreamResult, PreparedDeletion } from '../../core/stream-deletion.js';
+import { deleteInTransaction, truncateInTransaction } from './postgres-delete.js';
+import { withTransaction } from './with-transaction.js';
 import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
 import type { StreamSummary } from '../../core/event-store.js';
 import { postgresFeedEnd } from './feed-end.js';
@@ -219,6 +223,7 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
     );
     const first = rows[0];
     if (first === undefined) return { version: 0, events: [] };
+    if (Number(first[0]) < 0) throw new StreamDeletedError(streamId);
     const present = first[1] === null ? [] : rows;
     return {
       version: Number(first[0]),
@@ -260,7 +265,44 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
       [streamId],
       `version of stream "${streamId}"`,
     );
-    return rows[0] === undefined ? 0 : Number(rows[0][0]);
+    const version = rows[0] === undefined ? 0 : Number(rows[0][0]);
+    if (version < 0) throw new StreamDeletedError(streamId);
+    return version;
+  }
+
+  async deleteStream(deletion: PreparedDeletion): Promise<DeleteStreamResult> {
+    await this.migrate();
+    const { pool, secrets, timeouts } = this.#connection;
+    const result = await withTransaction(
+      { pool, secrets, statementTimeoutMs: timeouts.statementTimeoutMs },
+      `delete of stream "${deletion.streamId}"`,
+      (client) =>
+        deleteInTransaction(client, this.#sql.quotedSchema, deletion).catch((error: unknown) => {
+          if (EventfoldError.is(error)) throw error;
+          throw toDatabaseError(error, 'stream deletion', secrets);
+        }),
+    );
+    if (result.position !== undefined) {
+      if (this.#notifier === undefined) this.#listener.wakeSoon();
+      else this.#notifier.poke();
+    }
+    return result;
+  }
+
+  async truncateStream(streamId: string, before: number): Promise<void> {
+    await this.migrate();
+    const { pool, secrets, timeouts } = this.#connection;
+    await withTransaction(
+      { pool, secrets, statementTimeoutMs: timeouts.statementTimeoutMs },
+      `truncation of stream "${streamId}"`,
+      (client) =>
+        truncateInTransaction(client, this.#sql.quotedSchema, streamId, before).catch(
+          (error: unknown) => {
+            if (EventfoldError.is(error)) throw error;
+            throw toDatabaseError(error, 'stream deletion', secrets);
+          },
+        ),
+    );
   }
 
   async headPosition(): Promise<Position | undefined> {

@@ -12,6 +12,7 @@ import { sequencePosition } from '../../core/position.js';
 import type { WriteOutcome, WriteUnit } from '../kernel/event-store-driver.js';
 import { planEventQuery } from './sql/event-query.js';
 import type { SqliteStatements } from './sqlite-statements.js';
+import { sqliteStreamStates } from './sqlite-stream-states.js';
 
 /**
  * The versions of the streams written so far in a commit of several units, so
@@ -64,25 +65,31 @@ function writeUnit(
   versions: StreamVersions,
 ): AppendResult[] {
   const { entries, condition } = unit;
-  const actual = new Array<number>(entries.length);
+  const actual = new Array<number>(entries.length); // the last stored version: numbering goes on from it
+  const visible = new Array<number>(entries.length); // the version checks see (0 after a soft delete)
   const replayed = new Array<AppendResult | undefined>(entries.length);
   let replays = 0;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as PreparedAppend;
-    actual[i] = versions?.get(entry.streamId) ?? statements.streamVersion.get(entry.streamId) ?? 0;
+    const written = versions?.get(entry.streamId);
+    actual[i] = written ?? statements.streamVersion.get(entry.streamId) ?? 0;
+    // A tombstone throws a StreamDeletedError here: the unit fails, nothing of it written.
+    visible[i] =
+      written ??
+      sqliteStreamStates.visible(statements.database, entry.streamId, actual[i] as number).version;
     if (entry.hasProvidedIds) {
-      const replay = resolveStoredIds(entry, storedRefs(statements, entry), actual[i] as number);
+      const replay = resolveStoredIds(entry, storedRefs(statements, entry), visible[i] as number);
       if (replay !== undefined) replays++;
       replayed[i] = replay;
     }
   }
   if (replays > 0) {
-    const results = resolveReplayedUnit(entries, replayed, actual);
+    const results = resolveReplayedUnit(entries, replayed, visible);
     if (results !== undefined) return results;
   }
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as PreparedAppend;
-    checkExpectedVersion(entry.streamId, entry.expectedVersion, actual[i] as number);
+    checkExpectedVersion(entry.streamId, entry.expectedVersion, visible[i] as number);
   }
   if (condition !== undefined) {
     const plan = planEventQuery(condition.query);

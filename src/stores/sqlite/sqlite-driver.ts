@@ -24,6 +24,17 @@ import { planEventQuery } from './sql/event-query.js';
 import { listSqliteStreams } from './sqlite-list-streams.js';
 import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
 import type { StreamSummary } from '../../core/event-store.js';
+import { EventfoldError, StreamDeletedError } from '../../core/errors.js';
+import { checkExpectedVersion } from '../../core/expected-version.js';
+import {
+  deletionStreamOf,
+  STREAM_DELETED_EVENT_TYPE,
+  streamDeletedData,
+  type DeleteStreamResult,
+  type PreparedDeletion,
+} from '../../core/stream-deletion.js';
+import { categoryOf } from '../../core/stream-id.js';
+import { sqliteStreamStates } from './sqlite-stream-states.js';
 
 /**
  * SQLite's capabilities: a file shared by processes, read models written in
@@ -66,6 +77,11 @@ export class SqliteDriver implements EventStoreDriver<number> {
   ) => WriteOutcome[];
   readonly #queryRead: (query: NormalizedQuery, after: number, limit: number) => QueryRows;
   readonly #signal = new AppendSignal();
+  readonly #deleteTransaction: (
+    deletion: PreparedDeletion,
+    recordedAt: number,
+  ) => DeleteStreamResult;
+  readonly #truncateTransaction: (streamId: string, before: number) => void;
 
   /** Prepares the statements on a migrated database; `owned`: closing the driver closes it. */
   constructor(
@@ -85,6 +101,15 @@ export class SqliteDriver implements EventStoreDriver<number> {
       writeUnits(statements, units, recordedAt),
     );
     this.#commitTransaction = (units, recordedAt) => commit.immediate(units, recordedAt);
+    const remove = db.transaction((deletion: PreparedDeletion, recordedAt: number) =>
+      deleteInTransaction(statements, deletion, recordedAt),
+    );
+    this.#deleteTransaction = (deletion, recordedAt) => remove.immediate(deletion, recordedAt);
+    const truncate = db.transaction((streamId: string, before: number) => {
+      sqliteStreamStates.visible(db, streamId, 0); // throws when tombstoned
+      sqliteStreamStates.truncate(db, streamId, before);
+    });
+    this.#truncateTransaction = (streamId, before) => truncate.immediate(streamId, before);
     // A deferred read transaction: the events and the head come from one snapshot.
     this.#queryRead = db.transaction((query: NormalizedQuery, after: number, limit: number) => {
       const plan = planEventQuery(query);
@@ -148,7 +173,9 @@ export class SqliteDriver implements EventStoreDriver<number> {
     const statements = this.#statements;
     let rows: StreamEventRow[];
     let version: number;
+    let start: number;
     try {
+      start = sqliteStreamStates.visible(this.#db, streamId, 0).start; // throws when tombstoned
       if (backward) {
         rows = statements.readStreamBackward.all(
           streamId,
@@ -161,19 +188,24 @@ export class SqliteDriver implements EventStoreDriver<number> {
             ? (rows[0] as StreamEventRow)[1]
             : this.#version(streamId);
       } else {
+        const first = Math.max(from ?? 1, start);
         rows =
-          sqlLimit === -1 && (from ?? 1) <= 1
+          sqlLimit === -1 && first <= 1
             ? statements.readStream.all(streamId)
-            : statements.readStreamForward.all(streamId, from ?? 1, sqlLimit);
+            : statements.readStreamForward.all(streamId, first, sqlLimit);
         // Read to the end: the last row is the newest event.
         version =
           sqlLimit === -1 && rows.length > 0
             ? (rows[rows.length - 1] as StreamEventRow)[1]
             : this.#version(streamId);
       }
+      version = sqliteStreamStates.visible(this.#db, streamId, version).version;
     } catch (error) {
+      if (StreamDeletedError.is(error)) throw error;
       throw toDatabaseError(error, `reading stream "${streamId}"`);
     }
+    // Newest first, so the hidden versions (below `start`) are the tail of a backward read.
+    if (backward && start > 1) rows = rows.filter((row) => row[1] >= start);
     return {
       version,
       events:
@@ -204,9 +236,31 @@ export class SqliteDriver implements EventStoreDriver<number> {
 
   streamVersion(streamId: string): number {
     try {
-      return this.#version(streamId);
+      return sqliteStreamStates.visible(this.#db, streamId, this.#version(streamId)).version;
     } catch (error) {
+      if (StreamDeletedError.is(error)) throw error;
       throw toDatabaseError(error, `reading the version of stream "${streamId}"`);
+    }
+  }
+
+  deleteStream(deletion: PreparedDeletion): DeleteStreamResult {
+    let result: DeleteStreamResult;
+    try {
+      result = this.#deleteTransaction(deletion, Date.now());
+    } catch (error) {
+      if (EventfoldError.is(error)) throw error;
+      throw toDatabaseError(error, `deleting stream "${deletion.streamId}"`);
+    }
+    if (result.position !== undefined) this.#signal.notify();
+    return result;
+  }
+
+  truncateStream(streamId: string, before: number): void {
+    try {
+      this.#truncateTransaction(streamId, before);
+    } catch (error) {
+      if (EventfoldError.is(error)) throw error;
+      throw toDatabaseError(error, `truncating stream "${streamId}"`);
     }
   }
 
@@ -288,4 +342,39 @@ function describeCommit(units: readonly WriteUnit<number>[]): string {
     .map((s) => `"${s}"`)
     .join(', ');
   return `appending to streams ${shown}${streams.length > 3 ? ', …' : ''}`;
+}
+
+/**
+ * A deletion, inside its `BEGIN IMMEDIATE` transaction (no other connection
+ * writes between the checks and the writes): checks the tombstone and the
+ * expected version, records the deletion and appends its `$StreamDeleted` event.
+ */
+function deleteInTransaction(
+  statements: SqliteStatements,
+  deletion: PreparedDeletion,
+  recordedAt: number,
+): DeleteStreamResult {
+  const { streamId, expectedVersion, hard } = deletion;
+  const db = statements.database;
+  const last = statements.streamVersion.get(streamId) ?? 0;
+  const visible = sqliteStreamStates.visible(db, streamId, last);
+  checkExpectedVersion(streamId, expectedVersion, visible.version);
+  if (!hard && visible.version === 0) return { streamId, version: last, position: undefined };
+  if (hard) sqliteStreamStates.hardDelete(db, streamId);
+  else sqliteStreamStates.softDelete(db, streamId, last);
+  const system = deletionStreamOf(streamId);
+  const systemVersion = (statements.streamVersion.get(system) ?? 0) + 1;
+  const position = statements.insertEvent.run(
+    system,
+    systemVersion,
+    crypto.randomUUID(),
+    STREAM_DELETED_EVENT_TYPE,
+    categoryOf(system),
+    streamDeletedData(streamId, last, hard),
+    null,
+    recordedAt,
+    null,
+    null,
+  ).lastInsertRowid as number;
+  return { streamId, version: last, position: sequencePosition(position) };
 }

@@ -49,6 +49,11 @@ export class SqliteStatements {
   readonly #queryReads = new Map<string, Statement<[EventQueryParams], FeedEventRow>>();
   readonly #queryChecks = new Map<string, Statement<[EventQueryParams], number>>();
 
+  /** The connection the statements belong to. */
+  get database(): BetterSqlite3.Database {
+    return this.#db;
+  }
+
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
     this.insertEvent = db.prepare<InsertEventParams>(INSERT_EVENT).safeIntegers(false);

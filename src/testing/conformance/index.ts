@@ -7,6 +7,7 @@ import { capabilityCases } from './capability-cases.js';
 import { concurrencyCases } from './concurrency-cases.js';
 import { conditionCases } from './condition-cases.js';
 import { creatorValidationCases } from './creator-validation-cases.js';
+import { deletionCases } from './deletion-cases.js';
 import { expectedVersionCases } from './expected-version-cases.js';
 import { feedCases } from './feed-cases.js';
 import { feedStatsCases } from './feed-stats-cases.js';
@@ -26,7 +27,7 @@ import { upcastingCases } from './upcasting-cases.js';
 /**
  * Runs every case of eventfold's storage semantics against a backend: the
  * declared capabilities, expected versions, atomic batches, idempotency, stream
- * reads, the global feed and its statistics, stream listings, cancelled feed reads, concurrent
+ * reads, the global feed and its statistics, stream listings, deleted and truncated streams, cancelled feed reads, concurrent
  * appends, `appendMany`, appends started together (group commit), tags and
  * `readByQuery`, append conditions (dynamic consistency boundaries), the bad-input catalogue, hostile input (holes, deep nesting,
  * throwing getters and Proxy traps, bare expected versions, positions out of
@@ -59,6 +60,7 @@ export function runConformanceSuite(name: string, options: SuiteOptions): void {
     feedCases(context);
     feedStatsCases(context);
     listStreamsCases(context);
+    deletionCases(context);
     abortCases(context);
     concurrencyCases(context);
     appendManyCases(context);

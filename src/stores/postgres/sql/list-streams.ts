@@ -8,7 +8,7 @@ export function listStreamsSql(s: string, category: boolean): string {
   return `SELECT st.stream_id, st.version::text, e.recorded_at
   FROM ${s}.streams st
   JOIN ${s}.events e ON e.stream_id = st.stream_id AND e.version = st.version
-  WHERE st.stream_id COLLATE "C" > $1${category ? ' AND e.category = $3' : ''}
+  WHERE st.stream_id COLLATE "C" > $1 AND NOT st.hard AND st.version > coalesce(st.deleted_version, 0)${category ? ' AND e.category = $3' : ''}
   ORDER BY st.stream_id COLLATE "C"
   LIMIT $2`;
 }

@@ -7,18 +7,23 @@
  */
 export function readStreamSql(s: string, backward: boolean): string {
   const [cmp, order] = backward ? ['<=', 'DESC'] : ['>=', 'ASC'];
-  return `SELECT st.version, e.*
+  return `SELECT ${VISIBLE_VERSION}, e.*
 FROM ${s}.streams st
 LEFT JOIN LATERAL (
   SELECT ${EVENT_COLUMNS}
   FROM ${s}.events
   WHERE stream_id = st.stream_id AND version ${cmp} $2::bigint
+    AND version >= greatest(coalesce(st.truncate_before, 1), coalesce(st.deleted_version, 0) + 1)
   ORDER BY version ${order}
   LIMIT $3::bigint
 ) e ON true
 WHERE st.stream_id = $1::text
 ORDER BY e.version ${order}`;
 }
+
+/** A stream's visible version: -1 when tombstoned, 0 after a soft delete not written since. */
+export const VISIBLE_VERSION =
+  'CASE WHEN st.hard THEN -1 WHEN st.deleted_version >= st.version THEN 0 ELSE st.version END';
 
 /**
  * The event columns every read selects, in the order the row mappers expect.
@@ -39,5 +44,5 @@ export const RAW_EVENT_COLUMNS =
 
 /** `$1` stream id → `{ version }`, no row when the stream does not exist. */
 export function getVersionSql(s: string): string {
-  return `SELECT version FROM ${s}.streams WHERE stream_id = $1::text`;
+  return `SELECT ${VISIBLE_VERSION} FROM ${s}.streams st WHERE stream_id = $1::text`;
 }

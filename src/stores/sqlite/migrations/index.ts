@@ -8,6 +8,7 @@ import { feedFilterIndexes } from './0002-feed-filter-indexes.js';
 import { subscriptions } from './0003-subscriptions.js';
 import { eventTags } from './0004-event-tags.js';
 import { eventSchemaVersions } from './0005-event-schema-versions.js';
+import { streamStates } from './0006-stream-states.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 import { createKeyTables } from './keys/0001-create-key-tables.js';
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   subscriptions,
   eventTags,
   eventSchemaVersions,
+  streamStates,
 ];
 
 /**
@@ -60,7 +62,7 @@ export const KEY_MIGRATIONS: MigrationSet = {
  *
  * @example
  * ```ts
- * SCHEMA_VERSION; // 5
+ * SCHEMA_VERSION; // 6
  * ```
  */
 export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);

@@ -32,3 +32,6 @@ export const PERSONAL_KEYS_TABLE = 'eventfold_personal_keys';
 export const PERSONAL_STREAMS_TABLE = 'eventfold_personal_streams';
 /** The ledger of the key tables' migrations: one row holding their version. */
 export const PERSONAL_KEYS_SCHEMA_TABLE = 'eventfold_personal_keys_schema';
+
+/** The deletion state of streams: soft deletes, truncations, tombstones (schema version 6). */
+export const STREAM_STATES_TABLE = 'eventfold_stream_states';
