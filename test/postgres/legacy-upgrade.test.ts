@@ -48,24 +48,31 @@ async function catalogOf(client: pg.ClientBase, schema: string): Promise<unknown
 
 interface Catalog {
   columns: { table_name: string; column_name: string }[];
-  constraints: { table_name: string }[];
+  constraints: { table_name: string; conname?: string }[];
   indexes: { indexname: string }[];
   functions: { proname: string }[];
 }
 
 /**
- * A catalog without what migrations 3 and 4 add: the `events.tags` and
- * `events.schema_version` columns, the `event_tags` table, `commit_events`.
+ * A catalog without what migrations 3 to 5 add: the `events.tags` and
+ * `events.schema_version` columns, the `streams` columns of deletion and
+ * truncation (and its version check, relaxed to allow 0), the `event_tags`
+ * table, `commit_events`.
  */
 function withoutMigrations3And4(catalog: unknown): unknown {
   const c = catalog as Catalog;
+  const added: Record<string, readonly string[]> = {
+    events: ['tags', 'schema_version'],
+    streams: ['deleted_version', 'truncate_before', 'hard'],
+  };
   return {
     columns: c.columns.filter(
-      (r) =>
-        r.table_name !== 'event_tags' &&
-        !(r.table_name === 'events' && ['tags', 'schema_version'].includes(r.column_name)),
+      (r) => r.table_name !== 'event_tags' && !(added[r.table_name] ?? []).includes(r.column_name),
     ),
-    constraints: c.constraints.filter((r) => r.table_name !== 'event_tags'),
+    // Migration 5 lets a stream row be at version 0 (a hard-deleted stream that never had events).
+    constraints: c.constraints.filter(
+      (r) => r.table_name !== 'event_tags' && r.conname !== 'streams_version_check',
+    ),
     indexes: c.indexes.filter((r) => r.indexname !== 'event_tags_pkey'),
     functions: c.functions.filter((r) => r.proname !== 'commit_events'),
   };
@@ -103,7 +110,7 @@ async function legacySchema(client: pg.ClientBase, eventVersion?: number): Promi
 }
 
 describe('PostgreSQL: a schema of the release before the single migration runner', () => {
-  it('opens with only migrations 3 and 4 added: same catalog otherwise, same ledgers, same data', async () => {
+  it('opens with only migrations 3 to 5 added: same catalog otherwise, same ledgers, same data', async () => {
     const admin = await rawClient(database().url);
     try {
       const schema = await legacySchema(admin);
@@ -158,7 +165,7 @@ describe('PostgreSQL: a schema of the release before the single migration runner
       };
       const before = ledgers as { migrations: unknown[]; snapshots: unknown };
       expect(migrations.slice(0, before.migrations.length)).toEqual(before.migrations);
-      expect(migrations.slice(before.migrations.length).map((m) => m.version)).toEqual([3, 4]);
+      expect(migrations.slice(before.migrations.length).map((m) => m.version)).toEqual([3, 4, 5]);
       expect(snapshotLedger).toEqual(before.snapshots);
       const rows = await admin.query(`SELECT stream_id, version, state FROM "${schema}".snapshots`);
       expect(rows.rows).toEqual([{ stream_id: 'Task-1', version: '3', state: '"done"' }]);

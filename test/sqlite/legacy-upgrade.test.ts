@@ -145,12 +145,14 @@ describe('SQLite: a file of the release before the single migration runner', () 
 
     const after = new Database(file);
     try {
-      const isNew = (o: SchemaObject) => o.name.startsWith('eventfold_event_tags');
+      const isNew = (o: SchemaObject) =>
+        o.name.startsWith('eventfold_event_tags') || o.name.startsWith('eventfold_stream_states');
       const others = (list: SchemaObject[]) =>
         list.filter((o) => !isNew(o) && o.name !== 'eventfold_events');
       const now = schemaOf(after);
       expect(others(now)).toEqual(others(schema));
       expect(now.filter(isNew).map((o) => o.name)).toContain('eventfold_event_tags');
+      expect(now.filter(isNew).map((o) => o.name)).toContain('eventfold_stream_states');
       expect(now.find((o) => o.name === 'eventfold_events')?.sql).toMatch(
         /tags TEXT, schema_version INTEGER\)$/,
       );
@@ -159,6 +161,7 @@ describe('SQLite: a file of the release before the single migration runner', () 
       expect(migrations.slice(3).map((m) => (m as { name: string }).name)).toEqual([
         'event-tags',
         'event-schema-versions',
+        'stream-states',
       ]);
       expect(readSchemaVersion(after)).toBe(SCHEMA_VERSION);
       expect(readSchemaVersion(after, SNAPSHOT_MIGRATIONS)).toBe(SNAPSHOT_SCHEMA_VERSION);

@@ -28,9 +28,9 @@ function indexNames(db: Database.Database): string[] {
 
 describe('SQLite schema migrations', () => {
   it('numbers the migrations of both sets 1, 2, … without gaps', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(EVENT_MIGRATIONS.migrations).toBe(MIGRATIONS);
-    expect(SCHEMA_VERSION).toBe(5);
+    expect(SCHEMA_VERSION).toBe(6);
     expect(SNAPSHOT_MIGRATIONS.migrations.map((m) => m.version)).toEqual([1]);
     expect(SNAPSHOT_SCHEMA_VERSION).toBe(1);
   });
@@ -47,6 +47,7 @@ describe('SQLite schema migrations', () => {
       '0003-subscriptions.ts',
       '0004-event-tags.ts',
       '0005-event-schema-versions.ts',
+      '0006-stream-states.ts',
     ]);
     expect(files('./snapshots/')).toEqual(['0001-create-snapshots.ts']);
     const named = (set: MigrationSet) =>
@@ -176,6 +177,7 @@ describe('SQLite schema migrations', () => {
         'eventfold_migrations',
         'eventfold_snapshots',
         'eventfold_snapshots_schema',
+        'eventfold_stream_states',
       ]);
       expect(db.prepare('SELECT id, version FROM eventfold_snapshots_schema').all()).toEqual([
         { id: 1, version: 1 },

@@ -108,7 +108,7 @@ function settle(
     });
   }
   let first = 1;
-  return batch.map((unit, u) => {
+  return batch.map((unit, u): WriteOutcome | undefined => {
     const from = first;
     first += unit.entries.length;
     const row = rows.find((r) => r.o_kind === 'unit' && r.o_index === u + 1);
