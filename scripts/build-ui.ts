@@ -34,10 +34,14 @@ export async function buildUi(outdir: string): Promise<void> {
     minify: true,
     logLevel: 'error',
   });
-  copyFileSync(path.join(UI, 'index.html'), path.join(outdir, 'index.html'));
+  for (const file of ['index.html', 'favicon.svg'])
+    copyFileSync(path.join(UI, file), path.join(outdir, file));
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+  process.argv[1] !== undefined &&
+  path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
   const outdir = process.argv[2];
   if (outdir === undefined) {
     console.error('usage: tsx scripts/build-ui.ts <outdir>');

@@ -12,7 +12,7 @@ const PAD = { top: 12, right: 12, bottom: 24, left: 44 };
 
 /** A rounded maximum for the y axis (1, 2, 5, 10, 20, …). */
 function niceMax(value: number): number {
-  if (value <= 1) return 1;
+  if (value <= 2) return 2;
   const power = 10 ** Math.floor(Math.log10(value));
   for (const step of [1, 2, 5, 10]) if (value <= step * power) return step * power;
   return 10 * power;

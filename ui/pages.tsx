@@ -1,12 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import {
-  get,
-  live,
-  post,
-  type EventJson,
-  type ParkedJson,
-  type SubscriptionJson,
-} from './api.js';
+import { get, live, post, type EventJson, type ParkedJson, type SubscriptionJson } from './api.js';
 import { Chart } from './chart.js';
 import { duration, minute, pretty, streamLink, subscriptionLink, time } from './format.js';
 import { useApi } from './hooks.js';
@@ -33,9 +26,16 @@ function Failure(props: { error: string | undefined }) {
   );
 }
 
-function Card(props: { label: string; value: string | number; testId: string; warn?: boolean }) {
+function Card(props: {
+  label: string;
+  value: string | number;
+  testId: string;
+  warn?: boolean;
+  small?: boolean;
+}) {
+  const classes = ['card', props.warn === true ? 'warn' : '', props.small === true ? 'small' : ''];
   return (
-    <div class={props.warn === true ? 'card warn' : 'card'} data-testid={props.testId}>
+    <div class={classes.join(' ').trim()} data-testid={props.testId}>
       <div class="label">{props.label}</div>
       <div class="value">{props.value}</div>
     </div>
@@ -115,8 +115,8 @@ export function StreamsPage(props: { query: URLSearchParams }) {
           e.preventDefault();
           const form = new FormData(e.currentTarget);
           go({
-            prefix: String(form.get('prefix') ?? ''),
-            category: String(form.get('category') ?? ''),
+            prefix: (form.get('prefix') as string | null) ?? '',
+            category: (form.get('category') as string | null) ?? '',
           });
         }}
       >
@@ -210,9 +210,7 @@ export function StreamPage(props: { id: string; query: URLSearchParams }) {
       <Failure error={error} />
       {data !== undefined && (
         <>
-          <p class="muted">
-            Version {data.version} · {data.version + 1} events
-          </p>
+          <p class="muted">Version {data.version}</p>
           {data.events.map((e) => (
             <EventRow key={e.id} event={e} withStream={false} />
           ))}
@@ -334,7 +332,7 @@ export function TypesPage() {
 }
 
 function lag(s: SubscriptionJson): string {
-  return `${s.lag.events}${s.lag.capped ? '+' : ''} events${s.lag.events > 0 ? ` · ${duration(s.lag.ms)}` : ''}`;
+  return `${s.lag.events}${s.lag.capped ? '+' : ''} ${s.lag.events === 1 ? 'event' : 'events'}${s.lag.events > 0 ? ` · ${duration(s.lag.ms)}` : ''}`;
 }
 
 /** Every subscription: state, checkpoint, lag, parked. */
@@ -425,7 +423,12 @@ export function SubscriptionPage(props: { name: string }) {
         <>
           <div class="cards">
             <Card label="State" value={data.state} testId="state" />
-            <Card label="Checkpoint" value={data.checkpoint ?? '(start)'} testId="checkpoint" />
+            <Card
+              label="Checkpoint"
+              value={data.checkpoint ?? '(start)'}
+              testId="checkpoint"
+              small={true}
+            />
             <Card label="Lag" value={lag(data)} testId="lag" warn={data.lag.events > 0} />
             <Card label="Parked" value={data.parked} testId="parked" warn={data.parked > 0} />
           </div>
@@ -500,31 +503,33 @@ export function SubscriptionPage(props: { name: string }) {
                     <td class="num">{p.attempts}</td>
                     <td>{time(p.parkedAt)}</td>
                     {data.actions && (
-                      <td class="row-actions">
-                        {data.projection && (
+                      <td>
+                        <div class="row-actions">
+                          {data.projection && (
+                            <button
+                              onClick={() =>
+                                act(
+                                  `Replay ${p.streamId}@${p.version} through "${props.name}"?`,
+                                  '/api/replay',
+                                  { name: props.name, eventId: p.eventId },
+                                )
+                              }
+                            >
+                              Replay
+                            </button>
+                          )}
                           <button
                             onClick={() =>
                               act(
-                                `Replay ${p.streamId}@${p.version} through "${props.name}"?`,
-                                '/api/replay',
+                                `Skip ${p.streamId}@${p.version}? It is unparked without being handled.`,
+                                '/api/skip',
                                 { name: props.name, eventId: p.eventId },
                               )
                             }
                           >
-                            Replay
+                            Skip
                           </button>
-                        )}
-                        <button
-                          onClick={() =>
-                            act(
-                              `Skip ${p.streamId}@${p.version}? It is unparked without being handled.`,
-                              '/api/skip',
-                              { name: props.name, eventId: p.eventId },
-                            )
-                          }
-                        >
-                          Skip
-                        </button>
+                        </div>
                       </td>
                     )}
                   </tr>

@@ -493,7 +493,10 @@ function addCommands(program: Command, context: Context): void {
       '--token <token>',
       'a token every API request must carry (default: $EVENTFOLD_UI_TOKEN); required off loopback',
     )
-    .option('--allow-actions', 'allow replaying or skipping parked events and resetting projections')
+    .option(
+      '--allow-actions',
+      'allow replaying or skipping parked events and resetting projections',
+    )
     .option(
       '--module <file>',
       'a JavaScript module whose exported projections the actions may run (repeatable)',

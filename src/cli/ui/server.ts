@@ -191,7 +191,10 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
       const { name, eventId } = req.body;
       const projection = projectionFor(name);
       await parkedEvent(storage, name, eventId);
-      const running = startProjection(store as EventStore & SubscriptionStorageProvider, projection);
+      const running = startProjection(
+        store as EventStore & SubscriptionStorageProvider,
+        projection,
+      );
       try {
         return await running.replayParked({ eventIds: [eventId] });
       } finally {
@@ -213,7 +216,10 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     'POST /api/rebuild': async (req) => {
       const projection = projectionFor(req.body.name);
       await resetProjection(storage, projection);
-      const running = startProjection(store as EventStore & SubscriptionStorageProvider, projection);
+      const running = startProjection(
+        store as EventStore & SubscriptionStorageProvider,
+        projection,
+      );
       try {
         await running.caughtUp;
       } finally {
@@ -283,9 +289,9 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   /** The live tail: server-sent events, one `append` per event after `after` (or the head). */
   async function live(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const given = url.searchParams.get('after') ?? req.headers['last-event-id'];
-    let cursor = (typeof given === 'string' && given !== '' ? given : await store.headPosition()) as
-      | Position
-      | undefined;
+    let cursor = (
+      typeof given === 'string' && given !== '' ? given : await store.headPosition()
+    ) as Position | undefined;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache',
@@ -514,13 +520,17 @@ function loadAssets(dir: string): Map<string, { type: string; body: Buffer }> {
   try {
     names = readdirSync(dir);
   } catch {
-    throw new ValidationError(`The console's page is missing (${dir}): build it with npm run build`);
+    throw new ValidationError(
+      `The console's page is missing (${dir}): build it with npm run build`,
+    );
   }
   for (const name of names) {
     const type = CONTENT_TYPES[path.extname(name)];
     if (type !== undefined) assets.set(name, { type, body: readFileSync(path.join(dir, name)) });
   }
   if (!assets.has('index.html'))
-    throw new ValidationError(`The console's page is missing (${dir}): build it with npm run build`);
+    throw new ValidationError(
+      `The console's page is missing (${dir}): build it with npm run build`,
+    );
   return assets;
 }
