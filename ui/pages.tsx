@@ -50,7 +50,7 @@ function health(h: Overview['feedHealth']): string {
 
 /** Counts, the append rate of the last 15 minutes, feed health. */
 export function OverviewPage() {
-  const { data, error } = useApi(() => get<Overview>('/api/overview'), 'overview', 2000);
+  const { data, error } = useApi(() => get<Overview>('/api/overview'), 'overview', 5000);
   return (
     <section>
       <h1>Overview</h1>
