@@ -7,13 +7,16 @@ import { ValidationError } from '../core/errors.js';
 import type { EventStore, ReadAllOptions } from '../core/event-store.js';
 import type { ExpectedVersion } from '../core/expected-version.js';
 import type { Position } from '../core/position.js';
+import type { Projection } from '../subscriptions/projection.js';
 import type { FeedHealth } from '../stores/postgres/feed-health.js';
 import { describeError, exitCodeOf, ExitCode } from './errors.js';
 import { openStore, withStore } from './open-store.js';
 import { eventJson, eventLine, streamJson, table, type CliIo } from './output.js';
 import { Progress } from './progress.js';
-import { addProjectionCommands } from './projections.js';
+import { countStreams, feedHealth } from './store-facts.js';
+import { addProjectionCommands, loadProjections } from './projections.js';
 import { exportLine, Loader, parseExportLine, type ExportedEvent } from './transfer.js';
+import { startConsole } from './ui/server.js';
 import { backendOf, DEFAULT_STORE_URL, redactUrl, secretsOfUrl } from './url.js';
 
 const require = createRequire(import.meta.url);
@@ -481,6 +484,63 @@ function addCommands(program: Command, context: Context): void {
       });
     });
 
+  program
+    .command('ui')
+    .description('serve the web console (read-only unless --allow-actions) until Ctrl-C')
+    .option('--port <port>', 'the port (default 4400; 0 picks a free one)', integer(0))
+    .option('--host <address>', 'the address to bind (default 127.0.0.1)')
+    .option(
+      '--token <token>',
+      'a token every API request must carry (default: $EVENTFOLD_UI_TOKEN); required off loopback',
+    )
+    .option(
+      '--allow-actions',
+      'allow replaying or skipping parked events and resetting projections',
+    )
+    .option(
+      '--module <file>',
+      'a JavaScript module whose exported projections the actions may run (repeatable)',
+      collect,
+    )
+    .action(
+      async (opts: {
+        port?: number;
+        host?: string;
+        token?: string;
+        allowActions?: boolean;
+        module?: string[];
+      }) => {
+        const token = opts.token ?? io.env.EVENTFOLD_UI_TOKEN;
+        if (token !== undefined) context.secrets.push(token);
+        const projections: Projection<unknown>[] = [];
+        for (const file of opts.module ?? []) projections.push(...(await loadProjections(file)));
+        await withStore(context.url(), false, async (store) => {
+          const server = await startConsole({
+            store,
+            host: opts.host,
+            port: opts.port,
+            token,
+            allowActions: opts.allowActions,
+            projections,
+          });
+          const link = token === undefined ? server.url : `${server.url}#token=${token}`;
+          note(
+            `eventfold: console at ${link} (${opts.allowActions === true ? 'actions allowed' : 'read-only'}; Ctrl-C to stop)`,
+          );
+          await new Promise<void>((resolve) => {
+            const stop = (): void => {
+              process.off('SIGINT', stop);
+              process.off('SIGTERM', stop);
+              resolve();
+            };
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+          });
+          await server.close();
+        });
+      },
+    );
+
   addProjectionCommands(program, {
     url: () => context.url(),
     out,
@@ -563,26 +623,6 @@ async function schemaVersion(store: EventStore, backend: string): Promise<number
   const { planPostgresMigrations } = await import('../stores/postgres/migration-plan.js');
   if (!(store instanceof PostgresEventStore)) return null;
   return (await planPostgresMigrations(store.pool, store.schema, [])).current;
-}
-
-/** How many streams the store holds (a page of 10,000 at a time). */
-async function countStreams(store: EventStore): Promise<number> {
-  let count = 0;
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.listStreams({ after, limit: 10_000 });
-    count += page.streams.length;
-    if (page.next === undefined) return count;
-    after = page.next;
-  }
-}
-
-/** PostgreSQL's feed health; `null` where commits are visible at once. */
-async function feedHealth(store: EventStore): Promise<FeedHealth | null> {
-  if (!store.capabilities.delayedVisibility) return null;
-  const { PostgresEventStore } = await import('../stores/postgres/postgres-event-store.js');
-  if (!(store instanceof PostgresEventStore)) return null;
-  return store.getFeedHealth();
 }
 
 function describeHealth(health: FeedHealth | null): string {

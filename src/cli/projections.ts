@@ -63,6 +63,32 @@ export async function loadProjection(file: string, name: string): Promise<Projec
   return found;
 }
 
+/** Whether `value` looks like a projection: an object with a `name` and `handlers`. */
+function isProjection(value: unknown): value is Projection<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    typeof (value as { handlers?: unknown }).handlers === 'object'
+  );
+}
+
+/**
+ * Every projection among the exports of the module `file`; a
+ * {@link ValidationError} when it cannot be loaded or exports none.
+ */
+export async function loadProjections(file: string): Promise<Projection<unknown>[]> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path.resolve(file)).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ValidationError(`Cannot load module "${file}": ${(error as Error).message}`);
+  }
+  const found = Object.values(module).filter(isProjection);
+  if (found.length === 0) throw new ValidationError(`Module "${file}" exports no projection`);
+  return found;
+}
+
 /** Starts `projection` on the store's own storage (the same as the application's `startProjection(store, projection)`). */
 function start(store: EventStore, projection: Projection<unknown>) {
   return startProjection(store as EventStore & SubscriptionStorageProvider, projection);

@@ -3,7 +3,7 @@
  * tarball installed offline into an empty project, then an ES module, a CommonJS and a TypeScript
  * consumer (type-checked with `skipLibCheck: false`) run against it, and the `eventfold` command.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +87,8 @@ describe('the packed tarball', () => {
     expect(packedFiles).toContain('dist/index.d.ts');
     expect(packedFiles).toContain('dist/aggregates/index.js');
     expect(packedFiles).toContain('dist/stores/postgres/index.js');
+    for (const asset of ['index.html', 'app.js', 'app.css', 'favicon.svg'])
+      expect(packedFiles).toContain(`dist/cli/ui/assets/${asset}`);
     expect(packedFiles.filter((file) => file.endsWith('.map'))).toEqual([]);
     expect(packedFiles.filter((file) => !file.startsWith('dist/'))).toEqual([
       'LICENSE',
@@ -220,6 +222,42 @@ console.log(JSON.stringify(out));
     });
     expect(sqlite.status).toBe(5);
     expect(sqlite.stderr).toMatch(/^eventfold: error: .*npm install better-sqlite3/);
+  });
+
+  it('serves the web console from the package, offline', async () => {
+    const bin = path.join(project, 'node_modules', '.bin', 'eventfold');
+    const child = spawn(bin, ['--url', 'memory:', 'ui', '--port', '0'], { cwd: project });
+    try {
+      let stderr = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          const match = /console at (http:\/\/\S+)/.exec(stderr);
+          if (match?.[1] !== undefined) resolve(match[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      // Everything the page loads is the package's own: no CDN.
+      expect([...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])).toEqual([
+        '/assets/favicon.svg',
+        '/assets/app.css',
+        '/assets/app.js',
+      ]);
+      const script = await fetch(new URL('/assets/app.js', url));
+      expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect((await script.text()).length).toBeGreaterThan(1000);
+      const overview = await fetch(new URL('/api/overview', url));
+      expect(await overview.json()).toMatchObject({ events: 0, streams: 0, actions: false });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGINT');
+        await exited;
+      }
+    }
   });
 
   it('loads every entry point without the optional peers, from import and from require', () => {
