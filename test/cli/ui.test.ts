@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildUi } from '../../scripts/build-ui.js';
 import { run } from '../../src/cli/program.js';
 import { startConsole, type ConsoleServer } from '../../src/cli/ui/server.js';
@@ -15,9 +15,11 @@ import { defineProjection, startProjection } from '../../src/subscriptions/index
 import { readSubscriptionStatuses } from '../../src/subscriptions/read-subscription-statuses.js';
 import { storageOf } from '../../src/subscriptions/default-storage.js';
 import { act, call, liveEvents } from './support/console-client.js';
+import { beforeAllOrFail } from '../support/before-all-or-fail.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = path.join(root, 'test-artifacts', 'ui');
+const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(path.join(tmpdir(), 'eventfold-ui-'));
 const assetsDir = path.join(dir, 'assets');
 
@@ -53,7 +55,8 @@ async function seed(): Promise<void> {
   await running.stop();
 }
 
-beforeAll(async () => {
+// Every test fails (none is skipped) when the setup fails, saying why: without Chromium, what to install.
+beforeAllOrFail(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await buildUi(assetsDir);
   await seed();
@@ -65,8 +68,12 @@ beforeAll(async () => {
     projections: [board],
     pollMs: 200,
   });
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `The console's browser tests need Chromium at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does)`,
+    );
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
 });

@@ -4,7 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
+import { beforeAllOrFail } from './before-all-or-fail.js';
+
+export { beforeAllOrFail };
 
 /** A database of its own for one test file, dropped by `drop()`. */
 export interface TestDatabase {
@@ -37,9 +40,6 @@ export function urlOfDatabase(serverUrl: string, database: string): string {
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
-
-/** How long a file's setup may wait for the server (other files hold it one at a time). */
-const SETUP_TIMEOUT_MS = 20 * 60_000;
 
 /** Key of the advisory lock (in the admin database) that runs PostgreSQL test files one at a time. */
 const SERVER_LOCK = 0x45764674;
@@ -101,27 +101,6 @@ async function waitForConnectionsToEnd(admin: pg.Client, database: string): Prom
     if (rows[0]?.n === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/**
- * `beforeAll` for a file's database setup that makes every test of the file
- * fail with the setup's error (a failing `beforeAll` would only skip them):
- * without a server the PostgreSQL tests fail, they never skip.
- */
-export function beforeAllOrFail(setup: () => Promise<void>): void {
-  let failure: Error | undefined;
-  // Generous: the setup may wait for other PostgreSQL test files to release the server.
-  beforeAll(async () => {
-    try {
-      await setup();
-    } catch (error) {
-      failure =
-        error instanceof Error ? error : new Error(`the test setup failed: ${String(error)}`);
-    }
-  }, SETUP_TIMEOUT_MS);
-  beforeEach(() => {
-    if (failure !== undefined) throw failure;
-  });
 }
 
 /**
