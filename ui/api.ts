@@ -53,7 +53,7 @@ export async function get<T>(
 }
 
 /** POSTs an action. */
-export async function post<T>(path: string, body: Record<string, string>): Promise<T> {
+export async function post<T>(path: string, body: Record<string, string | boolean>): Promise<T> {
   return answer<T>(
     await fetch(path, {
       method: 'POST',

@@ -193,24 +193,51 @@ interface StreamAnswer {
   readonly version: number;
   readonly events: readonly EventJson[];
   readonly next: number | null;
+  /** Whether the console allows actions (deleting the stream). */
+  readonly actions: boolean;
 }
 
 /** One stream's events. */
 export function StreamPage(props: { id: string; query: URLSearchParams }) {
   const from = props.query.get('from') ?? '0';
-  const { data, error } = useApi(
+  const { data, error, reload } = useApi(
     () => get<StreamAnswer>('/api/stream', { id: props.id, from }),
     `${props.id}|${from}`,
   );
+  const [message, setMessage] = useState<string | undefined>(undefined);
+  const remove = (hard: boolean) => {
+    const question = hard
+      ? `Delete ${props.id} for good? Every later read or append of it fails.`
+      : `Delete ${props.id}? It reads as empty; appending to it again re-creates it.`;
+    if (!confirm(question)) return;
+    post<Record<string, unknown>>('/api/delete-stream', { name: props.id, hard }).then(
+      (result) => {
+        setMessage(`Done: ${JSON.stringify(result)}`);
+        reload();
+      },
+      (e: unknown) => setMessage(`Failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
   return (
     <section>
       <h1>
         Stream <code>{props.id}</code>
       </h1>
       <Failure error={error} />
+      {message !== undefined && (
+        <p class="notice" role="status" data-testid="action-result">
+          {message}
+        </p>
+      )}
       {data !== undefined && (
         <>
           <p class="muted">Version {data.version}</p>
+          {data.actions && (
+            <div class="actions">
+              <button onClick={() => remove(false)}>Delete</button>
+              <button onClick={() => remove(true)}>Delete for good</button>
+            </div>
+          )}
           {data.events.map((e) => (
             <EventRow key={e.id} event={e} withStream={false} />
           ))}

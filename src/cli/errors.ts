@@ -3,7 +3,8 @@ import { EventfoldError } from '../core/errors.js';
 /**
  * The exit codes of the `eventfold` command, for scripts:
  * 0 done; 1 an unexpected failure; 2 bad usage or input (unknown option,
- * invalid JSON, bad URL); 3 the stream or item asked for does not exist;
+ * invalid JSON, bad URL); 3 the stream or item asked for does not exist
+ * (or was deleted for good);
  * 4 a conflict (wrong expected version, an id stored as another event, a
  * target holding other events); 5 the database cannot be reached or used
  * (connection, migration, missing driver).
@@ -34,6 +35,7 @@ const BY_CODE: Record<string, ExitCodeValue> = {
   INVALID_OPTION: ExitCode.Usage,
   SERIALIZATION: ExitCode.Usage,
   STREAM_NOT_FOUND: ExitCode.NotFound,
+  STREAM_DELETED: ExitCode.NotFound,
   STORE_NOT_FOUND: ExitCode.NotFound,
   CONCURRENCY: ExitCode.Conflict,
   EVENT_ID_CONFLICT: ExitCode.Conflict,

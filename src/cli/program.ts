@@ -420,6 +420,55 @@ function addCommands(program: Command, context: Context): void {
     );
 
   program
+    .command('delete')
+    .description(
+      'delete a stream: softly (it reads as empty; appending re-creates it) or, with --hard, for good',
+    )
+    .argument('<stream>', 'the stream id')
+    .addOption(
+      new Option(
+        '--expected-version <version>',
+        'delete only if the stream is at this version (a number, any, no-stream, stream-exists)',
+      ).argParser(expectedVersion),
+    )
+    .option('--hard', 'leave a tombstone: every later read or append of the stream fails')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        streamId: string,
+        opts: { expectedVersion?: ExpectedVersion; hard?: boolean; json?: boolean },
+      ) => {
+        await withStore(context.url(), true, async (store) => {
+          const result = await store.deleteStream(streamId, {
+            ...(opts.expectedVersion === undefined
+              ? {}
+              : { expectedVersion: opts.expectedVersion }),
+            hard: opts.hard === true,
+          });
+          if (opts.json === true) return json({ ...result, hard: opts.hard === true });
+          const how = opts.hard === true ? 'deleted for good' : 'deleted';
+          out(
+            result.position === undefined
+              ? `${result.streamId} shows no events: nothing to delete`
+              : `${how}: ${result.streamId} at version ${result.version}, position ${result.position}`,
+          );
+        });
+      },
+    );
+
+  program
+    .command('truncate')
+    .description('hide the events of a stream before a version from reads (the version stays)')
+    .argument('<stream>', 'the stream id')
+    .requiredOption('--before <version>', 'the first version still read', integer(1))
+    .action(async (streamId: string, opts: { before: number }) => {
+      await withStore(context.url(), true, async (store) => {
+        await store.truncateStream(streamId, { before: opts.before });
+        out(`truncated: ${streamId} reads from version ${opts.before}`);
+      });
+    });
+
+  program
     .command('export')
     .description('write every event, in feed order, as NDJSON (one event per line)')
     .argument('[file]', 'the file to write (default: standard output)')

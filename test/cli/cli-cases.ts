@@ -271,6 +271,38 @@ export function cliCases(target: CliTarget): void {
       expect(debug.stderr).toMatch(/StreamNotFoundError: Stream "Nope-1" not found\n\s+at /);
     });
 
+    it('delete (soft and --hard) and truncate, with exit codes for a wrong version and a tombstone', async () => {
+      const url = target.freshUrl();
+      for (const n of [1, 2, 3])
+        await ok(url, ['append', 'Cart-1', 'ItemAdded', JSON.stringify({ n })]);
+      await ok(url, ['append', 'Cart-2', 'ItemAdded', '{}']);
+      // A wrong expected version: a conflict, nothing deleted.
+      expectFailure(await on(url, ['delete', 'Cart-1', '--expected-version', '2']), 4, 'Cart-1');
+      await ok(url, ['truncate', 'Cart-1', '--before', '3']);
+      const truncated = JSON.parse(await ok(url, ['read', 'Cart-1', '--json'])) as {
+        events: { version: number }[];
+      };
+      expect(truncated.events.map((e) => e.version)).toEqual([3]);
+      const soft = JSON.parse(
+        await ok(url, ['delete', 'Cart-1', '--expected-version', '3', '--json']),
+      ) as { streamId: string; version: number; hard: boolean };
+      expect(soft).toMatchObject({ streamId: 'Cart-1', version: 3, hard: false });
+      // Soft: appending again re-creates it, numbering after the deleted versions.
+      expect(
+        await ok(url, ['append', 'Cart-1', 'ItemAdded', '{}', '--expected-version', 'no-stream']),
+      ).toContain('version 4');
+      expect(await ok(url, ['delete', 'Cart-2', '--hard'])).toContain(
+        'deleted for good: Cart-2 at version 1',
+      );
+      expectFailure(await on(url, ['append', 'Cart-2', 'ItemAdded', '{}']), 3, 'Cart-2');
+      expectFailure(await on(url, ['read', 'Cart-2']), 3, 'Cart-2');
+      // The deletions are events of the $$ streams, in the feed.
+      const feed = await ok(url, ['feed', '--type', '$StreamDeleted', '--json']);
+      expect(feed).toContain('"$$Cart-1"');
+      expect(feed).toContain('"$$Cart-2"');
+      expectFailure(await on(url, ['truncate', 'Cart-1']), 2, '--before');
+    });
+
     it('--help on every command', async () => {
       const url = target.freshUrl();
       const commands = [
@@ -281,6 +313,8 @@ export function cliCases(target: CliTarget): void {
         'feed',
         'tail',
         'append',
+        'delete',
+        'truncate',
         'export',
         'import',
         'copy',

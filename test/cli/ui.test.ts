@@ -226,6 +226,46 @@ describe('the web console in Chromium', () => {
     await close(page);
   });
 
+  it('deletes a stream after a confirmation, softly or for good; read-only consoles refuse', async () => {
+    await store.append('Scratch-1', [{ type: 'Noted', data: { n: 1 } }]);
+    await store.append('Scratch-2', [{ type: 'Noted', data: { n: 2 } }]);
+    const page = await open('#/stream/Scratch-1');
+    const questions: string[] = [];
+    page.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('action-result').textContent())
+      .toContain('"deleted":"Scratch-1"');
+    expect(questions).toEqual([
+      'Delete Scratch-1? It reads as empty; appending to it again re-creates it.',
+    ]);
+    expect(await store.exists('Scratch-1')).toBe(false);
+    await close(page);
+
+    const readOnly = await startConsole({ store, port: 0, assetsDir });
+    try {
+      const refused = await act(readOnly.url, '/api/delete-stream', { name: 'Scratch-2' });
+      expect(refused.status).toBe(403);
+      expect((await call(readOnly.url, '/api/stream?id=Scratch-2')).body.actions).toBe(false);
+    } finally {
+      await readOnly.close();
+    }
+    expect(await store.exists('Scratch-2')).toBe(true);
+    const bad = await act(server.url, '/api/delete-stream', { name: 'Scratch-2', hard: 'yes' });
+    expect(bad.status).toBe(400);
+    const hard = await act(server.url, '/api/delete-stream', { name: 'Scratch-2', hard: true });
+    expect(hard).toEqual({
+      status: 200,
+      body: { deleted: 'Scratch-2', version: 1, hard: true },
+    });
+    const gone = await call(server.url, '/api/stream?id=Scratch-2');
+    expect(gone.status).toBe(404);
+    expect((gone.body.error as { code: string }).code).toBe('STREAM_DELETED');
+  });
+
   it('does nothing when the confirmation is dismissed', async () => {
     failing = true;
     await store.append('Task-100', [{ type: 'TaskCreated', data: { poison: true } }]);

@@ -154,6 +154,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
         version: result.version,
         events: result.events.map(eventJson),
         next: last !== undefined && last.version < result.version ? last.version + 1 : null,
+        actions: allowActions,
       };
     },
     'GET /api/feed': async (req) => {
@@ -201,6 +202,13 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
         await running.stop();
         wake();
       }
+    },
+    'POST /api/delete-stream': async (req) => {
+      const { name } = req.body;
+      const hard = req.flag('hard');
+      const result = await store.deleteStream(name, { hard });
+      wake();
+      return { deleted: result.streamId, version: result.version, hard };
     },
     'POST /api/skip': async (req) => {
       const { name, eventId } = req.body;
@@ -260,7 +268,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     if (req.method === 'GET' && url.pathname === '/api/live') return live(req, res, url);
     const route = api[`${req.method ?? 'GET'} ${url.pathname}`];
     if (route === undefined) throw new HttpError(404, 'NOT_FOUND', `No route ${url.pathname}`);
-    let body: Record<string, string> = {};
+    let body: Record<string, unknown> = {};
     if (req.method === 'POST') {
       if (!allowActions)
         throw new HttpError(403, 'ACTIONS_DISABLED', 'Start the console with --allow-actions');
@@ -371,7 +379,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
 class Request {
   constructor(
     private readonly query: URLSearchParams,
-    private readonly fields: Record<string, string>,
+    private readonly fields: Record<string, unknown>,
   ) {}
 
   /** The JSON body's fields `name` and `eventId` as strings. */
@@ -380,6 +388,14 @@ class Request {
     if (typeof name !== 'string' || name === '') throw new ValidationError('Missing "name"');
     const eventId = this.fields.eventId;
     return { name, eventId: typeof eventId === 'string' ? eventId : '' };
+  }
+
+  /** A boolean field of the JSON body (absent: false). */
+  flag(name: string): boolean {
+    const value: unknown = this.fields[name];
+    if (value === undefined) return false;
+    if (typeof value !== 'boolean') throw new ValidationError(`"${name}" must be true or false`);
+    return value;
   }
 
   optional(name: string): string | undefined {
@@ -469,7 +485,7 @@ function hasToken(req: IncomingMessage, url: URL, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function readBody(req: IncomingMessage): Promise<Record<string, string>> {
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   let text = '';
   for await (const chunk of req) {
     text += String(chunk);
@@ -483,7 +499,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, string>> {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new ValidationError('The request body must be a JSON object');
-  return value as Record<string, string>;
+  return value as Record<string, unknown>;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
