@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
 import { cliCases, expectFailure, feedOf, ok, on, seed, temporaryFolder } from './cli-cases.js';
+import { cli } from './run-cli.js';
 
 const database = useTestDatabase('cli');
 
@@ -70,5 +73,57 @@ describe('eventfold command on PostgreSQL', { timeout: 240_000 }, () => {
     const again = await on(sqlite, ['copy', '--to', postgres]);
     expect(again.stderr).toContain('copied 0 events to');
     expect(again.stderr).toContain('9 already there');
+  });
+
+  it('projections: rebuild, status with lag and parked events, parked, replay', async () => {
+    const url = freshUrl();
+    const schema = new URL(url).searchParams.get('schema') ?? '';
+    const module = path.join(dir, `task-list-${schema}.mjs`);
+    writeFileSync(
+      module,
+      `export const taskList = {
+  name: 'task-list',
+  handlers: {
+    TaskCreated: async (e, tx) => {
+      if (e.data.fail === true && process.env.FIXED !== '1') throw new Error('boom: cannot list it');
+      await tx.query('INSERT INTO "${schema}".cli_tasks (id, title) VALUES ($1, $2)', [e.streamId, e.data.title ?? '']);
+    },
+  },
+  reset: async (tx) => {
+    await tx.query('DROP TABLE IF EXISTS "${schema}".cli_tasks');
+    await tx.query('CREATE TABLE "${schema}".cli_tasks (id text PRIMARY KEY, title text)');
+  },
+};
+`,
+    );
+    await ok(url, ['append', 'Task-1', 'TaskCreated', '{"title":"a"}']);
+    await ok(url, ['append', 'Task-2', 'TaskCreated', '{"fail":true}']);
+    const rebuilt = await on(url, ['projections', 'rebuild', 'task-list', '--module', module]);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toBe('rebuilt "task-list": 1 parked\n');
+    await ok(url, ['append', 'Task-3', 'TaskCreated', '{"title":"c"}']);
+    type Status = { name: string; state: string; lag: { events: number }; parked: number };
+    const status = JSON.parse(await ok(url, ['projections', 'status', '--json'])) as Status[];
+    expect(status).toMatchObject([
+      { name: 'task-list', state: 'stopped', lag: { events: 1 }, parked: 1 },
+    ]);
+    expect(await ok(url, ['projections', 'parked', 'task-list'])).toContain('boom: cannot list it');
+    const replayed = await cli(
+      ['--url', url, 'projections', 'replay', 'task-list', '--module', module],
+      { env: { FIXED: '1' } },
+    );
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toBe('replayed 1 parked events of "task-list", 0 failed again\n');
+    const after = JSON.parse(await ok(url, ['projections', 'status', '--json'])) as Status[];
+    expect(after).toMatchObject([{ name: 'task-list', parked: 0 }]);
+    // The read model holds what the handlers wrote: Task-1 by the rebuild, Task-2 by the replay.
+    const client = new pg.Client({ connectionString: database().url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT id FROM "${schema}".cli_tasks ORDER BY id`);
+      expect(rows).toEqual([{ id: 'Task-1' }, { id: 'Task-2' }]);
+    } finally {
+      await client.end();
+    }
   });
 });
