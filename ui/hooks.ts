@@ -36,3 +36,26 @@ export function useApi<T>(load: () => Promise<T>, key: string, refreshMs?: numbe
   }, [refreshMs, reload]);
   return { data, error, reload };
 }
+
+/** What {@link useAction} gives: the last action's outcome, and a way to run one. */
+export interface Action {
+  readonly message: string | undefined;
+  /** Asks `question` in the page; when confirmed, runs `run` and shows its result, then `after()`. */
+  readonly act: (question: string, run: () => Promise<unknown>) => void;
+}
+
+/** An action confirmed in the page, whose outcome is shown (`Done: …` or `Failed: …`). */
+export function useAction(after: () => void): Action {
+  const [message, setMessage] = useState<string | undefined>(undefined);
+  const act = (question: string, run: () => Promise<unknown>): void => {
+    if (!confirm(question)) return;
+    run().then(
+      (result) => {
+        setMessage(`Done: ${JSON.stringify(result)}`);
+        after();
+      },
+      (e: unknown) => setMessage(`Failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
+  return { message, act };
+}

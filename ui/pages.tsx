@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, live, post, type EventJson, type ParkedJson, type SubscriptionJson } from './api.js';
 import { Chart } from './chart.js';
 import { duration, minute, pretty, streamLink, subscriptionLink, time } from './format.js';
-import { useApi } from './hooks.js';
+import { useAction, useApi } from './hooks.js';
 
 interface Overview {
   readonly events: number;
@@ -200,36 +200,29 @@ interface StreamAnswer {
 /** One stream's events. */
 export function StreamPage(props: { id: string; query: URLSearchParams }) {
   const from = props.query.get('from') ?? '0';
-  const { data, error, reload } = useApi(
+  const { data, error } = useApi(
     () => get<StreamAnswer>('/api/stream', { id: props.id, from }),
     `${props.id}|${from}`,
   );
-  const [message, setMessage] = useState<string | undefined>(undefined);
-  const remove = (hard: boolean) => {
-    const question = hard
-      ? `Delete ${props.id} for good? Every later read or append of it fails.`
-      : `Delete ${props.id}? It reads as empty; appending to it again re-creates it.`;
-    if (!confirm(question)) return;
-    post<Record<string, unknown>>('/api/delete-stream', { name: props.id, hard }).then(
-      (result) => {
-        setMessage(`Done: ${JSON.stringify(result)}`);
-        reload();
-      },
-      (e: unknown) => setMessage(`Failed: ${e instanceof Error ? e.message : String(e)}`),
+  // Once deleted the stream no longer exists to read: the page says so instead of reloading.
+  const [deleted, setDeleted] = useState(false);
+  const { message, act } = useAction(() => setDeleted(true));
+  const remove = (hard: boolean) =>
+    act(
+      hard
+        ? `Delete ${props.id} for good? Every later read or append of it fails.`
+        : `Delete ${props.id}? It reads as empty; appending to it again re-creates it.`,
+      () => post<Record<string, unknown>>('/api/delete-stream', { name: props.id, hard }),
     );
-  };
   return (
     <section>
       <h1>
         Stream <code>{props.id}</code>
       </h1>
       <Failure error={error} />
-      {message !== undefined && (
-        <p class="notice" role="status" data-testid="action-result">
-          {message}
-        </p>
-      )}
-      {data !== undefined && (
+      <ActionResult message={message} />
+      {deleted && <p class="muted">This stream was deleted.</p>}
+      {data !== undefined && !deleted && (
         <>
           <p class="muted">Version {data.version}</p>
           {data.actions && (
@@ -424,28 +417,17 @@ export function SubscriptionPage(props: { name: string }) {
     props.name,
     3000,
   );
-  const [message, setMessage] = useState<string | undefined>(undefined);
-  const act = (question: string, path: string, body: Record<string, string>) => {
-    if (!confirm(question)) return;
-    post<Record<string, unknown>>(path, body).then(
-      (result) => {
-        setMessage(`Done: ${JSON.stringify(result)}`);
-        reload();
-      },
-      (e: unknown) => setMessage(`Failed: ${e instanceof Error ? e.message : String(e)}`),
-    );
-  };
+  const action = useAction(reload);
+  const { message } = action;
+  const act = (question: string, path: string, body: Record<string, string>) =>
+    action.act(question, () => post<Record<string, unknown>>(path, body));
   return (
     <section>
       <h1>
         Subscription <code>{props.name}</code>
       </h1>
       <Failure error={error} />
-      {message !== undefined && (
-        <p class="notice" role="status" data-testid="action-result">
-          {message}
-        </p>
-      )}
+      <ActionResult message={message} />
       {data !== undefined && (
         <>
           <div class="cards">
@@ -567,5 +549,15 @@ export function SubscriptionPage(props: { name: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** The outcome of the last action, when there was one. */
+function ActionResult(props: { message: string | undefined }) {
+  if (props.message === undefined) return null;
+  return (
+    <p class="notice" role="status" data-testid="action-result">
+      {props.message}
+    </p>
   );
 }
