@@ -1,73 +1,24 @@
-import { createReadStream, createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ValidationError } from '../core/errors.js';
+import { Command, CommanderError } from 'commander';
 import type { EventStore, ReadAllOptions } from '../core/event-store.js';
-import type { ExpectedVersion } from '../core/expected-version.js';
 import type { Position } from '../core/position.js';
 import type { Projection } from '../subscriptions/projection.js';
 import type { FeedHealth } from '../stores/postgres/feed-health.js';
+import { collect, integer } from './arguments.js';
+import { UNCAPPED, write, type Context } from './command-context.js';
 import { describeError, exitCodeOf, ExitCode } from './errors.js';
+import { addTransferCommands } from './transfer-commands.js';
+import { addWriteCommands } from './write-commands.js';
 import { openStore, withStore } from './open-store.js';
 import { eventJson, eventLine, streamJson, table, type CliIo } from './output.js';
 import { Progress } from './progress.js';
 import { countStreams, feedHealth } from './store-facts.js';
 import { addProjectionCommands, loadProjections } from './projections.js';
-import { exportLine, Loader, parseExportLine, type ExportedEvent } from './transfer.js';
 import { startConsole } from './ui/server.js';
 import { backendOf, DEFAULT_STORE_URL, redactUrl, secretsOfUrl } from './url.js';
 
 const require = createRequire(import.meta.url);
 const { version: VERSION } = require('../../package.json') as { version: string };
-
-/** No count of events is capped below this. */
-const UNCAPPED = Number.MAX_SAFE_INTEGER;
-
-/** What every command knows: the store URL, `--debug`, and where to write. */
-interface Context {
-  readonly io: CliIo;
-  readonly secrets: string[];
-  url(): string;
-}
-
-/** Parses a whole number of at least `min`, for commander. */
-function integer(min: number): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min)
-      throw new InvalidArgumentError(`expected an integer of at least ${min}`);
-    return Number(value);
-  };
-}
-
-/** Collects a repeated option into a list. */
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-/** Parses `--expected-version`: a version, `any`, `no-stream` or `stream-exists`. */
-function expectedVersion(value: string): ExpectedVersion {
-  if (value === 'any') return 'any';
-  if (value === 'no-stream' || value === 'no_stream') return 'no_stream';
-  if (value === 'stream-exists' || value === 'stream_exists') return 'stream_exists';
-  if (/^\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
-  throw new InvalidArgumentError('expected a version (0, 1, …), any, no-stream or stream-exists');
-}
-
-/** Parses a JSON argument; a {@link ValidationError} naming it when it is not JSON. */
-function parseJson(what: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(`Invalid JSON ${what}: ${(error as Error).message}`);
-  }
-}
-
-/** Writes `text` and waits while the stream's buffer is full (backpressure). */
-async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
-}
 
 /**
  * Runs the `eventfold` command line with `argv` (the arguments after the
@@ -363,175 +314,8 @@ function addCommands(program: Command, context: Context): void {
     },
   );
 
-  program
-    .command('append')
-    .description('append one event to a stream')
-    .argument('<stream>', 'the stream id')
-    .argument('<type>', 'the event type')
-    .argument('<json>', "the event's data, as JSON")
-    .addOption(
-      new Option(
-        '--expected-version <version>',
-        'append only if the stream is at this version (a number, any, no-stream, stream-exists)',
-      ).argParser(expectedVersion),
-    )
-    .option('--metadata <json>', "the event's metadata, a JSON object")
-    .option('--id <uuid>', "the event's id (makes a retry idempotent)")
-    .option('--tag <tag>', 'a tag of the event (repeatable)', collect)
-    .option('--json', 'print the result as JSON')
-    .action(
-      async (
-        streamId: string,
-        type: string,
-        dataText: string,
-        opts: {
-          expectedVersion?: ExpectedVersion;
-          metadata?: string;
-          id?: string;
-          tag?: string[];
-          json?: boolean;
-        },
-      ) => {
-        const data = parseJson('data', dataText);
-        const metadata =
-          opts.metadata === undefined ? undefined : parseJson('metadata', opts.metadata);
-        await withStore(context.url(), true, async (store) => {
-          const result = await store.append(
-            streamId,
-            [
-              {
-                type,
-                data,
-                ...(metadata === undefined
-                  ? {}
-                  : { metadata: metadata as Record<string, unknown> }),
-                ...(opts.id === undefined ? {} : { id: opts.id }),
-                ...(opts.tag === undefined ? {} : { tags: opts.tag }),
-              },
-            ],
-            opts.expectedVersion === undefined ? {} : { expectedVersion: opts.expectedVersion },
-          );
-          if (opts.json === true) return json(result);
-          out(
-            `appended to ${result.streamId}: version ${result.version}, position ${result.position}`,
-          );
-        });
-      },
-    );
-
-  program
-    .command('delete')
-    .description(
-      'delete a stream: softly (it reads as empty; appending re-creates it) or, with --hard, for good',
-    )
-    .argument('<stream>', 'the stream id')
-    .addOption(
-      new Option(
-        '--expected-version <version>',
-        'delete only if the stream is at this version (a number, any, no-stream, stream-exists)',
-      ).argParser(expectedVersion),
-    )
-    .option('--hard', 'leave a tombstone: every later read or append of the stream fails')
-    .option('--json', 'print the result as JSON')
-    .action(
-      async (
-        streamId: string,
-        opts: { expectedVersion?: ExpectedVersion; hard?: boolean; json?: boolean },
-      ) => {
-        await withStore(context.url(), true, async (store) => {
-          const result = await store.deleteStream(streamId, {
-            ...(opts.expectedVersion === undefined
-              ? {}
-              : { expectedVersion: opts.expectedVersion }),
-            hard: opts.hard === true,
-          });
-          if (opts.json === true) return json({ ...result, hard: opts.hard === true });
-          const how = opts.hard === true ? 'deleted for good' : 'deleted';
-          out(
-            result.position === undefined
-              ? `${result.streamId} shows no events: nothing to delete`
-              : `${how}: ${result.streamId} at version ${result.version}, position ${result.position}`,
-          );
-        });
-      },
-    );
-
-  program
-    .command('truncate')
-    .description('hide the events of a stream before a version from reads (the version stays)')
-    .argument('<stream>', 'the stream id')
-    .requiredOption('--before <version>', 'the first version still read', integer(1))
-    .action(async (streamId: string, opts: { before: number }) => {
-      await withStore(context.url(), true, async (store) => {
-        await store.truncateStream(streamId, { before: opts.before });
-        out(`truncated: ${streamId} reads from version ${opts.before}`);
-      });
-    });
-
-  program
-    .command('export')
-    .description('write every event, in feed order, as NDJSON (one event per line)')
-    .argument('[file]', 'the file to write (default: standard output)')
-    .action(async (file: string | undefined) => {
-      await withStore(context.url(), false, async (store) => {
-        const total = await store.countEventsAfter(undefined, {}, UNCAPPED);
-        const target = file === undefined || file === '-' ? io.stdout : await openForWriting(file);
-        const progress = new Progress(io.stderr, 'export', 'events', total);
-        for await (const event of store.readAll()) {
-          await write(target, `${exportLine(event)}\n`);
-          progress.add(1);
-        }
-        if (target !== io.stdout) {
-          const closed = once(target, 'close');
-          target.end();
-          await closed;
-        }
-        progress.finish();
-      });
-    });
-
-  program
-    .command('import')
-    .description('append the events of an NDJSON export, keeping ids and metadata (idempotent)')
-    .argument('<file>', 'the export to read (- for standard input)')
-    .action(async (file: string) => {
-      const fromStdin = file === '-';
-      // A file is checked in full first, so a bad line writes nothing; standard input is checked as it goes.
-      const total = fromStdin ? undefined : await checkExport(file);
-      await withStore(context.url(), true, async (store) => {
-        const progress = new Progress(io.stderr, 'import', 'events', total);
-        const loader = new Loader(store, (n) => progress.add(n));
-        for await (const event of exportedEvents(fromStdin ? io.stdin : createReadStream(file)))
-          await loader.add(event);
-        await loader.flush();
-        progress.finish();
-        note(`imported ${loader.counts.written} events, ${loader.counts.skipped} already there`);
-      });
-    });
-
-  program
-    .command('copy')
-    .description('copy every event to another store, keeping ids and metadata (resumable)')
-    .requiredOption('--to <url>', "the target store's URL")
-    .action(async (opts: { to: string }) => {
-      const url = context.url();
-      context.secrets.push(...secretsOfUrl(opts.to));
-      backendOf(opts.to);
-      if (opts.to === url) throw new ValidationError('copy: --to names the source store itself');
-      await withStore(url, false, async (source) => {
-        await withStore(opts.to, true, async (target) => {
-          const total = await source.countEventsAfter(undefined, {}, UNCAPPED);
-          const progress = new Progress(io.stderr, 'copy', 'events', total);
-          const loader = new Loader(target, (n) => progress.add(n));
-          for await (const event of source.readAll()) await loader.add(event);
-          await loader.flush();
-          progress.finish();
-          note(
-            `copied ${loader.counts.written} events to ${redactUrl(opts.to)}, ${loader.counts.skipped} already there`,
-          );
-        });
-      });
-    });
+  addWriteCommands(program, context);
+  addTransferCommands(program, context);
 
   program
     .command('ui')
@@ -597,41 +381,6 @@ function addCommands(program: Command, context: Context): void {
     note,
     progress: io.stderr,
   });
-}
-
-/** The lines of an export as events; blank lines are skipped. */
-async function* exportedEvents(input: NodeJS.ReadableStream): AsyncGenerator<ExportedEvent> {
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (line.trim().length === 0) continue;
-    yield parseExportLine(line, n);
-  }
-}
-
-/** Opens `file` for writing; a {@link ValidationError} when it cannot be. */
-async function openForWriting(file: string): Promise<NodeJS.WritableStream> {
-  const output = createWriteStream(file);
-  try {
-    await once(output, 'open');
-  } catch (error) {
-    throw new ValidationError(`Cannot write "${file}": ${(error as Error).message}`);
-  }
-  return output;
-}
-
-/** Reads a whole export file, checking every line; resolves to its number of events. */
-async function checkExport(file: string): Promise<number> {
-  let count = 0;
-  const input = createReadStream(file);
-  const opened = once(input, 'open').catch((error: unknown) => {
-    throw new ValidationError(`Cannot read "${file}": ${(error as Error).message}`);
-  });
-  await opened;
-  const events = exportedEvents(input);
-  while (!(await events.next()).done) count++;
-  return count;
 }
 
 /** What migrating the store of `url` would do, read without changing anything. */
