@@ -5,7 +5,7 @@ import type { Position } from '../core/position.js';
 import type { Projection } from '../subscriptions/projection.js';
 import type { FeedHealth } from '../stores/postgres/feed-health.js';
 import { collect, integer } from './arguments.js';
-import { UNCAPPED, write, type Context } from './command-context.js';
+import { printers, UNCAPPED, write, type Context } from './command-context.js';
 import { describeError, exitCodeOf, ExitCode } from './errors.js';
 import { addTransferCommands } from './transfer-commands.js';
 import { addWriteCommands } from './write-commands.js';
@@ -71,13 +71,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 function addCommands(program: Command, context: Context): void {
   const { io } = context;
-  const out = (text: string): void => {
-    io.stdout.write(`${text}\n`);
-  };
-  const json = (value: unknown): void => out(JSON.stringify(value, null, 2));
-  const note = (text: string): void => {
-    io.stderr.write(`${text}\n`);
-  };
+  const { out, json, note } = printers(io);
 
   program
     .command('migrate')
