@@ -8,13 +8,12 @@ import { PostgresEventStore } from '../src/stores/postgres/index.js';
 import { SqliteEventStore } from '../src/stores/sqlite/index.js';
 import { postgresFloorTarget } from './floors/postgres-floor.js';
 import { sqliteFloorTarget } from './floors/sqlite-floor.js';
+import { BENCH_DATABASE_URL } from './lib/database-url.js';
 import { eventfoldTarget, type Backend, type BenchTarget } from './lib/targets.js';
 import { emmettPostgresTarget } from './peers/emmett-postgres.js';
 import { emmettSqliteTarget } from './peers/emmett-sqlite.js';
 
-/** The PostgreSQL server of the benchmark: DATABASE_URL, else the local service. */
-export const BENCH_DATABASE_URL =
-  process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export { BENCH_DATABASE_URL };
 
 /** The targets of the chosen backends, and a cleanup for everything they created. */
 export async function benchTargets(

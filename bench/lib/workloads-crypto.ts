@@ -15,7 +15,7 @@ import {
 } from '../../src/index.js';
 import { SqliteEventStore, SqliteKeyStore } from '../../src/stores/sqlite/index.js';
 import { PostgresEventStore, PostgresKeyStore } from '../../src/stores/postgres/index.js';
-import { BENCH_DATABASE_URL } from '../targets.js';
+import { BENCH_DATABASE_URL } from './database-url.js';
 import type { Workload } from './measure.js';
 import { NotSupportedError } from './support.js';
 import { eventfoldTarget, type Backend, type BenchTarget, type TargetSession } from './targets.js';
