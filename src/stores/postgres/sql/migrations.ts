@@ -32,36 +32,32 @@ export function eventSchemaLedger(s: string): MigrationLedger {
   };
 }
 
-/** The ledger of the snapshot table: `<schema>.snapshots_schema`, one row (`id = 1`) holding its version. */
-export function snapshotTableLedger(s: string): MigrationLedger {
+/**
+ * A ledger of one row (`id = 1`) holding the version of a set of tables kept
+ * beside the events, in the table `<schema>.<table>`.
+ */
+function oneRowLedger(s: string, table: string): MigrationLedger {
   return {
-    exists: `SELECT to_regclass('${s}.snapshots_schema') IS NOT NULL AS "exists"`,
-    create: `CREATE TABLE IF NOT EXISTS ${s}.snapshots_schema (
+    exists: `SELECT to_regclass('${s}.${table}') IS NOT NULL AS "exists"`,
+    create: `CREATE TABLE IF NOT EXISTS ${s}.${table} (
       id integer PRIMARY KEY CHECK (id = 1),
       version integer NOT NULL
     )`,
-    version: `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.snapshots_schema`,
+    version: `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.${table}`,
     record: (migration) => ({
-      text: `INSERT INTO ${s}.snapshots_schema (id, version) VALUES (1, $1)
+      text: `INSERT INTO ${s}.${table} (id, version) VALUES (1, $1)
         ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
       values: [migration.version],
     }),
   };
 }
 
+/** The ledger of the snapshot table: `<schema>.snapshots_schema`, one row (`id = 1`) holding its version. */
+export function snapshotTableLedger(s: string): MigrationLedger {
+  return oneRowLedger(s, 'snapshots_schema');
+}
+
 /** The ledger of the key tables (crypto-shredding): `<schema>.personal_keys_schema`, one row (`id = 1`) holding their version. */
 export function keyTablesLedger(s: string): MigrationLedger {
-  return {
-    exists: `SELECT to_regclass('${s}.personal_keys_schema') IS NOT NULL AS "exists"`,
-    create: `CREATE TABLE IF NOT EXISTS ${s}.personal_keys_schema (
-      id integer PRIMARY KEY CHECK (id = 1),
-      version integer NOT NULL
-    )`,
-    version: `SELECT coalesce(max(version), 0)::int AS version FROM ${s}.personal_keys_schema`,
-    record: (migration) => ({
-      text: `INSERT INTO ${s}.personal_keys_schema (id, version) VALUES (1, $1)
-        ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
-      values: [migration.version],
-    }),
-  };
+  return oneRowLedger(s, 'personal_keys_schema');
 }

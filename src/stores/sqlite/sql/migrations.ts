@@ -18,26 +18,22 @@ export const EVENT_SCHEMA_LEDGER: MigrationLedger = {
   record: `INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (@version, @name, @appliedAt)`,
 };
 
-/** The ledger of the snapshot table: one row (`id = 1`) holding its version. */
-export const SNAPSHOT_TABLE_LEDGER: MigrationLedger = {
-  exists: tableExists(SNAPSHOTS_SCHEMA_TABLE),
-  create: `CREATE TABLE IF NOT EXISTS ${SNAPSHOTS_SCHEMA_TABLE} (
+/** A ledger of one row (`id = 1`) in `table`, holding the version of a set of tables beside the events. */
+function oneRowLedger(table: string): MigrationLedger {
+  return {
+    exists: tableExists(table),
+    create: `CREATE TABLE IF NOT EXISTS ${table} (
   id      INTEGER PRIMARY KEY CHECK (id = 1),
   version INTEGER NOT NULL
 )`,
-  version: `SELECT version FROM ${SNAPSHOTS_SCHEMA_TABLE} WHERE id = 1`,
-  record: `INSERT INTO ${SNAPSHOTS_SCHEMA_TABLE} (id, version) VALUES (1, @version)
+    version: `SELECT version FROM ${table} WHERE id = 1`,
+    record: `INSERT INTO ${table} (id, version) VALUES (1, @version)
   ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
-};
+  };
+}
+
+/** The ledger of the snapshot table: one row (`id = 1`) holding its version. */
+export const SNAPSHOT_TABLE_LEDGER: MigrationLedger = oneRowLedger(SNAPSHOTS_SCHEMA_TABLE);
 
 /** The ledger of the key tables (crypto-shredding): one row holding their version. */
-export const KEY_TABLES_LEDGER: MigrationLedger = {
-  exists: tableExists(PERSONAL_KEYS_SCHEMA_TABLE),
-  create: `CREATE TABLE IF NOT EXISTS ${PERSONAL_KEYS_SCHEMA_TABLE} (
-  id      INTEGER PRIMARY KEY CHECK (id = 1),
-  version INTEGER NOT NULL
-)`,
-  version: `SELECT version FROM ${PERSONAL_KEYS_SCHEMA_TABLE} WHERE id = 1`,
-  record: `INSERT INTO ${PERSONAL_KEYS_SCHEMA_TABLE} (id, version) VALUES (1, @version)
-  ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
-};
+export const KEY_TABLES_LEDGER: MigrationLedger = oneRowLedger(PERSONAL_KEYS_SCHEMA_TABLE);
