@@ -1,4 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { DatabaseError, InvalidOptionError } from '../../core/errors.js';
+import { migrate } from './migrate.js';
+import type { MigrationSet } from './migrations/index.js';
 
 /**
  * Whether `value` looks like a better-sqlite3 `Database` (open or closed): the
@@ -31,4 +34,27 @@ export function databaseOf(source: unknown): BetterSqlite3.Database | undefined 
       ? source.database
       : undefined;
   return isBetterSqliteDatabase(database) ? database : undefined;
+}
+
+/**
+ * The open connection of `source` (see {@link databaseOf}) for the store named
+ * `owner`, with the migration set `set` applied: an `InvalidOptionError`
+ * (option `source`) for anything else, a `DatabaseError` for a closed handle,
+ * a `MigrationError` when the tables cannot be brought up to date.
+ */
+export function migratedDatabaseOf(
+  source: unknown,
+  owner: string,
+  set: MigrationSet,
+): BetterSqlite3.Database {
+  const db = databaseOf(source);
+  if (db === undefined)
+    throw new InvalidOptionError(
+      'source',
+      source,
+      'a SqliteEventStore or an open better-sqlite3 Database',
+    );
+  if (!db.open) throw new DatabaseError(`${owner}: the database handle "${db.name}" is closed`);
+  migrate(db, set);
+  return db;
 }

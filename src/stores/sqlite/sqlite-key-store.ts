@@ -1,14 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { checkSubject, type ForgetResult, type KeyStore } from '../../core/contracts/key-store.js';
-import {
-  DatabaseError,
-  InvalidOptionError,
-  StoreClosedError,
-  ValidationError,
-} from '../../core/errors.js';
+import { StoreClosedError, ValidationError } from '../../core/errors.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import { databaseOf } from './is-better-sqlite-database.js';
-import { migrate } from './migrate.js';
+import { migratedDatabaseOf } from './is-better-sqlite-database.js';
 import { KEY_MIGRATIONS } from './migrations/index.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
 import { PERSONAL_KEYS_TABLE, PERSONAL_STREAMS_TABLE } from './sql/tables.js';
@@ -73,17 +67,7 @@ export class SqliteKeyStore implements KeyStore {
    * the tables cannot be created or were written by a newer eventfold.
    */
   constructor(source: SqliteEventStore | BetterSqlite3.Database) {
-    const db = databaseOf(source);
-    if (db === undefined) {
-      throw new InvalidOptionError(
-        'source',
-        source,
-        'a SqliteEventStore or an open better-sqlite3 Database',
-      );
-    }
-    if (!db.open)
-      throw new DatabaseError(`SqliteKeyStore: the database handle "${db.name}" is closed`);
-    migrate(db, KEY_MIGRATIONS);
+    const db = migratedDatabaseOf(source, 'SqliteKeyStore', KEY_MIGRATIONS);
     try {
       db.pragma('secure_delete = ON');
       this.#load = db

@@ -1,10 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { prepareSnapshot } from '../../core/contracts/prepare-snapshot.js';
 import type { NewSnapshot, Snapshot, SnapshotStore } from '../../core/contracts/snapshot-store.js';
-import { DatabaseError, InvalidOptionError, StoreClosedError } from '../../core/errors.js';
+import { StoreClosedError } from '../../core/errors.js';
 import { assertStreamId } from '../../core/stream-id.js';
-import { databaseOf } from './is-better-sqlite-database.js';
-import { migrate } from './migrate.js';
+import { migratedDatabaseOf } from './is-better-sqlite-database.js';
 import { SNAPSHOT_MIGRATIONS } from './migrations/index.js';
 import type { SqliteEventStore } from './sqlite-event-store.js';
 import {
@@ -58,18 +57,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
    * cannot be created or was written by a newer eventfold.
    */
   constructor(source: SqliteEventStore | BetterSqlite3.Database) {
-    const db = databaseOf(source);
-    if (db === undefined) {
-      throw new InvalidOptionError(
-        'source',
-        source,
-        'a SqliteEventStore or an open better-sqlite3 Database',
-      );
-    }
-    if (!db.open) {
-      throw new DatabaseError(`SqliteSnapshotStore: the database handle "${db.name}" is closed`);
-    }
-    migrate(db, SNAPSHOT_MIGRATIONS);
+    const db = migratedDatabaseOf(source, 'SqliteSnapshotStore', SNAPSHOT_MIGRATIONS);
     try {
       this.#select = db.prepare<[string], SnapshotRow>(SELECT_SNAPSHOT).raw().safeIntegers(false);
       this.#upsert = db.prepare<UpsertSnapshotParams>(UPSERT_SNAPSHOT).safeIntegers(false);
