@@ -9,7 +9,8 @@ const SRC = path.join(import.meta.dirname, 'src');
 /**
  * Where a file sits in the layers of docs/architecture.md, low to high: core, stores (the kernel,
  * or a file directly in src/stores), backend (any other folder of src/stores), aggregates and
- * subscriptions (siblings), entry (a file directly in src/), cli. testing sits beside them.
+ * subscriptions (siblings), integrations, entry (a file directly in src/), cli. testing sits beside
+ * them.
  * @param {string} file an absolute path
  * @returns {{ layer: string, folder: string } | undefined} undefined outside src/
  */
@@ -39,6 +40,9 @@ function forbidden(from, to) {
   if (b === 'testing' && a !== 'testing') return 'the testing helpers are not part of the library';
   if (a === 'core') return 'core is the bottom layer and imports no other layer';
   if (b === 'cli' && a !== 'cli') return 'src/cli is the top layer';
+  if (b === 'integrations' && !['integrations', 'cli', 'testing'].includes(a)) {
+    return 'src/integrations sits above the library: each integration is its own entry point';
+  }
   if (b === 'entry' && a !== 'cli' && a !== 'entry') {
     return 'entry files sit on top of the library layers: import the module itself';
   }
@@ -56,10 +60,10 @@ function forbidden(from, to) {
   ) {
     return 'aggregates and subscriptions are siblings: what both need lives in src/core';
   }
-  if ((a === 'aggregates' || a === 'subscriptions') && b === 'backend') {
+  if ((a === 'aggregates' || a === 'subscriptions' || a === 'integrations') && b === 'backend') {
     return 'code above src/stores uses the EventStore interface and never asks which backend it runs on';
   }
-  if (!LIBRARY.includes(b) && !['cli', 'entry', 'testing'].includes(b)) {
+  if (!LIBRARY.includes(b) && !['integrations', 'cli', 'entry', 'testing'].includes(b)) {
     return `${to.folder} is not a known layer (see docs/architecture.md)`;
   }
   return undefined;

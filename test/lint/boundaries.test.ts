@@ -36,6 +36,8 @@ const ABOVE =
 const CLI = 'src/cli is the top layer';
 const ENTRY = 'entry files sit on top of the library layers: import the module itself';
 const TESTING = 'the testing helpers are not part of the library';
+const INTEGRATIONS =
+  'src/integrations sits above the library: each integration is its own entry point';
 
 // One upward or sideways import per forbidden edge: [importing file, specifier, the edge, why].
 // prettier-ignore
@@ -70,6 +72,13 @@ const forbidden: [string, string, string, string][] = [
   ['src/subscriptions/a.ts', '../testing/index.js', 'src/subscriptions may not import src/testing', TESTING],
   ['src/cli/a.ts', '../testing/index.js', 'src/cli may not import src/testing', TESTING],
   ['src/index.ts', './testing/index.js', 'src/index.ts may not import src/testing', TESTING],
+  ['src/subscriptions/a.ts', '../integrations/otel/x.js', 'src/subscriptions may not import src/integrations', INTEGRATIONS],
+  ['src/stores/postgres/a.ts', '../../integrations/x.js', 'src/stores/postgres may not import src/integrations', INTEGRATIONS],
+  ['src/index.ts', './integrations/fastify/index.js', 'src/index.ts may not import src/integrations', INTEGRATIONS],
+  ['src/integrations/fastify/a.ts', '../../stores/postgres/index.js', 'src/integrations may not import src/stores/postgres', ABOVE],
+  ['src/integrations/outbox/a.ts', '../../cli/x.js', 'src/integrations may not import src/cli', CLI],
+  ['src/integrations/hono/a.ts', '../../testing/index.js', 'src/integrations may not import src/testing', TESTING],
+  ['src/integrations/hono/a.ts', '../../index.js', 'src/integrations may not import src/index.ts', ENTRY],
   ['src/core/a.ts', '../../test/support/fixtures.js', 'src/core may not import ../../test/support/fixtures.js', 'it is outside src/'],
   ['src/core/a.ts', '../widgets/widget.js', 'src/core may not import src/widgets', CORE],
   ['src/stores/kernel/a.ts', '../../widgets/widget.js', 'src/stores/kernel may not import src/widgets', 'src/widgets is not a known layer (see docs/architecture.md)'],
@@ -101,6 +110,12 @@ const allowed: [string, string][] = [
   ['src/cli/a.ts', '../create-event-store.js'],
   ['src/cli/a.ts', '../stores/postgres/index.js'],
   ['src/cli/a.ts', '../subscriptions/index.js'],
+  ['src/integrations/fastify/a.ts', '../http/problem-details.js'],
+  ['src/integrations/fastify/a.ts', '../../aggregates/index.js'],
+  ['src/integrations/outbox/a.ts', '../../subscriptions/index.js'],
+  ['src/integrations/otel/a.ts', '../../core/event-store.js'],
+  ['src/cli/a.ts', '../integrations/otel/index.js'],
+  ['src/testing/a.ts', '../integrations/http/index.js'],
   ['test/core/a.test.ts', '../../src/testing/index.js'],
   ['bench/a.ts', '../src/stores/sqlite/index.js'],
 ];
