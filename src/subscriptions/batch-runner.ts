@@ -24,6 +24,14 @@ export interface EventApplier<Tx> {
   apply(event: RecordedEvent, tx: Tx | undefined): unknown;
   /** Clears the read model on a rebuild (in the rebuild's transaction). */
   readonly reset?: ((tx: Tx) => unknown) | undefined;
+  /**
+   * Told, before the first `apply` of a page (a handler's, not a projection's),
+   * the page's events it will be asked to apply, in order: an applier that
+   * pipelines its I/O (a broker forwarder) starts it here. Each `apply` still
+   * resolves only when its event is done, so the checkpoint, the retries and
+   * the parking stay per event.
+   */
+  readonly prefetch?: ((events: readonly RecordedEvent[]) => void) | undefined;
 }
 
 /** A handler's failure, as opposed to a failure of the storage or the feed. */
@@ -186,6 +194,7 @@ export class BatchRunner<Tx> {
     let handled = 0;
     let failure: { error: unknown } | undefined;
     try {
+      host.applier.prefetch?.(events.filter((event) => host.isMine(event)));
       for (let i = 0; i < events.length; i++) {
         if (i > 0 && host.pausing()) break;
         const event = events[i] as RecordedEvent;
