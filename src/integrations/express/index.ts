@@ -27,7 +27,7 @@ export function sendProblem(error: unknown, req: Request, res: Response): void {
       req.headers['if-match'] !== undefined || req.headers['if-none-match'] !== undefined,
     instance: req.originalUrl,
   });
-  if (problem.status >= 500) console.error(error);
+  if (problem.status === 500) console.error(error);
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 

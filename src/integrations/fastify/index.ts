@@ -109,7 +109,7 @@ export function sendProblem(
       request.headers['if-match'] !== undefined || request.headers['if-none-match'] !== undefined,
     instance: request.url,
   });
-  if (problem.status >= 500) request.log.error({ err: error }, problem.detail);
+  if (problem.status === 500) request.log.error({ err: error }, problem.detail);
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 

@@ -28,7 +28,7 @@ export function problemResponse(error: unknown, c: Context): Response {
       c.req.header('if-match') !== undefined || c.req.header('if-none-match') !== undefined,
     instance: new URL(c.req.url).pathname,
   });
-  if (problem.status >= 500) console.error(error);
+  if (problem.status === 500) console.error(error);
   return new Response(JSON.stringify(problem), {
     status: problem.status,
     headers: { 'Content-Type': PROBLEM_CONTENT_TYPE },
