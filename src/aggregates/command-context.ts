@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { AbortOptions } from '../core/abort.js';
+import type { ExpectedVersion } from '../core/expected-version.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { EventContext } from './event-context.js';
 
@@ -61,15 +62,27 @@ export interface ResolvedCommandContext extends EventContext {
 
 /**
  * What `CommandHandler.handle` accepts after the command: the command's
- * context (ids and metadata for its events) and a `signal` / `timeoutMs` that
- * cancel it.
+ * context (ids and metadata for its events), a `signal` / `timeoutMs` that
+ * cancel it, and the `expectedVersion` the aggregate must be at (a client's
+ * precondition, such as an HTTP `If-Match`).
  *
  * @example
  * ```ts
  * await handler.handle('42', command, { correlationId: request.id, signal: request.signal, timeoutMs: 2_000 });
+ * await handler.handle('42', command, { expectedVersion: 3 }); // ConcurrencyError unless at version 3
  * ```
  */
-export interface HandleOptions extends CommandContext, AbortOptions {}
+export interface HandleOptions extends CommandContext, AbortOptions {
+  /**
+   * The version the aggregate must be at for the command to run: a number (0
+   * or `'no_stream'`: it must not exist yet), `'stream_exists'` (it must
+   * exist) or `'any'` (no condition, the default). A mismatch, found when the
+   * aggregate is loaded or by the append, is a `ConcurrencyError` and is not
+   * retried (the caller's precondition failed); only `'stream_exists'` and
+   * `'any'` are retried after a conflict, since a reload still meets them.
+   */
+  expectedVersion?: ExpectedVersion | undefined;
+}
 
 /**
  * The context of one command, with its ids resolved and the signal it runs under.
@@ -81,7 +94,12 @@ export function resolveCommandContext(
   options: HandleOptions,
   signal: AbortSignal | undefined,
 ): ResolvedCommandContext {
-  const { signal: _signal, timeoutMs: _timeoutMs, ...context } = options;
+  const {
+    signal: _signal,
+    timeoutMs: _timeoutMs,
+    expectedVersion: _expectedVersion,
+    ...context
+  } = options;
   const ownId =
     typeof command === 'object' &&
     command !== null &&

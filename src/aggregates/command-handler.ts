@@ -1,6 +1,16 @@
 import { abortable, abortScope, sleep } from '../core/abort.js';
-import { ConcurrencyError, EventIdConflictError } from '../core/errors.js';
+import {
+  ConcurrencyError,
+  EventIdConflictError,
+  InvalidOptionError,
+  ValidationError,
+} from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
+import {
+  assertExpectedVersion,
+  checkExpectedVersion,
+  type ExpectedVersion,
+} from '../core/expected-version.js';
 import { isPromiseLike } from '../core/is-promise-like.js';
 import { checkOption } from '../core/options.js';
 import type { Position } from '../core/position.js';
@@ -159,19 +169,27 @@ export class CommandHandler<A extends AggregateRoot, C> {
    * `DOMException` for `timeoutMs`). An append already sent is never cut short:
    * when it succeeds, the command succeeded.
    *
+   * With `expectedVersion` the command runs only if the aggregate is at that
+   * version (`'no_stream'` or 0: it does not exist yet; `'stream_exists'`: it
+   * does); otherwise it rejects with a `ConcurrencyError` before `decide` runs.
+   * A conflict on append is not retried then, except for `'stream_exists'`.
+   *
    * @example
    * ```ts
    * const { version } = await handler.handle('42', { type: 'CompleteTask' }, { timeoutMs: 1_000 });
+   * await handler.handle('42', { type: 'CompleteTask' }, { expectedVersion: version });
    * ```
    */
   async handle(id: string, command: C, options: HandleOptions = {}): Promise<CommandResult<A>> {
     checkOption.object('options', options);
+    const expected = checkExpected(options.expectedVersion);
     const scope = abortScope(options);
     try {
       return await this.#attempt(
         id,
         command,
         resolveCommandContext(command, options, scope.signal),
+        expected,
       );
     } finally {
       scope[Symbol.dispose]();
@@ -182,11 +200,15 @@ export class CommandHandler<A extends AggregateRoot, C> {
     id: string,
     command: C,
     context: ResolvedCommandContext,
+    expected: ExpectedVersion,
   ): Promise<CommandResult<A>> {
     const signal = context.signal;
+    // An exact expected version is the caller's precondition: a conflict is theirs to resolve.
+    const retries = expected === 'any' || expected === 'stream_exists' ? this.#retry.maxRetries : 0;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       const aggregate = await abortable(this.repository.loadOrCreate(id), signal);
+      checkExpectedVersion(aggregate.streamId, expected, aggregate.persistedVersion);
       const decided = this.#decide(aggregate, command, context);
       if (isPromiseLike(decided)) await abortable(Promise.resolve(decided), signal);
       signal?.throwIfAborted();
@@ -202,7 +224,7 @@ export class CommandHandler<A extends AggregateRoot, C> {
         };
       } catch (error) {
         if (!ConcurrencyError.is(error) || EventIdConflictError.is(error)) throw error;
-        if (attempt > this.#retry.maxRetries) throw error;
+        if (attempt > retries) throw error;
         signal?.throwIfAborted();
         const delayMs = backoffDelay(attempt, this.#retry);
         this.#onRetry?.({ id, retry: attempt, delayMs, error });
@@ -210,4 +232,20 @@ export class CommandHandler<A extends AggregateRoot, C> {
       }
     }
   }
+}
+
+/** The `expectedVersion` option, checked: `'any'` when absent. */
+function checkExpected(value: unknown): ExpectedVersion {
+  if (value === undefined) return 'any';
+  try {
+    assertExpectedVersion(value);
+  } catch (error) {
+    if (!ValidationError.is(error)) throw error;
+    throw new InvalidOptionError(
+      'expectedVersion',
+      value,
+      "a non-negative integer, 'no_stream', 'stream_exists' or 'any'",
+    );
+  }
+  return value;
 }

@@ -21,3 +21,12 @@ export {
   type DeciderWhen,
   type ErrorMatcher,
 } from './given-when-then.js';
+export {
+  httpSpec,
+  type FetchLike,
+  type HttpExpectation,
+  type HttpOutcome,
+  type HttpRequestSpec,
+  type HttpScenario,
+  type HttpSpecOptions,
+} from './http-spec.js';

@@ -10,6 +10,7 @@ import { type EventStore } from '../../src/index.js';
 import { cancelCases } from './cases/cancel-cases.js';
 import { commandHandlerCases } from './cases/command-handler-cases.js';
 import { contentionCases } from './cases/contention-cases.js';
+import { expectedVersionCases } from './cases/expected-version-cases.js';
 import { metadataCases } from './cases/metadata-cases.js';
 import { repositoryCases } from './cases/repository-cases.js';
 import { snapshotCases } from './cases/snapshot-cases.js';
@@ -43,6 +44,8 @@ export function aggregateSuite(name: string, options: AggregateSuiteOptions): vo
     sugarCases(withStore);
     commandHandlerCases(classStyle, withStore);
     commandHandlerCases(deciderStyle, withStore);
+    expectedVersionCases(classStyle, withStore);
+    expectedVersionCases(deciderStyle, withStore);
     contentionCases(withStore);
     cancelCases(withStore);
     metadataCases(withStore);

@@ -270,6 +270,10 @@ console.log(JSON.stringify(out));
       'eventfold/postgres',
       'eventfold/testing',
       'eventfold/testing/property',
+      'eventfold/http',
+      'eventfold/fastify',
+      'eventfold/hono',
+      'eventfold/express',
     ];
     write(
       'entries.mjs',
