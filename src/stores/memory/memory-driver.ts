@@ -21,9 +21,8 @@ import {
   type DeleteStreamResult,
   type PreparedDeletion,
 } from '../../core/stream-deletion.js';
-import { checkMetadataVersion, type PreparedStreamMetadata } from '../../core/stream-metadata.js';
+import type { PreparedStreamMetadata } from '../../core/stream-metadata.js';
 import type { ScavengeChunk } from '../../core/scavenge.js';
-import { compareCodePoints } from '../../core/list-streams.js';
 import type { NormalizedQuery } from '../../core/event-query.js';
 import { isPromiseLike } from '../../core/is-promise-like.js';
 import type { EventRegistry } from '../../core/registry.js';
@@ -39,10 +38,12 @@ import type {
 import {
   memoryVisibility,
   newStreamState,
+  setMetadataOf,
+  storedMetadataOf,
   type MemoryStreamState,
   type MemoryVisibility,
 } from './memory-stream-state.js';
-import { scavengeMemoryStream } from './memory-scavenge.js';
+import { liveRows, scavengeMemoryStream, sortedIdsAfter } from './memory-scavenge.js';
 import { MemoryFeedIndex } from './memory-feed-index.js';
 import { listMemoryStreams } from './memory-list-streams.js';
 import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
@@ -83,6 +84,7 @@ export class MemoryDriver implements EventStoreDriver<number> {
   readonly #byType = new MemoryFeedIndex();
   readonly #byCategory = new MemoryFeedIndex();
   readonly #byTag = new MemoryFeedIndex();
+  readonly #indexList = [this.#byType, this.#byCategory, this.#byTag] as const;
   readonly #indexes: QueryIndexes = {
     rowAt: (seq) => this.#rows[seq - 1],
     head: () => this.#rows.length,
@@ -316,47 +318,29 @@ export class MemoryDriver implements EventStoreDriver<number> {
   }
 
   getStreamMetadata(streamId: string): StoredStreamMetadata {
-    const state = this.#states.get(streamId);
-    if (state?.hard === true) throw new StreamDeletedError(streamId);
-    return { json: state?.metadataJson ?? null, version: state?.metadataVersion ?? 0 };
+    return storedMetadataOf(streamId, this.#states.get(streamId));
   }
 
   setStreamMetadata(metadata: PreparedStreamMetadata): number {
-    const { streamId } = metadata;
-    this.#visible(streamId); // throws when tombstoned
-    const state = this.#stateOf(streamId);
-    checkMetadataVersion(streamId, metadata.expectedMetadataVersion, state.metadataVersion);
-    state.metadataJson = metadata.json;
-    state.retention = { maxAge: metadata.maxAge, maxCount: metadata.maxCount };
-    state.metadataVersion += 1;
-    return state.metadataVersion;
+    this.#visible(metadata.streamId); // throws when tombstoned
+    return setMetadataOf(this.#stateOf(metadata.streamId), metadata);
   }
 
   scavengeTargets(after: string | undefined, limit: number): string[] {
-    const ids = [...this.#states.keys()].filter(
-      (id) => after === undefined || compareCodePoints(id, after) > 0,
-    );
-    return ids.sort(compareCodePoints).slice(0, limit);
+    return sortedIdsAfter(this.#states.keys(), after, limit);
   }
 
   scavengeChunk(streamId: string, limit: number): ScavengeChunk {
     const state = this.#states.get(streamId);
     const rows = this.#streams.get(streamId);
     if (state === undefined || rows === undefined) return { removed: 0, tombstoned: false };
-    const visible = this.#visible(streamId, true);
-    const removed = scavengeMemoryStream(
-      { rows: this.#rows, ids: this.#ids, indexes: [this.#byType, this.#byCategory, this.#byTag] },
-      rows,
-      state,
-      visible,
-      limit,
-    );
+    const target = { rows: this.#rows, ids: this.#ids, indexes: this.#indexList };
+    const removed = scavengeMemoryStream(target, rows, state, this.#visible(streamId, true), limit);
     return { removed, tombstoned: state.hard };
   }
 
-  finishScavenge(): void {
-    // Nothing to give back: removed events are garbage for the JavaScript engine.
-  }
+  /** Nothing to give back: removed events are garbage for the JavaScript engine. */
+  finishScavenge(): void {}
 
   listStreams(query: NormalizedListStreamsOptions): StreamSummary[] {
     return listMemoryStreams(this.#streams, query, (streamId) => {
@@ -368,8 +352,8 @@ export class MemoryDriver implements EventStoreDriver<number> {
     });
   }
 
+  /** Never a hole: a scavenge keeps the feed's last event. */
   headPosition(): Position | undefined {
-    // Never a hole: a scavenge keeps the feed's last event.
     return this.#rows.at(-1)?.position;
   }
 
@@ -393,14 +377,8 @@ export class MemoryDriver implements EventStoreDriver<number> {
   /** The rows after `afterSeq` matching the filters, up to `limit`. */
   #select(afterSeq: number, filter: FeedFilterQuery, limit: number): Row[] {
     const { types, categories } = filter;
-    if (types === undefined && categories === undefined) {
-      const page: Row[] = [];
-      for (let i = afterSeq; i < this.#rows.length && page.length < limit; i++) {
-        const row = this.#rows[i];
-        if (row !== undefined) page.push(row);
-      }
-      return page;
-    }
+    if (types === undefined && categories === undefined)
+      return liveRows(this.#rows, afterSeq, limit);
     const selected: Row[] = [];
     const wanted =
       types !== undefined && categories !== undefined ? new Set(categories) : undefined;

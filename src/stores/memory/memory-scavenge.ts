@@ -1,3 +1,4 @@
+import { compareCodePoints } from '../../core/list-streams.js';
 import { scavengeBelow } from '../../core/stream-deletion.js';
 import type { MemoryFeedIndex } from './memory-feed-index.js';
 import type { Row } from './memory-driver.js';
@@ -43,4 +44,28 @@ export function scavengeMemoryStream(
   streamRows.splice(0, count);
   state.removed += count;
   return count;
+}
+
+/** Up to `limit` of `ids` that sort after `after` (code point order), sorted. */
+export function sortedIdsAfter(
+  ids: Iterable<string>,
+  after: string | undefined,
+  limit: number,
+): string[] {
+  const list = [...ids].filter((id) => after === undefined || compareCodePoints(id, after) > 0);
+  return list.sort(compareCodePoints).slice(0, limit);
+}
+
+/** Up to `limit` rows after sequence number `afterSeq`, skipping the holes a scavenge left. */
+export function liveRows(
+  rows: readonly (Row | undefined)[],
+  afterSeq: number,
+  limit: number,
+): Row[] {
+  const page: Row[] = [];
+  for (let i = afterSeq; i < rows.length && page.length < limit; i++) {
+    const row = rows[i];
+    if (row !== undefined) page.push(row);
+  }
+  return page;
 }

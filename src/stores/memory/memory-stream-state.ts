@@ -1,6 +1,13 @@
 import { StreamDeletedError } from '../../core/errors.js';
 import { visibleStream } from '../../core/stream-deletion.js';
-import { expiryCutoff, retainedFrom, type Retention } from '../../core/stream-metadata.js';
+import {
+  checkMetadataVersion,
+  expiryCutoff,
+  retainedFrom,
+  type PreparedStreamMetadata,
+  type Retention,
+} from '../../core/stream-metadata.js';
+import type { StoredStreamMetadata } from '../kernel/event-store-driver.js';
 
 /** What the in-memory store keeps beside a stream's events once it is deleted, truncated, given metadata or scavenged. */
 export interface MemoryStreamState {
@@ -76,4 +83,23 @@ function lastExpired(rows: readonly TimedRow[], retention: Retention): number {
     if (row.recordedAt.getTime() < cutoff) return row.version;
   }
   return 0;
+}
+
+/** A stream's stored metadata; throws for a tombstone. */
+export function storedMetadataOf(
+  streamId: string,
+  state: MemoryStreamState | undefined,
+): StoredStreamMetadata {
+  if (state?.hard === true) throw new StreamDeletedError(streamId);
+  return { json: state?.metadataJson ?? null, version: state?.metadataVersion ?? 0 };
+}
+
+/** Checks the expected metadata version and stores the metadata in `state`; returns its new version. */
+export function setMetadataOf(state: MemoryStreamState, metadata: PreparedStreamMetadata): number {
+  const { streamId, expectedMetadataVersion } = metadata;
+  checkMetadataVersion(streamId, expectedMetadataVersion, state.metadataVersion);
+  state.metadataJson = metadata.json;
+  state.retention = { maxAge: metadata.maxAge, maxCount: metadata.maxCount };
+  state.metadataVersion += 1;
+  return state.metadataVersion;
 }
