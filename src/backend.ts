@@ -28,9 +28,25 @@ export {
   prepareTruncation,
   SYSTEM_STREAM_PREFIX,
   streamDeletedData,
+  scavengeBelow,
   visibleStream,
   type PreparedDeletion,
 } from './core/stream-deletion.js';
+export {
+  checkMetadataVersion,
+  expiryCutoff,
+  parseStoredMetadata,
+  prepareStreamMetadata,
+  retainedFrom,
+  type PreparedStreamMetadata,
+  type Retention,
+} from './core/stream-metadata.js';
+export {
+  prepareScavenge,
+  ScavengeReportBuilder,
+  type PreparedScavenge,
+  type ScavengeChunk,
+} from './core/scavenge.js';
 export { resolveReplayedUnit, resolveStoredIds, type StoredEventRef } from './core/idempotency.js';
 export {
   normalizeReadAllOptions,
@@ -61,6 +77,7 @@ export type {
   GroupLimits,
   MaybePromise,
   QueryReadSlice,
+  StoredStreamMetadata,
   StreamSlice,
   WriteOutcome,
   WriteUnit,

@@ -45,6 +45,20 @@ export {
   type StreamDeletedData,
   type TruncateStreamOptions,
 } from './core/stream-deletion.js';
+export type {
+  JsonValue,
+  SetStreamMetadataOptions,
+  SetStreamMetadataResult,
+  StreamMetadata,
+  StreamMetadataResult,
+} from './core/stream-metadata.js';
+export {
+  MAX_REPORTED_STREAMS,
+  type ScavengedStream,
+  type ScavengeOptions,
+  type ScavengeReport,
+} from './core/scavenge.js';
+export { startScavenger, type Scavenger, type ScavengerOptions } from './core/scavenger.js';
 export {
   defineEvent,
   payload,

@@ -4,7 +4,7 @@ import { collect, expectedVersion, integer, parseJson } from './arguments.js';
 import { printers, type Context } from './command-context.js';
 import { withStore } from './open-store.js';
 
-/** `append`, `delete` and `truncate`: the commands that change one stream. */
+/** `append`, `delete`, `truncate` and `scavenge`: the commands that change streams. */
 export function addWriteCommands(program: Command, context: Context): void {
   const { out, json } = printers(context.io);
 
@@ -110,6 +110,30 @@ export function addWriteCommands(program: Command, context: Context): void {
       await withStore(context.url(), true, async (store) => {
         await store.truncateStream(streamId, { before: opts.before });
         out(`truncated: ${streamId} reads from version ${opts.before}`);
+      });
+    });
+
+  program
+    .command('scavenge')
+    .description(
+      'remove from storage the events that deletion, truncation, maxAge and maxCount hide',
+    )
+    .option('--batch-size <n>', 'the most events removed per transaction', integer(1))
+    .option('--compact', 'give the space back too (PostgreSQL: VACUUM FULL, an exclusive lock)')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { batchSize?: number; compact?: boolean; json?: boolean }) => {
+      await withStore(context.url(), true, async (store) => {
+        const report = await store.scavenge({
+          ...(opts.batchSize === undefined ? {} : { batchSize: opts.batchSize }),
+          compact: opts.compact === true,
+        });
+        if (opts.json === true) return json(report);
+        out(`scavenged: ${report.eventsRemoved} event(s) removed from ${report.streams} stream(s)`);
+        for (const stream of report.byStream)
+          out(
+            `  ${stream.streamId}: ${stream.eventsRemoved}${stream.tombstoned ? ' (tombstone kept)' : ''}`,
+          );
+        if (!report.complete) out(`  … and ${report.streams - report.byStream.length} more`);
       });
     });
 }

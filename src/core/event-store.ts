@@ -6,6 +6,13 @@ import type { NewEvent, Recorded, RecordedEvent } from './events.js';
 import type { EventFeed } from './feed.js';
 import type { Position } from './position.js';
 import type { EventRegistry } from './registry.js';
+import type { ScavengeOptions, ScavengeReport } from './scavenge.js';
+import type {
+  SetStreamMetadataOptions,
+  SetStreamMetadataResult,
+  StreamMetadata,
+  StreamMetadataResult,
+} from './stream-metadata.js';
 import type {
   DeleteStreamOptions,
   DeleteStreamResult,
@@ -204,6 +211,47 @@ export interface EventStore extends AsyncDisposable {
    * ```
    */
   truncateStream(streamId: string, options: TruncateStreamOptions): Promise<void>;
+  /**
+   * A stream's metadata and its metadata version (`{}` and 0 when never set,
+   * whether the stream has events or not). Throws a `StreamDeletedError` after a hard delete.
+   *
+   * @example
+   * ```ts
+   * const { metadata, metadataVersion } = await store.getStreamMetadata('Task-1');
+   * ```
+   */
+  getStreamMetadata(streamId: string): Promise<StreamMetadataResult>;
+  /**
+   * Replaces a stream's metadata, if its metadata version is
+   * `expectedMetadataVersion` (checked atomically; a `ConcurrencyError`
+   * otherwise). `maxAge` (seconds) and `maxCount` apply to stream reads at
+   * once: they hide older events as a truncation does (the version stays;
+   * the global feed keeps them until a scavenge). Resolves to the new
+   * metadata version. Throws a `StreamDeletedError` after a hard delete.
+   *
+   * @example
+   * ```ts
+   * await store.setStreamMetadata('Log-1', { maxCount: 100 }, { expectedMetadataVersion: 0 });
+   * ```
+   */
+  setStreamMetadata(
+    streamId: string,
+    metadata: StreamMetadata,
+    options?: SetStreamMetadataOptions,
+  ): Promise<SetStreamMetadataResult>;
+  /**
+   * Removes from storage, in batches, the events that deletion, truncation,
+   * `maxAge` and `maxCount` hide: every event of tombstoned and soft-deleted
+   * streams, the hidden events of the others (their last event stays). The
+   * feed then skips their positions; nothing is renumbered; tombstones and
+   * versions stay. Resolves to a report of what was removed.
+   *
+   * @example
+   * ```ts
+   * const { streams, eventsRemoved } = await store.scavenge();
+   * ```
+   */
+  scavenge(options?: ScavengeOptions): Promise<ScavengeReport>;
   /**
    * Lists the streams that have events, by stream id (Unicode code point
    * order), a page at a time, optionally of one category.

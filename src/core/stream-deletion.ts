@@ -108,13 +108,34 @@ export function streamDeletedData(streamId: string, version: number, hard: boole
  * What a stream's deletion state makes of it (for backend authors): the
  * first version reads return and the version appends check and reads report.
  * `deletedVersion`: the last version at its latest soft delete (`null`: none);
- * `truncateBefore`: its truncation (`null`: none); `last`: its last stored version.
+ * `truncateBefore`: its truncation (`null`: none); `last`: its last stored version;
+ * `retainFrom`: the first version its retention rules leave (see `retainedFrom`).
  */
 export function visibleStream(
   last: number,
   deletedVersion: number | null,
   truncateBefore: number | null,
+  retainFrom = 1,
 ): { readonly start: number; readonly version: number } {
-  const start = Math.max(truncateBefore ?? 1, (deletedVersion ?? 0) + 1);
+  const start = Math.max(truncateBefore ?? 1, (deletedVersion ?? 0) + 1, retainFrom);
   return { start, version: deletedVersion !== null && last <= deletedVersion ? 0 : last };
+}
+
+/**
+ * The versions a scavenge removes from a stream (for backend authors): all
+ * below the returned version. A tombstoned stream loses every event
+ * (`Infinity`); a soft-deleted stream not written since loses every event
+ * (its last version stays recorded in its deletion state); any other stream
+ * loses the versions below its first visible one `start` but keeps its last
+ * event, so it keeps its place in `listStreams` and its last write time.
+ */
+export function scavengeBelow(
+  last: number,
+  deletedVersion: number | null,
+  hard: boolean,
+  start: number,
+): number {
+  if (hard) return Number.POSITIVE_INFINITY;
+  if (deletedVersion !== null && last <= deletedVersion) return last + 1;
+  return Math.min(start, last);
 }

@@ -24,6 +24,12 @@ import type {
   Recorded,
   StoreCapabilities,
   StreamListPage,
+  ScavengeOptions,
+  ScavengeReport,
+  SetStreamMetadataOptions,
+  SetStreamMetadataResult,
+  StreamMetadata,
+  StreamMetadataResult,
 } from '../../src/index.js';
 
 /**
@@ -52,6 +58,22 @@ export class InstrumentedStore implements EventStore {
 
   truncateStream(streamId: string, options: TruncateStreamOptions): Promise<void> {
     return this.inner.truncateStream(streamId, options);
+  }
+
+  getStreamMetadata(streamId: string): Promise<StreamMetadataResult> {
+    return this.inner.getStreamMetadata(streamId);
+  }
+
+  setStreamMetadata(
+    streamId: string,
+    metadata: StreamMetadata,
+    options?: SetStreamMetadataOptions,
+  ): Promise<SetStreamMetadataResult> {
+    return this.inner.setStreamMetadata(streamId, metadata, options);
+  }
+
+  scavenge(options?: ScavengeOptions): Promise<ScavengeReport> {
+    return this.inner.scavenge(options);
   }
 
   async append(

@@ -301,6 +301,14 @@ export function cliCases(target: CliTarget): void {
       expect(feed).toContain('"$$Cart-1"');
       expect(feed).toContain('"$$Cart-2"');
       expectFailure(await on(url, ['truncate', 'Cart-1']), 2, '--before');
+      // The scavenge removes the deleted and truncated events; the tombstone stays.
+      expect(await ok(url, ['scavenge'])).toBe(
+        'scavenged: 4 event(s) removed from 2 stream(s)\n  Cart-1: 3\n  Cart-2: 1 (tombstone kept)\n',
+      );
+      const report = JSON.parse(await ok(url, ['scavenge', '--json'])) as { eventsRemoved: number };
+      expect(report.eventsRemoved).toBe(0);
+      expectFailure(await on(url, ['append', 'Cart-2', 'ItemAdded', '{}']), 3, 'Cart-2');
+      expectFailure(await on(url, ['scavenge', '--batch-size', '0']), 2, 'batch-size');
     });
 
     it('--help on every command', async () => {
@@ -315,6 +323,7 @@ export function cliCases(target: CliTarget): void {
         'append',
         'delete',
         'truncate',
+        'scavenge',
         'export',
         'import',
         'copy',

@@ -54,16 +54,24 @@ interface Catalog {
 }
 
 /**
- * A catalog without what migrations 3 to 5 add: the `events.tags` and
- * `events.schema_version` columns, the `streams` columns of deletion and
- * truncation (and its version check, relaxed to allow 0), the `event_tags`
+ * A catalog without what migrations 3 to 6 add: the `events.tags` and
+ * `events.schema_version` columns, the `streams` columns of deletion,
+ * truncation and metadata (and its version check, relaxed to allow 0), the `event_tags`
  * table, `commit_events`.
  */
 function withoutMigrations3And4(catalog: unknown): unknown {
   const c = catalog as Catalog;
   const added: Record<string, readonly string[]> = {
     events: ['tags', 'schema_version'],
-    streams: ['deleted_version', 'truncate_before', 'hard'],
+    streams: [
+      'deleted_version',
+      'truncate_before',
+      'hard',
+      'metadata',
+      'metadata_version',
+      'max_age',
+      'max_count',
+    ],
   };
   return {
     columns: c.columns.filter(
@@ -110,7 +118,7 @@ async function legacySchema(client: pg.ClientBase, eventVersion?: number): Promi
 }
 
 describe('PostgreSQL: a schema of the release before the single migration runner', () => {
-  it('opens with only migrations 3 to 5 added: same catalog otherwise, same ledgers, same data', async () => {
+  it('opens with only migrations 3 to 6 added: same catalog otherwise, same ledgers, same data', async () => {
     const admin = await rawClient(database().url);
     try {
       const schema = await legacySchema(admin);
@@ -165,7 +173,9 @@ describe('PostgreSQL: a schema of the release before the single migration runner
       };
       const before = ledgers as { migrations: unknown[]; snapshots: unknown };
       expect(migrations.slice(0, before.migrations.length)).toEqual(before.migrations);
-      expect(migrations.slice(before.migrations.length).map((m) => m.version)).toEqual([3, 4, 5]);
+      expect(migrations.slice(before.migrations.length).map((m) => m.version)).toEqual([
+        3, 4, 5, 6,
+      ]);
       expect(snapshotLedger).toEqual(before.snapshots);
       const rows = await admin.query(`SELECT stream_id, version, state FROM "${schema}".snapshots`);
       expect(rows.rows).toEqual([{ stream_id: 'Task-1', version: '3', state: '"done"' }]);

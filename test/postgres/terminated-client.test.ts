@@ -60,8 +60,9 @@ describe('PostgreSQL: a checked-out client the server terminates while it is idl
   // On a fresh schema the runner sends: 1 BEGIN, 2 ledger exists?, 3 lock, 4 schema exists?,
   // 5 CREATE SCHEMA, 6 ledger table, 7 ledger exists?, 8 version, 9 migration 1,
   // 10 its record, 11 migration 2, 12 its record, 13 migration 3, 14 its record,
-  // 15 migration 4, 16 its record, 17 migration 5, 18 its record, 19 COMMIT.
-  for (const nth of [1, 3, 10, 19]) {
+  // 15 migration 4, 16 its record, 17 migration 5, 18 its record, 19 migration 6,
+  // 20 its record, 21 COMMIT.
+  for (const nth of [1, 3, 10, 21]) {
     it(`fails the migration with a DatabaseError and leaves nothing (before query ${nth})`, async () => {
       const admin = await rawClient(database().url);
       const pool = newPool();
@@ -74,7 +75,7 @@ describe('PostgreSQL: a checked-out client the server terminates while it is idl
         expect((error as Error).message).toBe(
           `PostgreSQL migration${step} of the eventfold schema of schema "${schema}" failed: Client has encountered a connection error and is not queryable`,
         );
-        expect(MigrationError.is(error)).toBe(nth !== 1 && nth !== 19); // BEGIN and COMMIT fail as plain DatabaseErrors
+        expect(MigrationError.is(error)).toBe(nth !== 1 && nth !== 21); // BEGIN and COMMIT fail as plain DatabaseErrors
         expect(pool.totalCount).toBe(0); // the dead client was destroyed, not returned
         expect(await schemaExists(admin, schema)).toBe(false);
         await migrate(pool, schema, []);
@@ -85,6 +86,7 @@ describe('PostgreSQL: a checked-out client the server terminates while it is idl
           { version: 3 },
           { version: 4 },
           { version: 5 },
+          { version: 6 },
         ]);
       } finally {
         await pool.end();

@@ -162,6 +162,7 @@ describe('SQLite: a file of the release before the single migration runner', () 
         'event-tags',
         'event-schema-versions',
         'stream-states',
+        'stream-metadata',
       ]);
       expect(readSchemaVersion(after)).toBe(SCHEMA_VERSION);
       expect(readSchemaVersion(after, SNAPSHOT_MIGRATIONS)).toBe(SNAPSHOT_SCHEMA_VERSION);

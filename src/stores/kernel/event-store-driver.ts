@@ -9,6 +9,8 @@ import type { FeedEnd } from '../../core/contracts/feed-end.js';
 import type { PositionCodec, Position } from '../../core/position.js';
 import type { DeleteStreamResult, PreparedDeletion } from '../../core/stream-deletion.js';
 import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core/read-options.js';
+import type { ScavengeChunk } from '../../core/scavenge.js';
+import type { PreparedStreamMetadata } from '../../core/stream-metadata.js';
 
 /** A value, or a promise of one: synchronous drivers (better-sqlite3, memory) answer at once. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -57,6 +59,12 @@ export interface GroupLimits {
    * commit in flight for longer than 200 ms stops counting (it is stuck).
    */
   readonly maxCommitsInFlight?: number;
+}
+
+/** A stream's metadata as a driver stores it. */
+export interface StoredStreamMetadata {
+  readonly json: string | null;
+  readonly version: number;
 }
 
 /** What a driver's query read returns: the matching events and the position the read saw up to. */
@@ -138,6 +146,33 @@ export interface EventStoreDriver<Cursor> {
   deleteStream(deletion: PreparedDeletion): MaybePromise<DeleteStreamResult>;
   /** Raises the stream's first visible version to `before` (never lowers it); a tombstoned stream throws a `StreamDeletedError`. */
   truncateStream(streamId: string, before: number): MaybePromise<void>;
+  /**
+   * A stream's stored metadata (JSON text, `null` when never set) and its
+   * metadata version (0 when never set); a tombstoned stream throws a `StreamDeletedError`.
+   */
+  getStreamMetadata(streamId: string): MaybePromise<StoredStreamMetadata>;
+  /**
+   * Replaces a stream's metadata in one transaction: throws a
+   * `StreamDeletedError` when it is tombstoned, checks the expected metadata
+   * version (`checkMetadataVersion`), stores it; resolves to the new version.
+   */
+  setStreamMetadata(metadata: PreparedStreamMetadata): MaybePromise<number>;
+  /**
+   * Up to `limit` ids of streams, after `after` in id order, that a scavenge
+   * may have to clean: tombstoned, soft-deleted, truncated, or with a
+   * retention rule.
+   */
+  scavengeTargets(after: string | undefined, limit: number): MaybePromise<string[]>;
+  /**
+   * Removes up to `limit` of the stream's events that `scavengeBelow` gives
+   * (lowest versions first, with their tags) in one transaction, under the
+   * same locks as appends: never a feed position that readers may not have
+   * passed yet, never one that could be handed out again. Keeps the stream's
+   * version (soft-deleted streams go on numbering after it) and its tombstone.
+   */
+  scavengeChunk(streamId: string, limit: number): MaybePromise<ScavengeChunk>;
+  /** After a scavenge: leaves no removed bytes in the files (checkpoint, vacuum); `compact` gives space back. */
+  finishScavenge(compact: boolean): MaybePromise<void>;
   /** Reads up to `query.limit` events of the feed after `after` (`undefined`: from the start). */
   readFeed(
     after: Cursor | undefined,

@@ -44,6 +44,20 @@ import {
   type DeleteStreamResult,
   type TruncateStreamOptions,
 } from '../../core/stream-deletion.js';
+import {
+  parseStoredMetadata,
+  prepareStreamMetadata,
+  type SetStreamMetadataOptions,
+  type SetStreamMetadataResult,
+  type StreamMetadata,
+  type StreamMetadataResult,
+} from '../../core/stream-metadata.js';
+import {
+  prepareScavenge,
+  ScavengeReportBuilder,
+  type ScavengeOptions,
+  type ScavengeReport,
+} from '../../core/scavenge.js';
 import type { DecodedCondition, EventStoreDriver, FeedFilterQuery } from './event-store-driver.js';
 import { WriteQueue } from './write-queue.js';
 import {
@@ -224,6 +238,60 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     this.assertOpen();
     const before = prepareTruncation(streamId, options);
     await this.#driver.truncateStream(streamId, before);
+  }
+
+  async getStreamMetadata(streamId: string): Promise<StreamMetadataResult> {
+    this.assertOpen();
+    assertStreamId(streamId);
+    const stored = await this.#driver.getStreamMetadata(streamId);
+    return {
+      streamId,
+      metadata: parseStoredMetadata(stored.json),
+      metadataVersion: stored.version,
+    };
+  }
+
+  async setStreamMetadata(
+    streamId: string,
+    metadata: StreamMetadata,
+    options?: SetStreamMetadataOptions,
+  ): Promise<SetStreamMetadataResult> {
+    this.assertOpen();
+    const prepared = prepareStreamMetadata(streamId, metadata, options);
+    const metadataVersion = await this.#driver.setStreamMetadata(prepared);
+    return { streamId, metadataVersion };
+  }
+
+  async scavenge(options?: ScavengeOptions): Promise<ScavengeReport> {
+    this.assertOpen();
+    const { batchSize, signal, compact } = prepareScavenge(options);
+    const report = new ScavengeReportBuilder();
+    const page = 100;
+    let after: string | undefined;
+    for (;;) {
+      signal?.throwIfAborted();
+      this.assertOpen();
+      const targets = await this.#driver.scavengeTargets(after, page);
+      for (const streamId of targets) {
+        let removed = 0;
+        let tombstoned = false;
+        for (;;) {
+          signal?.throwIfAborted();
+          this.assertOpen();
+          const chunk = await this.#driver.scavengeChunk(streamId, batchSize);
+          removed += chunk.removed;
+          tombstoned = chunk.tombstoned;
+          if (chunk.removed < batchSize) break;
+        }
+        report.add(streamId, removed, tombstoned);
+      }
+      if (targets.length < page) break;
+      after = targets.at(-1);
+    }
+    signal?.throwIfAborted();
+    this.assertOpen();
+    await this.#driver.finishScavenge(compact);
+    return report.report();
   }
 
   async headPosition(): Promise<Position | undefined> {

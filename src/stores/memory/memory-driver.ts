@@ -18,10 +18,11 @@ import {
   deletionStreamOf,
   STREAM_DELETED_EVENT_TYPE,
   streamDeletedData,
-  visibleStream,
   type DeleteStreamResult,
   type PreparedDeletion,
 } from '../../core/stream-deletion.js';
+import type { PreparedStreamMetadata } from '../../core/stream-metadata.js';
+import type { ScavengeChunk } from '../../core/scavenge.js';
 import type { NormalizedQuery } from '../../core/event-query.js';
 import { isPromiseLike } from '../../core/is-promise-like.js';
 import type { EventRegistry } from '../../core/registry.js';
@@ -31,20 +32,25 @@ import type {
   EventStoreDriver,
   FeedFilterQuery,
   MaybePromise,
+  StoredStreamMetadata,
   StreamSlice,
 } from '../kernel/event-store-driver.js';
+import {
+  memoryVisibility,
+  newStreamState,
+  setMetadataOf,
+  storedMetadataOf,
+  type MemoryStreamState,
+  type MemoryVisibility,
+} from './memory-stream-state.js';
+import { liveRows, scavengeMemoryStream, sortedIdsAfter } from './memory-scavenge.js';
 import { MemoryFeedIndex } from './memory-feed-index.js';
 import { listMemoryStreams } from './memory-list-streams.js';
 import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
 import { matchingSeqs, type QueryIndexes } from './memory-query.js';
 
-interface StreamState {
-  deletedVersion: number | null;
-  truncateBefore: number | null;
-  hard: boolean;
-}
-
-interface Row extends StoredEventRow {
+/** A stored event of the in-memory store. */
+export interface Row extends StoredEventRow {
   readonly seq: number;
   readonly category: string;
   readonly tags: readonly string[];
@@ -71,21 +77,23 @@ export class MemoryDriver implements EventStoreDriver<number> {
   readonly synchronousCommit = true;
   readonly #registry: EventRegistry | undefined;
   readonly #personalData: PersonalDataCipher | undefined;
-  readonly #rows: Row[] = [];
+  /** By global sequence number − 1; a hole where a scavenge removed the event. */
+  readonly #rows: (Row | undefined)[] = [];
   readonly #streams = new Map<string, Row[]>();
   readonly #ids = new Map<string, Row>();
   readonly #byType = new MemoryFeedIndex();
   readonly #byCategory = new MemoryFeedIndex();
   readonly #byTag = new MemoryFeedIndex();
+  readonly #indexList = [this.#byType, this.#byCategory, this.#byTag] as const;
   readonly #indexes: QueryIndexes = {
-    rowAt: (seq) => this.#rows[seq - 1] as Row,
+    rowAt: (seq) => this.#rows[seq - 1],
     head: () => this.#rows.length,
     byType: this.#byType,
     byTag: this.#byTag,
   };
   readonly #signal = new AppendSignal();
-  /** Per stream: its latest soft delete, its truncation, its tombstone. */
-  readonly #states = new Map<string, StreamState>();
+  /** Per stream: its latest soft delete, its truncation, its tombstone, its metadata. */
+  readonly #states = new Map<string, MemoryStreamState>();
 
   constructor(registry: EventRegistry | undefined, personalData?: PersonalDataCipher) {
     this.#registry = registry;
@@ -191,6 +199,8 @@ export class MemoryDriver implements EventStoreDriver<number> {
     }
     const category = categoryOf(append.streamId);
     const recordedAt = new Date();
+    let version = this.#states.get(append.streamId)?.removed ?? 0;
+    if (rows.length > 0) version = (rows.at(-1) as Row).version;
     let last: Row | undefined;
     for (const event of append.events) {
       const seq = this.#rows.length + 1;
@@ -199,7 +209,7 @@ export class MemoryDriver implements EventStoreDriver<number> {
         seq,
         category,
         streamId: append.streamId,
-        version: (rows.at(-1)?.version ?? 0) + 1,
+        version: ++version,
         position: sequencePositions.encode(seq),
         id: event.id,
         type: event.type,
@@ -223,16 +233,17 @@ export class MemoryDriver implements EventStoreDriver<number> {
   readStream(streamId: string, range: NormalizedReadOptions): StreamSlice {
     const { from, backward, limit } = range;
     const visible = this.#visible(streamId);
-    // Versions are 1, 2, … in order (rows[i] has version i + 1); only versions ≥ `first` are read.
+    // Versions follow each other (rows[i] has version base + i + 1); only versions ≥ `first` are read.
     const rows = this.#streams.get(streamId) ?? [];
-    const first = Math.min(visible.start, rows.length + 1) - 1; // index of the first visible row
+    const base = visible.last - rows.length; // versions removed by a scavenge
+    const first = Math.min(visible.start, visible.last + 1) - base - 1; // index of the first visible row
     let selected: Row[];
     if (backward) {
-      const start = Math.min(from ?? rows.length, rows.length); // version, inclusive
+      const start = Math.min(from ?? visible.last, visible.last) - base; // index after the newest read
       const end = limit === Number.POSITIVE_INFINITY ? first : Math.max(first, start - limit);
       selected = start > end ? rows.slice(end, start).reverse() : [];
     } else {
-      const start = Math.max((from ?? 1) - 1, first);
+      const start = Math.max((from ?? 1) - base - 1, first);
       selected = rows.slice(start, limit === Number.POSITIVE_INFINITY ? undefined : start + limit);
     }
     return {
@@ -256,20 +267,17 @@ export class MemoryDriver implements EventStoreDriver<number> {
     return this.#visible(streamId).version;
   }
 
-  /** The first visible version and the visible version of a stream; throws when it is tombstoned. */
-  #visible(streamId: string): { readonly start: number; readonly version: number } {
-    const last = this.#streams.get(streamId)?.length ?? 0;
-    const state = this.#states.get(streamId);
-    if (state === undefined) return { start: 1, version: last };
-    if (state.hard) throw new StreamDeletedError(streamId);
-    return visibleStream(last, state.deletedVersion, state.truncateBefore);
+  /** The first visible version, the visible version and the last version of a stream; throws when it is tombstoned. */
+  #visible(streamId: string, tombstones = false): MemoryVisibility {
+    const rows = this.#streams.get(streamId) ?? [];
+    return memoryVisibility(streamId, rows, this.#states.get(streamId), tombstones);
   }
 
   deleteStream(deletion: PreparedDeletion): DeleteStreamResult {
     const { streamId, expectedVersion, hard } = deletion;
     const visible = this.#visible(streamId);
     checkExpectedVersion(streamId, expectedVersion, visible.version);
-    const last = this.#streams.get(streamId)?.length ?? 0;
+    const last = visible.last;
     if (!hard && visible.version === 0) return { streamId, version: last, position: undefined };
     const state = this.#stateOf(streamId);
     if (hard) state.hard = true;
@@ -300,25 +308,51 @@ export class MemoryDriver implements EventStoreDriver<number> {
     state.truncateBefore = Math.max(state.truncateBefore ?? 1, before);
   }
 
-  #stateOf(streamId: string): StreamState {
+  #stateOf(streamId: string): MemoryStreamState {
     let state = this.#states.get(streamId);
     if (state === undefined) {
-      state = { deletedVersion: null, truncateBefore: null, hard: false };
+      state = newStreamState();
       this.#states.set(streamId, state);
     }
     return state;
   }
+
+  getStreamMetadata(streamId: string): StoredStreamMetadata {
+    return storedMetadataOf(streamId, this.#states.get(streamId));
+  }
+
+  setStreamMetadata(metadata: PreparedStreamMetadata): number {
+    this.#visible(metadata.streamId); // throws when tombstoned
+    return setMetadataOf(this.#stateOf(metadata.streamId), metadata);
+  }
+
+  scavengeTargets(after: string | undefined, limit: number): string[] {
+    return sortedIdsAfter(this.#states.keys(), after, limit);
+  }
+
+  scavengeChunk(streamId: string, limit: number): ScavengeChunk {
+    const state = this.#states.get(streamId);
+    const rows = this.#streams.get(streamId);
+    if (state === undefined || rows === undefined) return { removed: 0, tombstoned: false };
+    const target = { rows: this.#rows, ids: this.#ids, indexes: this.#indexList };
+    const removed = scavengeMemoryStream(target, rows, state, this.#visible(streamId, true), limit);
+    return { removed, tombstoned: state.hard };
+  }
+
+  /** Nothing to give back: removed events are garbage for the JavaScript engine. */
+  finishScavenge(): void {}
 
   listStreams(query: NormalizedListStreamsOptions): StreamSummary[] {
     return listMemoryStreams(this.#streams, query, (streamId) => {
       const state = this.#states.get(streamId);
       if (state === undefined) return true;
       if (state.hard) return false;
-      const last = this.#streams.get(streamId)?.length ?? 0;
-      return visibleStream(last, state.deletedVersion, null).version > 0;
+      const last = this.#visible(streamId).last;
+      return state.deletedVersion === null || last > state.deletedVersion;
     });
   }
 
+  /** Never a hole: a scavenge keeps the feed's last event. */
   headPosition(): Position | undefined {
     return this.#rows.at(-1)?.position;
   }
@@ -343,9 +377,8 @@ export class MemoryDriver implements EventStoreDriver<number> {
   /** The rows after `afterSeq` matching the filters, up to `limit`. */
   #select(afterSeq: number, filter: FeedFilterQuery, limit: number): Row[] {
     const { types, categories } = filter;
-    if (types === undefined && categories === undefined) {
-      return this.#rows.slice(afterSeq, afterSeq + limit);
-    }
+    if (types === undefined && categories === undefined)
+      return liveRows(this.#rows, afterSeq, limit);
     const selected: Row[] = [];
     const wanted =
       types !== undefined && categories !== undefined ? new Set(categories) : undefined;

@@ -13,6 +13,15 @@ export class MemoryFeedIndex {
     else list.push(seq);
   }
 
+  /** Forgets that event `seq` has `key` (a scavenge removed it). */
+  remove(key: string, seq: number): void {
+    const list = this.#lists.get(key);
+    if (list === undefined) return;
+    const at = firstAfter(list, seq - 1);
+    if (list[at] === seq) list.splice(at, 1);
+    if (list.length === 0) this.#lists.delete(key);
+  }
+
   /** The sequence numbers carried by `key`, ascending (empty when none; do not modify). */
   list(key: string): readonly number[] {
     return this.#lists.get(key) ?? NONE;

@@ -9,8 +9,8 @@ export interface QueryableRow {
 
 /** The in-memory indexes a query is answered from. */
 export interface QueryIndexes {
-  /** The row of global sequence number `seq` (1-based). */
-  readonly rowAt: (seq: number) => QueryableRow;
+  /** The row of global sequence number `seq` (1-based); `undefined` where a scavenge removed it. */
+  readonly rowAt: (seq: number) => QueryableRow | undefined;
   /** The last sequence number stored (0 when empty). */
   readonly head: () => number;
   readonly byType: MemoryFeedIndex;
@@ -31,7 +31,8 @@ export function* matchingSeqs(
 ): Generator<number> {
   if (query.items.length === 0) {
     const head = indexes.head();
-    for (let seq = afterSeq + 1; seq <= head; seq++) yield seq;
+    for (let seq = afterSeq + 1; seq <= head; seq++)
+      if (indexes.rowAt(seq) !== undefined) yield seq;
     return;
   }
   const cursors = query.items.map((item) => itemSeqs(item, afterSeq, indexes));
@@ -72,6 +73,7 @@ function* itemSeqs(
   for (let i = firstAfter(rarest, afterSeq); i < rarest.length; i++) {
     const seq = rarest[i] as number;
     const row = rowAt(seq);
+    if (row === undefined) continue;
     if (types !== undefined && !types.includes(row.type)) continue;
     if (item.tags.every((tag) => row.tags.includes(tag))) yield seq;
   }

@@ -1,4 +1,4 @@
-import type { QueryConfig } from 'pg';
+import type { PoolClient, QueryConfig } from 'pg';
 import type { AppendSubscription } from '../../core/append-signal.js';
 import type { StoreCapabilities } from '../../core/capabilities.js';
 import type { NormalizedQuery } from '../../core/event-query.js';
@@ -19,6 +19,7 @@ import type {
   EventStoreDriver,
   FeedFilterQuery,
   QueryReadSlice,
+  StoredStreamMetadata,
   StreamSlice,
   WriteOutcome,
   WriteUnit,
@@ -42,7 +43,16 @@ import { listStreamsSql } from './sql/list-streams.js';
 import { EventfoldError, StreamDeletedError } from '../../core/errors.js';
 import type { DeleteStreamResult, PreparedDeletion } from '../../core/stream-deletion.js';
 import { deleteInTransaction, truncateInTransaction } from './postgres-delete.js';
-import { withTransaction } from './with-transaction.js';
+import { withClient, withTransaction } from './with-transaction.js';
+import {
+  metadataSql,
+  scavengeInTransaction,
+  scavengeTargetsSql,
+  setMetadataInTransaction,
+  storedMetadata,
+} from './postgres-lifecycle.js';
+import type { ScavengeChunk } from '../../core/scavenge.js';
+import type { PreparedStreamMetadata } from '../../core/stream-metadata.js';
 import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
 import type { StreamSummary } from '../../core/event-store.js';
 import { postgresFeedEnd } from './feed-end.js';
@@ -272,15 +282,8 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
 
   async deleteStream(deletion: PreparedDeletion): Promise<DeleteStreamResult> {
     await this.migrate();
-    const { pool, secrets, timeouts } = this.#connection;
-    const result = await withTransaction(
-      { pool, secrets, statementTimeoutMs: timeouts.statementTimeoutMs },
-      `delete of stream "${deletion.streamId}"`,
-      (client) =>
-        deleteInTransaction(client, this.#sql.quotedSchema, deletion).catch((error: unknown) => {
-          if (EventfoldError.is(error)) throw error;
-          throw toDatabaseError(error, 'stream deletion', secrets);
-        }),
+    const result = await this.#transaction(`delete of stream "${deletion.streamId}"`, (client) =>
+      deleteInTransaction(client, this.#sql.quotedSchema, deletion),
     );
     if (result.position !== undefined) {
       if (this.#notifier === undefined) this.#listener.wakeSoon();
@@ -291,17 +294,62 @@ export class PostgresDriver implements EventStoreDriver<PostgresCursor> {
 
   async truncateStream(streamId: string, before: number): Promise<void> {
     await this.migrate();
+    await this.#transaction(`truncation of stream "${streamId}"`, (client) =>
+      truncateInTransaction(client, this.#sql.quotedSchema, streamId, before),
+    );
+  }
+
+  async getStreamMetadata(streamId: string): Promise<StoredStreamMetadata> {
+    await this.migrate();
+    const sql = metadataSql(this.#sql.quotedSchema);
+    const rows = await this.#rows(undefined, sql, [streamId], `metadata of "${streamId}"`);
+    return storedMetadata(streamId, rows[0]);
+  }
+
+  async setStreamMetadata(metadata: PreparedStreamMetadata): Promise<number> {
+    await this.migrate();
+    return this.#transaction(`metadata of stream "${metadata.streamId}"`, (client) =>
+      setMetadataInTransaction(client, this.#sql.quotedSchema, metadata),
+    );
+  }
+
+  async scavengeTargets(after: string | undefined, limit: number): Promise<string[]> {
+    await this.migrate();
+    const sql = scavengeTargetsSql(this.#sql.quotedSchema);
+    const rows = await this.#rows(undefined, sql, [after ?? '', limit], 'streams to scavenge');
+    return rows.map((row) => row[0] as string);
+  }
+
+  async scavengeChunk(streamId: string, limit: number): Promise<ScavengeChunk> {
+    await this.migrate();
+    return this.#transaction(`scavenge of stream "${streamId}"`, (client) =>
+      scavengeInTransaction(client, this.#sql.quotedSchema, streamId, limit),
+    );
+  }
+
+  /** `VACUUM` (with `compact`, `VACUUM FULL`: an exclusive lock) of the events and their tags. */
+  async finishScavenge(compact: boolean): Promise<void> {
+    await this.migrate();
+    const { pool, secrets } = this.#connection;
+    const s = this.#sql.quotedSchema;
+    await withClient({ pool, secrets }, 'vacuum after a scavenge', async ({ client }) => {
+      try {
+        await client.query(`VACUUM ${compact ? 'FULL ' : ''}${s}.events, ${s}.event_tags`);
+      } catch (error) {
+        throw toDatabaseError(error, 'vacuum after a scavenge', secrets);
+      }
+    });
+  }
+
+  /** `fn` in a transaction; an error that is not eventfold's becomes a `DatabaseError` naming `action`. */
+  #transaction<T>(action: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const { pool, secrets, timeouts } = this.#connection;
-    await withTransaction(
-      { pool, secrets, statementTimeoutMs: timeouts.statementTimeoutMs },
-      `truncation of stream "${streamId}"`,
-      (client) =>
-        truncateInTransaction(client, this.#sql.quotedSchema, streamId, before).catch(
-          (error: unknown) => {
-            if (EventfoldError.is(error)) throw error;
-            throw toDatabaseError(error, 'stream deletion', secrets);
-          },
-        ),
+    const source = { pool, secrets, statementTimeoutMs: timeouts.statementTimeoutMs };
+    return withTransaction(source, action, (client) =>
+      fn(client).catch((error: unknown) => {
+        if (EventfoldError.is(error)) throw error;
+        throw toDatabaseError(error, action, secrets);
+      }),
     );
   }
 

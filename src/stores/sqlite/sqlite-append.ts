@@ -72,11 +72,16 @@ function writeUnit(
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as PreparedAppend;
     const written = versions?.get(entry.streamId);
-    actual[i] = written ?? statements.streamVersion.get(entry.streamId) ?? 0;
-    // A tombstone throws a StreamDeletedError here: the unit fails, nothing of it written.
-    visible[i] =
-      written ??
-      sqliteStreamStates.visible(statements.database, entry.streamId, actual[i] as number).version;
+    if (written !== undefined) {
+      actual[i] = written;
+      visible[i] = written;
+    } else {
+      const stored = statements.streamVersion.get(entry.streamId) ?? 0;
+      // A tombstone throws a StreamDeletedError here: the unit fails, nothing of it written.
+      const state = sqliteStreamStates.visible(statements.database, entry.streamId, stored);
+      actual[i] = state.last;
+      visible[i] = state.version;
+    }
     if (entry.hasProvidedIds) {
       const replay = resolveStoredIds(entry, storedRefs(statements, entry), visible[i] as number);
       if (replay !== undefined) replays++;

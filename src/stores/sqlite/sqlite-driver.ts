@@ -25,16 +25,13 @@ import { listSqliteStreams } from './sqlite-list-streams.js';
 import type { NormalizedListStreamsOptions } from '../../core/list-streams.js';
 import type { StreamSummary } from '../../core/event-store.js';
 import { EventfoldError, StreamDeletedError } from '../../core/errors.js';
-import { checkExpectedVersion } from '../../core/expected-version.js';
-import {
-  deletionStreamOf,
-  STREAM_DELETED_EVENT_TYPE,
-  streamDeletedData,
-  type DeleteStreamResult,
-  type PreparedDeletion,
-} from '../../core/stream-deletion.js';
-import { categoryOf } from '../../core/stream-id.js';
+import type { DeleteStreamResult, PreparedDeletion } from '../../core/stream-deletion.js';
+import { deleteInTransaction } from './sqlite-delete.js';
 import { sqliteStreamStates } from './sqlite-stream-states.js';
+import { sqliteLifecycle } from './sqlite-lifecycle.js';
+import type { ScavengeChunk } from '../../core/scavenge.js';
+import type { PreparedStreamMetadata } from '../../core/stream-metadata.js';
+import type { StoredStreamMetadata } from '../kernel/event-store-driver.js';
 
 /**
  * SQLite's capabilities: a file shared by processes, read models written in
@@ -82,6 +79,8 @@ export class SqliteDriver implements EventStoreDriver<number> {
     recordedAt: number,
   ) => DeleteStreamResult;
   readonly #truncateTransaction: (streamId: string, before: number) => void;
+  readonly #metadataTransaction: (metadata: PreparedStreamMetadata) => number;
+  readonly #scavengeTransaction: (streamId: string, limit: number) => ScavengeChunk;
 
   /** Prepares the statements on a migrated database; `owned`: closing the driver closes it. */
   constructor(
@@ -110,6 +109,14 @@ export class SqliteDriver implements EventStoreDriver<number> {
       sqliteStreamStates.truncate(db, streamId, before);
     });
     this.#truncateTransaction = (streamId, before) => truncate.immediate(streamId, before);
+    const setMetadata = db.transaction((metadata: PreparedStreamMetadata) =>
+      sqliteLifecycle.setMetadata(db, metadata),
+    );
+    this.#metadataTransaction = (metadata) => setMetadata.immediate(metadata);
+    const scavenge = db.transaction((streamId: string, limit: number) =>
+      sqliteLifecycle.scavengeChunk(statements, streamId, limit),
+    );
+    this.#scavengeTransaction = (streamId, limit) => scavenge.immediate(streamId, limit);
     // A deferred read transaction: the events and the head come from one snapshot.
     this.#queryRead = db.transaction((query: NormalizedQuery, after: number, limit: number) => {
       const plan = planEventQuery(query);
@@ -175,7 +182,10 @@ export class SqliteDriver implements EventStoreDriver<number> {
     let version: number;
     let start: number;
     try {
-      start = sqliteStreamStates.visible(this.#db, streamId, 0).start; // throws when tombstoned
+      const state = sqliteStreamStates.row(this.#db, streamId); // throws when tombstoned
+      const visibility = (stored: number) =>
+        sqliteStreamStates.visibilityOf(this.#db, streamId, state, stored);
+      start = state === undefined ? 1 : visibility(this.#version(streamId)).start;
       if (backward) {
         rows = statements.readStreamBackward.all(
           streamId,
@@ -199,7 +209,7 @@ export class SqliteDriver implements EventStoreDriver<number> {
             ? (rows[rows.length - 1] as StreamEventRow)[1]
             : this.#version(streamId);
       }
-      version = sqliteStreamStates.visible(this.#db, streamId, version).version;
+      version = visibility(version).version;
     } catch (error) {
       if (StreamDeletedError.is(error)) throw error;
       throw toDatabaseError(error, `reading stream "${streamId}"`);
@@ -261,6 +271,51 @@ export class SqliteDriver implements EventStoreDriver<number> {
     } catch (error) {
       if (EventfoldError.is(error)) throw error;
       throw toDatabaseError(error, `truncating stream "${streamId}"`);
+    }
+  }
+
+  getStreamMetadata(streamId: string): StoredStreamMetadata {
+    return this.#guard(`reading the metadata of stream "${streamId}"`, () =>
+      sqliteLifecycle.metadata(this.#db, streamId),
+    );
+  }
+
+  setStreamMetadata(metadata: PreparedStreamMetadata): number {
+    return this.#guard(`setting the metadata of stream "${metadata.streamId}"`, () =>
+      this.#metadataTransaction(metadata),
+    );
+  }
+
+  scavengeTargets(after: string | undefined, limit: number): string[] {
+    return this.#guard('listing the streams to scavenge', () =>
+      sqliteLifecycle.targets(this.#db, after, limit),
+    );
+  }
+
+  /** One batch in its own `BEGIN IMMEDIATE` transaction, with `secure_delete` on: removed rows are zeroed. */
+  scavengeChunk(streamId: string, limit: number): ScavengeChunk {
+    return this.#guard(`scavenging stream "${streamId}"`, () => {
+      const before = this.#db.pragma('secure_delete', { simple: true }) as number;
+      if (before !== 1) this.#db.pragma('secure_delete = ON');
+      try {
+        return this.#scavengeTransaction(streamId, limit);
+      } finally {
+        if (before !== 1) this.#db.pragma(`secure_delete = ${before}`);
+      }
+    });
+  }
+
+  finishScavenge(compact: boolean): void {
+    this.#guard('checkpointing after a scavenge', () => sqliteLifecycle.finish(this.#db, compact));
+  }
+
+  /** Runs `body`; an error that is not eventfold's becomes a `DatabaseError` saying what was being done. */
+  #guard<T>(doing: string, body: () => T): T {
+    try {
+      return body();
+    } catch (error) {
+      if (EventfoldError.is(error)) throw error;
+      throw toDatabaseError(error, doing);
     }
   }
 
@@ -342,39 +397,4 @@ function describeCommit(units: readonly WriteUnit<number>[]): string {
     .map((s) => `"${s}"`)
     .join(', ');
   return `appending to streams ${shown}${streams.length > 3 ? ', …' : ''}`;
-}
-
-/**
- * A deletion, inside its `BEGIN IMMEDIATE` transaction (no other connection
- * writes between the checks and the writes): checks the tombstone and the
- * expected version, records the deletion and appends its `$StreamDeleted` event.
- */
-function deleteInTransaction(
-  statements: SqliteStatements,
-  deletion: PreparedDeletion,
-  recordedAt: number,
-): DeleteStreamResult {
-  const { streamId, expectedVersion, hard } = deletion;
-  const db = statements.database;
-  const last = statements.streamVersion.get(streamId) ?? 0;
-  const visible = sqliteStreamStates.visible(db, streamId, last);
-  checkExpectedVersion(streamId, expectedVersion, visible.version);
-  if (!hard && visible.version === 0) return { streamId, version: last, position: undefined };
-  if (hard) sqliteStreamStates.hardDelete(db, streamId);
-  else sqliteStreamStates.softDelete(db, streamId, last);
-  const system = deletionStreamOf(streamId);
-  const systemVersion = (statements.streamVersion.get(system) ?? 0) + 1;
-  const position = statements.insertEvent.run(
-    system,
-    systemVersion,
-    crypto.randomUUID(),
-    STREAM_DELETED_EVENT_TYPE,
-    categoryOf(system),
-    streamDeletedData(streamId, last, hard),
-    null,
-    recordedAt,
-    null,
-    null,
-  ).lastInsertRowid as number;
-  return { streamId, version: last, position: sequencePosition(position) };
 }

@@ -17,17 +17,19 @@ import { hostileInputCases } from './hostile-input-cases.js';
 import { idempotencyCases } from './idempotency-cases.js';
 import { lifecycleCases } from './lifecycle-cases.js';
 import { listStreamsCases } from './list-streams-cases.js';
+import { metadataCases } from './metadata-cases.js';
 import { optionCases } from './option-cases.js';
 import { personalDataCases } from './personal-data-cases.js';
 import { queryCases } from './query-cases.js';
 import { readCases } from './read-cases.js';
 import { registryCases } from './registry-cases.js';
+import { scavengeCases } from './scavenge-cases.js';
 import { upcastingCases } from './upcasting-cases.js';
 
 /**
  * Runs every case of eventfold's storage semantics against a backend: the
  * declared capabilities, expected versions, atomic batches, idempotency, stream
- * reads, the global feed and its statistics, stream listings, deleted and truncated streams, cancelled feed reads, concurrent
+ * reads, the global feed and its statistics, stream listings, deleted and truncated streams, stream metadata and retention, scavenging, cancelled feed reads, concurrent
  * appends, `appendMany`, appends started together (group commit), tags and
  * `readByQuery`, append conditions (dynamic consistency boundaries), the bad-input catalogue, hostile input (holes, deep nesting,
  * throwing getters and Proxy traps, bare expected versions, positions out of
@@ -61,6 +63,8 @@ export function runConformanceSuite(name: string, options: SuiteOptions): void {
     feedStatsCases(context);
     listStreamsCases(context);
     deletionCases(context);
+    metadataCases(context);
+    scavengeCases(context);
     abortCases(context);
     concurrencyCases(context);
     appendManyCases(context);

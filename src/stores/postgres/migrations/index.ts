@@ -4,6 +4,7 @@ import { subscriptionsMigration } from './0002-subscriptions.js';
 import { tagsAndCommitMigration } from './0003-tags-and-commit.js';
 import { eventSchemaVersionsMigration } from './0004-event-schema-versions.js';
 import { streamStatesMigration } from './0005-stream-states.js';
+import { streamMetadataMigration } from './0006-stream-metadata.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 import { createKeyTables } from './keys/0001-create-key-tables.js';
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   tagsAndCommitMigration,
   eventSchemaVersionsMigration,
   streamStatesMigration,
+  streamMetadataMigration,
 ];
 
 /**

@@ -13,12 +13,27 @@ LEFT JOIN LATERAL (
   SELECT ${EVENT_COLUMNS}
   FROM ${s}.events
   WHERE stream_id = st.stream_id AND version ${cmp} $2::bigint
-    AND version >= greatest(coalesce(st.truncate_before, 1), coalesce(st.deleted_version, 0) + 1)
+    AND version >= ${visibleStartSql(s)}
   ORDER BY version ${order}
   LIMIT $3::bigint
 ) e ON true
 WHERE st.stream_id = $1::text
 ORDER BY e.version ${order}`;
+}
+
+/**
+ * The first version reads return of the stream `st`: after its soft delete,
+ * its truncation, its `max_count` last events, and its events recorded
+ * `max_age` seconds before the statement's transaction began (with every
+ * event up to the last such one: retention hides a prefix).
+ */
+export function visibleStartSql(s: string): string {
+  return `greatest(coalesce(st.truncate_before, 1), coalesce(st.deleted_version, 0) + 1,
+      coalesce(st.version - st.max_count + 1, 1),
+      CASE WHEN st.max_age IS NULL THEN 1 ELSE coalesce((
+        SELECT max(x.version) FROM ${s}.events x
+        WHERE x.stream_id = st.stream_id AND x.recorded_at < now() - st.max_age * interval '1 second'
+      ), 0) + 1 END)`;
 }
 
 /** A stream's visible version: -1 when tombstoned, 0 after a soft delete not written since. */

@@ -9,6 +9,7 @@ import { subscriptions } from './0003-subscriptions.js';
 import { eventTags } from './0004-event-tags.js';
 import { eventSchemaVersions } from './0005-event-schema-versions.js';
 import { streamStates } from './0006-stream-states.js';
+import { streamMetadata } from './0007-stream-metadata.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 import { createKeyTables } from './keys/0001-create-key-tables.js';
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   eventTags,
   eventSchemaVersions,
   streamStates,
+  streamMetadata,
 ];
 
 /**
@@ -62,7 +64,7 @@ export const KEY_MIGRATIONS: MigrationSet = {
  *
  * @example
  * ```ts
- * SCHEMA_VERSION; // 6
+ * SCHEMA_VERSION; // 7
  * ```
  */
 export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);
