@@ -21,3 +21,8 @@ export {
   type DeciderWhen,
   type ErrorMatcher,
 } from './given-when-then.js';
+export {
+  runDocumentStorageSuite,
+  type DocumentBackend,
+  type DocumentSuiteOptions,
+} from './documents/index.js';
