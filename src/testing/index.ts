@@ -26,3 +26,4 @@ export {
   type DocumentBackend,
   type DocumentSuiteOptions,
 } from './documents/index.js';
+export { expectDocuments, type DocumentScenario, type GivenEvent } from './expect-documents.js';
