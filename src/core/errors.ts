@@ -31,7 +31,9 @@ export type CoreErrorCode =
   | 'MISSING_DEPENDENCY'
   | 'APPEND_CONDITION'
   | 'PERSONAL_DATA'
-  | 'STREAM_DELETED';
+  | 'STREAM_DELETED'
+  | 'DOCUMENT_EXISTS'
+  | 'DOCUMENT_NOT_FOUND';
 
 interface Tagged {
   [CODES]?: readonly string[];

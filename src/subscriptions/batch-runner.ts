@@ -10,44 +10,13 @@ import type {
   TransactionOutcome,
 } from '../core/contracts/subscription-storage.js';
 import { isPromiseLike } from '../core/is-promise-like.js';
-import { connectionLossOf, isConnectionLost } from './is-connection-lost.js';
-import { runInTransaction } from './run-in-transaction.js';
+import { outcomeAfter, runInTransaction } from './run-in-transaction.js';
+import { HandlerFault, throwIfConnectionLost, type EventApplier } from './event-applier.js';
 
-/**
- * How a subscription applies an event (for the built-in entry points
- * `subscribe` and `startProjection`): before its checkpoint transaction
- * (a handler, at-least-once), or inside it (a projection, exactly-once on a
- * storage with `atomicReadModels`).
- */
-export interface EventApplier<Tx> {
-  readonly inTransaction: boolean;
-  apply(event: RecordedEvent, tx: Tx | undefined): unknown;
-  /** Clears the read model on a rebuild (in the rebuild's transaction). */
-  readonly reset?: ((tx: Tx) => unknown) | undefined;
-  /**
-   * Told, before the first `apply` of a page (a handler's, not a projection's),
-   * the page's events it will be asked to apply, in order: an applier that
-   * pipelines its I/O (a broker forwarder) starts it here. Each `apply` still
-   * resolves only when its event is done, so the checkpoint, the retries and
-   * the parking stay per event.
-   */
-  readonly prefetch?: ((events: readonly RecordedEvent[]) => void) | undefined;
-}
+export { HandlerFault, type EventApplier, type PreparedSlice } from './event-applier.js';
 
-/** A handler's failure, as opposed to a failure of the storage or the feed. */
-export class HandlerFault {
-  constructor(readonly cause: unknown) {}
-}
-
-/**
- * A lost database connection is not the handler's failure (a handler's own
- * query on a dropped connection, or its append through a store that lost
- * one): throws it, so the subscription retries the batch with backoff and
- * never parks the event for it.
- */
-function throwIfConnectionLost(fault: HandlerFault): void {
-  if (isConnectionLost(fault.cause)) throw connectionLossOf(fault.cause);
-}
+/** The work of a storage transaction that commits a slice. */
+type SliceWork<Tx> = (tx: Tx) => TransactionOutcome | Promise<TransactionOutcome>;
 
 /** What a {@link BatchRunner} needs of its subscription. */
 export interface BatchHost<Tx> {
@@ -109,21 +78,27 @@ export class BatchRunner<Tx> {
       return fault;
     }
     try {
-      await runInTransaction(storage, { name }, (tx) => {
-        let result: unknown;
-        try {
-          result = applier.apply(event, tx);
-        } catch (error) {
-          throw new SliceFailure(0, error);
-        }
-        if (!isPromiseLike(result)) return outcome;
-        return Promise.resolve(result).then(
-          () => outcome,
-          (error: unknown) => {
-            throw new SliceFailure(0, error);
-          },
-        );
-      });
+      const prepared = await this.#prepare([event], { covered: 0, handled: 0 }, outcome, true);
+      await runInTransaction(
+        storage,
+        { name },
+        prepared ??
+          ((tx) => {
+            let result: unknown;
+            try {
+              result = applier.apply(event, tx);
+            } catch (error) {
+              throw new SliceFailure(0, error);
+            }
+            if (!isPromiseLike(result)) return outcome;
+            return Promise.resolve(result).then(
+              () => outcome,
+              (error: unknown) => {
+                throw new SliceFailure(0, error);
+              },
+            );
+          }),
+      );
       return undefined;
     } catch (error) {
       if (!(error instanceof SliceFailure)) throw error;
@@ -168,11 +143,17 @@ export class BatchRunner<Tx> {
   async #commitSlice(slice: readonly RecordedEvent[]): Promise<number> {
     const host = this.#host;
     const progress = { covered: 0, handled: 0 };
-    await runInTransaction(host.storage, { name: host.name, expected: host.stored() }, (tx) => {
-      progress.covered = 0;
-      progress.handled = 0;
-      return applyEvents(slice, tx, this.#step, progress);
-    });
+    const prepared = await this.#prepare(slice, progress);
+    await runInTransaction(
+      host.storage,
+      { name: host.name, expected: host.stored() },
+      prepared ??
+        ((tx) => {
+          progress.covered = 0;
+          progress.handled = 0;
+          return applyEvents(slice, tx, this.#step, progress);
+        }),
+    );
     const last = slice[progress.covered - 1];
     if (last !== undefined) host.advance(last.position, progress.handled);
     return progress.covered;
@@ -218,13 +199,42 @@ export class BatchRunner<Tx> {
     if (failure !== undefined) throw failure.error;
   }
 
-  #handleAlone(event: RecordedEvent): Promise<HandlerFault | undefined> {
-    return Promise.resolve()
-      .then(() => this.#host.applier.apply(event, undefined))
-      .then(
-        () => undefined,
-        (error: unknown) => new HandlerFault(error),
-      );
+  async #handleAlone(event: RecordedEvent): Promise<HandlerFault | undefined> {
+    const { applier, storage, name } = this.#host;
+    let prepared: SliceWork<Tx> | undefined;
+    try {
+      prepared = await this.#prepare([event], { covered: 0, handled: 0 }, {}, true);
+      if (prepared === undefined) await applier.apply(event, undefined);
+    } catch (error) {
+      return new HandlerFault(error instanceof SliceFailure ? error.cause : error);
+    }
+    // A prepared event's writes, on a storage that does not commit them with the checkpoint.
+    if (prepared !== undefined) await runInTransaction(storage, { name }, prepared);
+    return undefined;
+  }
+
+  /**
+   * For an applier that prepares its slices: applies `events` ahead of the
+   * transaction (a handler's failure is a {@link SliceFailure}) and returns
+   * the transaction's work: the flush, then `outcome` (default: the
+   * checkpoint at the last event covered). `undefined` for other appliers.
+   */
+  async #prepare(
+    events: readonly RecordedEvent[],
+    progress: { covered: number; handled: number },
+    outcome?: TransactionOutcome,
+    every = false,
+  ): Promise<SliceWork<Tx> | undefined> {
+    const { applier, storage } = this.#host;
+    if (applier.prepare === undefined) return undefined;
+    const slice = await applier.prepare(storage);
+    const step = {
+      apply: (event: RecordedEvent) => slice.apply(event),
+      isMine: every ? () => true : this.#step.isMine,
+      shouldStop: this.#step.shouldStop,
+    };
+    const applied = await applyEvents(events, undefined, step, progress);
+    return (tx) => outcomeAfter(slice.flush(tx), outcome ?? applied);
   }
 
   /**

@@ -2,6 +2,7 @@ import { applyOutcome } from '../core/contracts/apply-outcome.js';
 import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
 import type { CheckpointStore } from '../core/contracts/checkpoint-store.js';
 import type { DeadLetterStore } from '../core/contracts/dead-letter-store.js';
+import type { DocumentStorage } from '../core/contracts/document-storage.js';
 import type { LeaseStore } from '../core/contracts/lease-store.js';
 import type {
   SubscriptionStorage,
@@ -14,6 +15,8 @@ export interface SubscriptionStorageParts {
   readonly checkpoints: CheckpointStore;
   readonly deadLetters: DeadLetterStore;
   readonly leases: LeaseStore;
+  /** Document collections (document projections need them; written in this storage's transactions). */
+  readonly documents?: DocumentStorage | undefined;
 }
 
 /**
@@ -36,12 +39,14 @@ export class ComposedSubscriptionStorage implements SubscriptionStorage {
   readonly checkpoints: CheckpointStore;
   readonly deadLetters: DeadLetterStore;
   readonly leases: LeaseStore;
+  readonly documents: DocumentStorage | undefined;
   readonly capabilities = { atomicReadModels: false, synchronousTransactions: false } as const;
 
   constructor(parts: SubscriptionStorageParts) {
     this.checkpoints = parts.checkpoints;
     this.deadLetters = parts.deadLetters;
     this.leases = parts.leases;
+    this.documents = parts.documents;
   }
 
   async transaction(

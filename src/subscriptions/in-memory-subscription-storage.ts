@@ -1,10 +1,11 @@
 import { ComposedSubscriptionStorage } from './composed-subscription-storage.js';
 import { InMemoryCheckpointStore } from './in-memory-checkpoint-store.js';
+import { InMemoryDocumentStorage } from './in-memory-document-storage.js';
 import { InMemoryDeadLetterStore } from './in-memory-dead-letter-store.js';
 import { InMemoryLeaseStore } from './in-memory-lease-store.js';
 
 /**
- * Checkpoints, dead letters and leases in process memory: the storage of
+ * Checkpoints, dead letters, leases and document collections in process memory: the storage of
  * subscriptions on the in-memory store, and of tests. Subscriptions sharing
  * one instance share checkpoints and leases.
  *
@@ -20,6 +21,7 @@ export class InMemorySubscriptionStorage extends ComposedSubscriptionStorage {
       checkpoints: new InMemoryCheckpointStore(),
       deadLetters: new InMemoryDeadLetterStore(),
       leases: new InMemoryLeaseStore(),
+      documents: new InMemoryDocumentStorage(),
     });
   }
 }

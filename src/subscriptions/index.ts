@@ -88,3 +88,55 @@ export {
   assertSubscriptionName,
   MAX_SUBSCRIPTION_NAME_LENGTH,
 } from '../core/contracts/subscription-name.js';
+export {
+  documentCollection,
+  type DocumentCollection,
+  type DocumentFilter,
+  type DocumentFindOptions,
+  type DocumentOf,
+  type DocumentReader,
+  type FieldCondition,
+  type FieldTypeOf,
+  type IndexableField,
+  type IndexesFor,
+} from './documents/document-collection.js';
+export type { CollectionWriter } from './documents/collection-writer.js';
+export {
+  defineDocumentProjection,
+  type CollectionWriters,
+  type DocumentCollections,
+  type DocumentHandler,
+  type DocumentHandlers,
+  type DocumentProjection,
+  type DocumentProjectionDefinition,
+} from './documents/document-projection.js';
+export { documentsOf, type DocumentsView } from './documents/documents-of.js';
+export { InMemoryDocumentStorage } from './in-memory-document-storage.js';
+export type { DocumentProjectionOptions } from './start-projection.js';
+export type { PreparedSlice } from './event-applier.js';
+export { DocumentExistsError, DocumentNotFoundError } from '../core/contracts/document-errors.js';
+export {
+  assertCollectionName,
+  assertDocumentId,
+  assertDocumentIndexes,
+  MAX_DOCUMENT_ID_LENGTH,
+  MAX_DOCUMENT_LIMIT,
+  prepareDocument,
+  prepareDocumentQuery,
+  runDocumentQuery,
+  type FindOptions,
+} from '../core/contracts/document-query.js';
+export type {
+  DocumentChange,
+  DocumentCondition,
+  DocumentEntry,
+  DocumentFieldType,
+  DocumentFieldValue,
+  DocumentIndexes,
+  DocumentOperator,
+  DocumentQuery,
+  DocumentReads,
+  DocumentStorage,
+  DocumentWriteResult,
+  JsonDocument,
+} from '../core/contracts/document-storage.js';

@@ -4,7 +4,13 @@ import type { RecordedEvent } from '../core/events.js';
 import { projectionTypes, type Projection } from './projection.js';
 import { Subscription } from './subscription.js';
 import type { SubscriptionOptions } from './subscription-options.js';
-import type { SubscriptionStorage } from '../core/contracts/subscription-storage.js';
+import type {
+  AnySubscriptionStorage,
+  SubscriptionStorage,
+} from '../core/contracts/subscription-storage.js';
+import { documentApplier, documentsIn } from './documents/document-applier.js';
+import { isDocumentProjection, type DocumentProjection } from './documents/document-projection.js';
+import type { EventApplier } from './event-applier.js';
 import type { SubscriptionStorageProvider } from '../core/contracts/subscription-storage-provider.js';
 
 /** Options of `startProjection`: the subscription options but name and types, which come from the projection. */
@@ -21,6 +27,19 @@ export interface ProjectionOptions<Tx> extends Omit<SubscriptionOptions<Tx>, 'na
 export interface StoreProjectionOptions<Tx> extends Omit<ProjectionOptions<Tx>, 'storage'> {
   /** Where the checkpoint lives (default: the store's own storage, on its database). */
   storage?: SubscriptionStorage<Tx>;
+}
+
+/**
+ * Options of `startProjection` for a document projection: the subscription
+ * options but name and types; `storage` (default: the store's own, or one
+ * in-memory storage per in-memory store) must have document collections.
+ */
+export interface DocumentProjectionOptions extends Omit<
+  SubscriptionOptions<unknown>,
+  'name' | 'types' | 'storage'
+> {
+  /** Where the checkpoint and the documents live (a storage of any backend with `documents`). */
+  storage?: AnySubscriptionStorage;
 }
 
 /**
@@ -42,6 +61,12 @@ export interface StoreProjectionOptions<Tx> extends Omit<ProjectionOptions<Tx>, 
  * await running.rebuild(); // reset the read model and replay, while writers go on
  * ```
  */
+export function startProjection(
+  store: EventStore,
+  projection: DocumentProjection,
+  options?: DocumentProjectionOptions,
+): Subscription;
+/** Starts a projection on a store with a storage of its own (see the first overload). */
 export function startProjection<Tx>(
   store: EventStore & SubscriptionStorageProvider<Tx>,
   projection: Projection<Tx>,
@@ -55,25 +80,35 @@ export function startProjection<Tx>(
 ): Subscription<Tx>;
 export function startProjection<Tx>(
   store: EventStore,
-  projection: Projection<Tx>,
-  options: StoreProjectionOptions<Tx> = {},
+  projection: Projection<Tx> | DocumentProjection,
+  options: StoreProjectionOptions<Tx> | DocumentProjectionOptions = {},
 ): Subscription<Tx> {
   checkOption.object('options', options);
-  const { handlers, reset } = projection;
+  let types: string[];
+  let applier: EventApplier<Tx>;
+  if (isDocumentProjection(projection)) {
+    if (options.storage !== undefined) documentsIn(options.storage);
+    types = Object.keys(projection.handlers).filter((t) => projection.handlers[t] !== undefined);
+    applier = documentApplier(projection) as EventApplier<Tx>;
+  } else {
+    const { handlers, reset } = projection;
+    types = projectionTypes(projection);
+    applier = {
+      inTransaction: true,
+      apply: (event: RecordedEvent, tx) => handlers[event.type]?.(event, tx as Tx),
+      reset,
+    };
+  }
   return new Subscription<Tx>(
     store,
     {
-      ...options,
+      ...(options as StoreProjectionOptions<Tx>),
       name: projection.name,
-      types: projectionTypes(projection),
+      types,
       ...(projection.categories === undefined || options.categories !== undefined
         ? {}
         : { categories: projection.categories }),
     },
-    {
-      inTransaction: true,
-      apply: (event: RecordedEvent, tx) => handlers[event.type]?.(event, tx as Tx),
-      reset,
-    },
+    applier,
   ).start();
 }

@@ -30,3 +30,9 @@ export {
   type HttpScenario,
   type HttpSpecOptions,
 } from './http-spec.js';
+export {
+  runDocumentStorageSuite,
+  type DocumentBackend,
+  type DocumentSuiteOptions,
+} from './documents/index.js';
+export { expectDocuments, type DocumentScenario, type GivenEvent } from './expect-documents.js';

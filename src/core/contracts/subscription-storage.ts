@@ -1,6 +1,7 @@
 import type { Position } from '../position.js';
 import type { CheckpointStore, ExpectedCheckpoint } from './checkpoint-store.js';
 import type { DeadLetterStore, NewDeadLetter } from './dead-letter-store.js';
+import type { DocumentStorage } from './document-storage.js';
 import type { LeaseStore } from './lease-store.js';
 import type { IsSynchronous, NotThenable, TransactionResult } from './synchronous-transaction.js';
 
@@ -96,6 +97,12 @@ export interface SubscriptionStorage<Tx = undefined> extends SubscriptionStateSt
     scope: TransactionScope,
     work: (tx: Tx) => TransactionResult<Tx, TransactionOutcome>,
   ): Promise<void>;
+  /**
+   * Document collections beside the checkpoints, written in this storage's
+   * transactions (document projections need it; the memory, SQLite and
+   * PostgreSQL storages have it).
+   */
+  readonly documents?: DocumentStorage<Tx> | undefined;
 }
 
 /**

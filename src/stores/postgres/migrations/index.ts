@@ -1,4 +1,9 @@
-import { eventSchemaLedger, keyTablesLedger, snapshotTableLedger } from '../sql/migrations.js';
+import {
+  documentTableLedger,
+  eventSchemaLedger,
+  keyTablesLedger,
+  snapshotTableLedger,
+} from '../sql/migrations.js';
 import { initialMigration } from './0001-initial.js';
 import { subscriptionsMigration } from './0002-subscriptions.js';
 import { tagsAndCommitMigration } from './0003-tags-and-commit.js';
@@ -8,6 +13,7 @@ import { streamMetadataMigration } from './0006-stream-metadata.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 import { createKeyTables } from './keys/0001-create-key-tables.js';
+import { createDocuments } from './documents/0001-create-documents.js';
 
 export type { Migration, MigrationLedger, MigrationSet } from './migration.js';
 
@@ -52,6 +58,17 @@ export const KEY_MIGRATIONS: MigrationSet = {
   subject: 'key tables',
   migrations: [createKeyTables],
   ledger: keyTablesLedger,
+};
+
+/**
+ * The document table of document projections, recorded in
+ * `<schema>.documents_schema`: a set of its own, applied when a subscription
+ * storage first uses its document collections.
+ */
+export const DOCUMENT_MIGRATIONS: MigrationSet = {
+  subject: 'document table',
+  migrations: [createDocuments],
+  ledger: documentTableLedger,
 };
 
 /**

@@ -61,3 +61,8 @@ export function snapshotTableLedger(s: string): MigrationLedger {
 export function keyTablesLedger(s: string): MigrationLedger {
   return oneRowLedger(s, 'personal_keys_schema');
 }
+
+/** The ledger of the document table (document projections): `<schema>.documents_schema`, one row (`id = 1`) holding its version. */
+export function documentTableLedger(s: string): MigrationLedger {
+  return oneRowLedger(s, 'documents_schema');
+}

@@ -15,6 +15,7 @@ import { withTransaction } from '../with-transaction.js';
 import { lockAndCheck, PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { parkDeadLetter, PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 import { PostgresLeaseStore } from './postgres-lease-store.js';
+import { PostgresDocumentStorage } from './postgres-document-storage.js';
 import {
   asDatabaseErrors,
   timedOn,
@@ -55,6 +56,8 @@ export class PostgresSubscriptionStorage
   readonly checkpoints: PostgresCheckpointStore;
   readonly deadLetters: PostgresDeadLetterStore;
   readonly leases: PostgresLeaseStore;
+  /** Document collections in the store's schema (the table is created on first use). */
+  readonly documents: PostgresDocumentStorage;
   readonly #context: PostgresSubscriptionContext;
 
   constructor(store: PostgresEventStore) {
@@ -73,6 +76,7 @@ export class PostgresSubscriptionStorage
     this.checkpoints = new PostgresCheckpointStore(this.#context);
     this.deadLetters = new PostgresDeadLetterStore(this.#context);
     this.leases = new PostgresLeaseStore(this.#context, store.pool.options);
+    this.documents = new PostgresDocumentStorage(this.#context);
   }
 
   async transaction(

@@ -1,4 +1,5 @@
 import {
+  DOCUMENT_TABLE_LEDGER,
   EVENT_SCHEMA_LEDGER,
   KEY_TABLES_LEDGER,
   SNAPSHOT_TABLE_LEDGER,
@@ -13,6 +14,7 @@ import { streamMetadata } from './0007-stream-metadata.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 import { createKeyTables } from './keys/0001-create-key-tables.js';
+import { createDocuments } from './documents/0001-create-documents.js';
 
 export type { Migration, MigrationLedger, MigrationSet } from './migration.js';
 
@@ -57,6 +59,17 @@ export const KEY_MIGRATIONS: MigrationSet = {
   subject: 'key tables',
   migrations: [createKeyTables],
   ledger: KEY_TABLES_LEDGER,
+};
+
+/**
+ * The document table of document projections, recorded in
+ * `eventfold_documents_schema`: a set of its own, applied when a
+ * subscription storage first uses its document collections.
+ */
+export const DOCUMENT_MIGRATIONS: MigrationSet = {
+  subject: 'document table',
+  migrations: [createDocuments],
+  ledger: DOCUMENT_TABLE_LEDGER,
 };
 
 /**

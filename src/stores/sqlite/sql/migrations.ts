@@ -1,5 +1,10 @@
 import type { MigrationLedger } from '../migrations/migration.js';
-import { MIGRATIONS_TABLE, PERSONAL_KEYS_SCHEMA_TABLE, SNAPSHOTS_SCHEMA_TABLE } from './tables.js';
+import {
+  DOCUMENTS_SCHEMA_TABLE,
+  MIGRATIONS_TABLE,
+  PERSONAL_KEYS_SCHEMA_TABLE,
+  SNAPSHOTS_SCHEMA_TABLE,
+} from './tables.js';
 
 /** Whether `table` exists (1 or no row). */
 function tableExists(table: string): string {
@@ -37,3 +42,6 @@ export const SNAPSHOT_TABLE_LEDGER: MigrationLedger = oneRowLedger(SNAPSHOTS_SCH
 
 /** The ledger of the key tables (crypto-shredding): one row holding their version. */
 export const KEY_TABLES_LEDGER: MigrationLedger = oneRowLedger(PERSONAL_KEYS_SCHEMA_TABLE);
+
+/** The ledger of the document table (document projections): one row holding its version. */
+export const DOCUMENT_TABLE_LEDGER: MigrationLedger = oneRowLedger(DOCUMENTS_SCHEMA_TABLE);

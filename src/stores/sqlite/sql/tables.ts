@@ -35,3 +35,8 @@ export const PERSONAL_KEYS_SCHEMA_TABLE = 'eventfold_personal_keys_schema';
 
 /** The deletion state of streams: soft deletes, truncations, tombstones (schema version 6). */
 export const STREAM_STATES_TABLE = 'eventfold_stream_states';
+
+/** Documents of document projections: one row per collection and id (created on first use of document collections). */
+export const DOCUMENTS_TABLE = 'eventfold_documents';
+/** The ledger of the document table's migrations: one row holding its version. */
+export const DOCUMENTS_SCHEMA_TABLE = 'eventfold_documents_schema';

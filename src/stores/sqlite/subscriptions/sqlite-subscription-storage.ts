@@ -18,6 +18,7 @@ import { runToPromise } from './run-to-promise.js';
 import { checkExpected, SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { parkDeadLetter, SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
+import { SqliteDocumentStorage } from './sqlite-document-storage.js';
 import { SqliteSubscriptionStatements } from './sqlite-subscription-statements.js';
 
 /**
@@ -67,6 +68,8 @@ export class SqliteSubscriptionStorage implements SubscriptionStorage<SqliteTran
   readonly checkpoints: SqliteCheckpointStore;
   readonly deadLetters: SqliteDeadLetterStore;
   readonly leases: SqliteLeaseStore;
+  /** Document collections in the store's file (the table is created on first use). */
+  readonly documents: SqliteDocumentStorage;
   readonly #sql: SqliteSubscriptionStatements;
   readonly #immediate: <T>(fn: () => T) => T;
 
@@ -87,6 +90,7 @@ export class SqliteSubscriptionStorage implements SubscriptionStorage<SqliteTran
     this.checkpoints = new SqliteCheckpointStore(this.#sql, this.#immediate);
     this.deadLetters = new SqliteDeadLetterStore(this.#sql);
     this.leases = new SqliteLeaseStore(this.#sql);
+    this.documents = new SqliteDocumentStorage(db);
   }
 
   transaction(
