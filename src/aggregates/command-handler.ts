@@ -19,6 +19,10 @@ import {
   type ResolvedRetry,
   type RetryOptions,
 } from '../core/retry-options.js';
+import { checkLogger, type EventfoldLogger } from '../core/logger.js';
+import { observabilityOf } from '../core/observability.js';
+import { checkTelemetry, type Telemetry } from '../core/telemetry.js';
+import { logConflict, observeCommand } from './observed-command.js';
 
 /**
  * Runs a command against an aggregate: call its command methods (or
@@ -69,6 +73,10 @@ export interface CommandHandlerOptions {
   retry?: RetryOptions;
   /** Called before each retry. */
   onRetry?: (info: RetryInfo) => void;
+  /** An `eventfold.command` span per command (default: the store's `telemetry`). */
+  telemetry?: Telemetry | undefined;
+  /** Retries (`info`) and the conflict that ends them (`warn`) (default: the store's `logger`). */
+  logger?: EventfoldLogger | undefined;
 }
 
 /**
@@ -117,6 +125,8 @@ export class CommandHandler<A extends AggregateRoot, C> {
   readonly #decide: Decide<A, C>;
   readonly #retry: ResolvedRetry;
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
+  readonly #telemetry: Telemetry | undefined;
+  readonly #logger: EventfoldLogger | undefined;
 
   constructor(
     repository: AggregateRepository<A>,
@@ -129,6 +139,9 @@ export class CommandHandler<A extends AggregateRoot, C> {
     this.#decide = decide;
     this.#retry = resolveRetry(options.retry, 'retry');
     this.#onRetry = options.onRetry;
+    const store = observabilityOf(repository.eventStore);
+    this.#telemetry = checkTelemetry('telemetry', options.telemetry) ?? store.telemetry;
+    this.#logger = checkLogger('logger', options.logger) ?? store.logger;
   }
 
   /**
@@ -164,7 +177,15 @@ export class CommandHandler<A extends AggregateRoot, C> {
    * const { version } = await handler.handle('42', { type: 'CompleteTask' }, { timeoutMs: 1_000 });
    * ```
    */
-  async handle(id: string, command: C, options: HandleOptions = {}): Promise<CommandResult<A>> {
+  handle(id: string, command: C, options: HandleOptions = {}): Promise<CommandResult<A>> {
+    const telemetry = this.#telemetry;
+    if (telemetry === undefined) return this.#handle(id, command, options);
+    const { type: aggregateType } = this.repository;
+    const facts = { aggregateType, id, command, maxRetries: this.#retry.maxRetries };
+    return observeCommand(telemetry, facts, () => this.#handle(id, command, options));
+  }
+
+  async #handle(id: string, command: C, options: HandleOptions): Promise<CommandResult<A>> {
     checkOption.object('options', options);
     const scope = abortScope(options);
     try {
@@ -202,9 +223,12 @@ export class CommandHandler<A extends AggregateRoot, C> {
         };
       } catch (error) {
         if (!ConcurrencyError.is(error) || EventIdConflictError.is(error)) throw error;
+        const facts = { aggregateType: this.repository.type, id, retry: attempt, err: error };
+        if (attempt > this.#retry.maxRetries) logConflict(this.#logger, facts, true);
         if (attempt > this.#retry.maxRetries) throw error;
         signal?.throwIfAborted();
         const delayMs = backoffDelay(attempt, this.#retry);
+        logConflict(this.#logger, { ...facts, delayMs }, false);
         this.#onRetry?.({ id, retry: attempt, delayMs, error });
         await sleep(delayMs, signal);
       }

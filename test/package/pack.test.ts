@@ -270,6 +270,7 @@ console.log(JSON.stringify(out));
       'eventfold/postgres',
       'eventfold/testing',
       'eventfold/testing/property',
+      'eventfold/opentelemetry',
     ];
     write(
       'entries.mjs',

@@ -154,7 +154,7 @@ export function deletionCases({ describe, it, withStore }: CaseContext): void {
         assert.equal(result.version, 2);
         const error = await rejectsWith(store.append('Task-1', events(1)), 'STREAM_DELETED');
         assert.ok(StreamDeletedError.is(error));
-        assert.equal((error).streamId, 'Task-1');
+        assert.equal(error.streamId, 'Task-1');
         await rejectsWith(
           store.append('Task-1', events(1), { expectedVersion: 'no_stream' }),
           'STREAM_DELETED',
