@@ -19,6 +19,7 @@ import {
   InvalidOptionError,
   TRACEPARENT_KEY,
 } from '../../src/index.js';
+import type { Position } from '../../src/index.js';
 import { subscribe } from '../../src/subscriptions/index.js';
 import { within } from '../support/wait.js';
 import { idOf, parentOf, pointValue, traceOf, useOpenTelemetry } from './support/otel.js';
@@ -41,8 +42,8 @@ describe('eventfold.append and eventfold.read spans', () => {
     const result = await otel.inSpan('request', () =>
       store.append('Task-1', [added(1), added(2)], { expectedVersion: ExpectedVersion.NoStream }),
     );
-    const [append] = otel.spans('eventfold.append');
-    const [request] = otel.spans('request');
+    const append = otel.span('eventfold.append');
+    const request = otel.span('request');
     expect(append?.kind).toBe(SpanKind.INTERNAL);
     expect(append?.attributes).toEqual({
       'eventfold.stream.id': 'Task-1',
@@ -51,7 +52,7 @@ describe('eventfold.append and eventfold.read spans', () => {
       'eventfold.stream.version': 2,
       'eventfold.position': result.position,
     });
-    expect(parentOf(append!)).toBe(idOf(request!));
+    expect(parentOf(append)).toBe(idOf(request));
     expect(append?.status.code).toBe(SpanStatusCode.UNSET);
   });
 
@@ -61,7 +62,7 @@ describe('eventfold.append and eventfold.read spans', () => {
     await expect(store.append('Task-1', [added(2)], { expectedVersion: 0 })).rejects.toThrow(
       ConcurrencyError,
     );
-    const failed = otel.spans('eventfold.append')[1]!;
+    const failed = otel.span('eventfold.append', 1);
     expect(failed.status.code).toBe(SpanStatusCode.ERROR);
     expect(failed.attributes['error.type']).toBe('CONCURRENCY');
     expect(failed.attributes['eventfold.expected_version']).toBe(0);
@@ -79,9 +80,9 @@ describe('eventfold.append and eventfold.read spans', () => {
         { ...added(2), metadata: { [TRACEPARENT_KEY]: own } },
       ]),
     );
-    const [append] = otel.spans('eventfold.append');
+    const append = otel.span('eventfold.append');
     const { events } = await store.read('Task-1');
-    const expected = `00-${traceOf(append!)}-${idOf(append!)}-01`;
+    const expected = `00-${traceOf(append)}-${idOf(append)}-01`;
     expect(events[0]?.metadata).toEqual({ userId: 'u1', traceparent: expected });
     expect(events[1]?.metadata).toEqual({ traceparent: own });
   });
@@ -110,7 +111,7 @@ describe('eventfold.append and eventfold.read spans', () => {
       { streamId: 'A-1', events: [added(1)] },
       { streamId: 'B-1', events: [added(2), added(3)] },
     ]);
-    const [append] = otel.spans('eventfold.append');
+    const append = otel.span('eventfold.append');
     expect(append?.attributes).toMatchObject({
       'eventfold.stream.count': 2,
       'eventfold.event.count': 3,
@@ -135,7 +136,7 @@ describe('eventfold.command', () => {
     );
     const result = await handler.handle('1', { type: 'Add', n: 5 });
     expect(result.attempts).toBe(2);
-    const [command] = otel.spans('eventfold.command');
+    const command = otel.span('eventfold.command');
     expect(command?.attributes).toEqual({
       'eventfold.aggregate.type': 'Counter',
       'eventfold.aggregate.id': '1',
@@ -143,7 +144,7 @@ describe('eventfold.command', () => {
       'eventfold.command.retries': 1,
       'eventfold.stream.version': 2,
     });
-    const children = otel.spans().filter((s) => parentOf(s) === idOf(command!));
+    const children = otel.spans().filter((s) => parentOf(s) === idOf(command));
     expect(children.map((s) => s.name)).toEqual([
       'eventfold.read',
       'eventfold.append', // the other writer's, inside decide
@@ -161,7 +162,7 @@ describe('eventfold.command', () => {
       throw new RangeError('too much');
     });
     await expect(handler.handle('1', { type: 'Add', n: 5 })).rejects.toThrow('too much');
-    const [command] = otel.spans('eventfold.command');
+    const command = otel.span('eventfold.command');
     expect(command?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'too much' });
     expect(command?.attributes['error.type']).toBe('RangeError');
   });
@@ -181,12 +182,12 @@ describe('eventfold.subscription.batch', () => {
       name: 'mailer',
       handler: () => void seen.push(otel.activeSpanName()),
     });
-    await within(sub.waitForPosition(position!), 'the subscription');
-    const [request] = otel.spans('request');
-    const [append] = otel.spans('eventfold.append');
-    const [batch] = otel.spans('eventfold.subscription.batch');
-    expect(traceOf(batch!)).toBe(traceOf(request!));
-    expect(parentOf(batch!)).toBe(idOf(append!));
+    await within(sub.waitForPosition(position as Position), 'the subscription');
+    const request = otel.span('request');
+    const append = otel.span('eventfold.append');
+    const batch = otel.span('eventfold.subscription.batch');
+    expect(traceOf(batch)).toBe(traceOf(request));
+    expect(parentOf(batch)).toBe(idOf(append));
     expect(batch?.kind).toBe(SpanKind.CONSUMER);
     expect(batch?.attributes).toEqual({
       'eventfold.subscription.name': 'mailer',
@@ -203,11 +204,11 @@ describe('eventfold.subscription.batch', () => {
     const last = await otel.inSpan('second', () => store.append('Task-2', [added(2)]));
     await using sub = subscribe(store, { name: 'mailer', handler: () => undefined });
     await within(sub.waitForPosition(last.position), 'the subscription');
-    const [batch] = otel.spans('eventfold.subscription.batch');
+    const batch = otel.span('eventfold.subscription.batch');
     const appends = otel.spans('eventfold.append');
     expect(batch?.parentSpanContext).toBeUndefined();
     expect(batch?.links.map((l) => l.context.spanId)).toEqual(appends.map(idOf));
-    expect(appends.map(traceOf)).not.toContain(traceOf(batch!));
+    expect(appends.map(traceOf)).not.toContain(traceOf(batch));
   });
 });
 

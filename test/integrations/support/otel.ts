@@ -36,6 +36,7 @@ class TestReader extends MetricReader {
 export function useOpenTelemetry(): {
   telemetry: Telemetry;
   spans(name?: string): ReadableSpan[];
+  span(name: string, index?: number): ReadableSpan;
   metric(name: string): MetricData | undefined;
   collect(): Promise<void>;
   inSpan<T>(name: string, work: (span: Span) => Promise<T>): Promise<T>;
@@ -59,6 +60,11 @@ export function useOpenTelemetry(): {
     telemetry,
     spans: (name) =>
       exporter.getFinishedSpans().filter((span) => name === undefined || span.name === name),
+    span(name, index = 0) {
+      const span = exporter.getFinishedSpans().filter((s) => s.name === name)[index];
+      if (span === undefined) throw new Error(`no span ${name} #${index}`);
+      return span;
+    },
     metric: (name) => metrics.find((m) => m.descriptor.name === name),
     async collect() {
       const { resourceMetrics } = await reader.collect();
