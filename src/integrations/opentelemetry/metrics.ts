@@ -1,7 +1,14 @@
 import type * as Api from '@opentelemetry/api';
 import type { SubscriptionReading } from '../../core/telemetry.js';
 
-/** The metric names (see docs/telemetry.md). */
+/**
+ * The names of eventfold's metrics (see docs/telemetry.md).
+ *
+ * @example
+ * ```ts
+ * const lag = metrics.find((m) => m.descriptor.name === METRICS.subscriptionLag);
+ * ```
+ */
 export const METRICS = {
   appendDuration: 'eventfold.append.duration',
   eventsAppended: 'eventfold.events.appended',

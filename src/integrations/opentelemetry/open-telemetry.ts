@@ -14,7 +14,14 @@ import { loadOpenTelemetryApi } from './load-api.js';
 import { EventfoldMetrics } from './metrics.js';
 import { carrierOf, spanContextOf } from './trace-context.js';
 
-/** The instrumentation scope of eventfold's tracer and meter. */
+/**
+ * The instrumentation scope of eventfold's default tracer and meter.
+ *
+ * @example
+ * ```ts
+ * const tracer = trace.getTracer(INSTRUMENTATION_SCOPE); // the tracer openTelemetry() uses
+ * ```
+ */
 export const INSTRUMENTATION_SCOPE = 'eventfold';
 
 /**
