@@ -108,3 +108,8 @@ export {
   type FeedEnd,
   type FeedEndResolver,
 } from './core/contracts/feed-end.js';
+export {
+  storeObservability,
+  type Observability,
+  type ObservabilityProvider,
+} from './core/observability.js';

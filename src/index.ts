@@ -129,6 +129,20 @@ export type {
 export type { EventFeed } from './core/feed.js';
 export type { StoreCapabilities } from './core/capabilities.js';
 export type { EventStoreOptions } from './core/store-options.js';
+export {
+  carriedTraceContext,
+  errorTypeOf,
+  traceIdOf,
+  TRACEPARENT_KEY,
+  TRACESTATE_KEY,
+  type SpanPlacement,
+  type SubscriptionReading,
+  type Telemetry,
+  type TelemetryAttributes,
+  type TelemetrySpan,
+  type TraceCarrier,
+} from './core/telemetry.js';
+export type { EventfoldLogger } from './core/logger.js';
 export type { AbortOptions } from './core/abort.js';
 export type { AppendSubscription } from './core/append-signal.js';
 export {

@@ -29,6 +29,10 @@ import {
   type ResolvedRetry,
   type RetryOptions,
 } from '../core/retry-options.js';
+import { checkLogger, type EventfoldLogger } from '../core/logger.js';
+import { observabilityOf } from '../core/observability.js';
+import { checkTelemetry, type Telemetry } from '../core/telemetry.js';
+import { logConflict, observeCommand } from './observed-command.js';
 
 /**
  * Runs a command against an aggregate: call its command methods (or
@@ -79,6 +83,10 @@ export interface CommandHandlerOptions {
   retry?: RetryOptions;
   /** Called before each retry. */
   onRetry?: (info: RetryInfo) => void;
+  /** An `eventfold.command` span per command (default: the store's `telemetry`). */
+  telemetry?: Telemetry | undefined;
+  /** Retries (`info`) and the conflict that ends them (`warn`) (default: the store's `logger`). */
+  logger?: EventfoldLogger | undefined;
 }
 
 /**
@@ -127,6 +135,8 @@ export class CommandHandler<A extends AggregateRoot, C> {
   readonly #decide: Decide<A, C>;
   readonly #retry: ResolvedRetry;
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
+  readonly #telemetry: Telemetry | undefined;
+  readonly #logger: EventfoldLogger | undefined;
 
   constructor(
     repository: AggregateRepository<A>,
@@ -139,6 +149,9 @@ export class CommandHandler<A extends AggregateRoot, C> {
     this.#decide = decide;
     this.#retry = resolveRetry(options.retry, 'retry');
     this.#onRetry = options.onRetry;
+    const store = observabilityOf(repository.eventStore);
+    this.#telemetry = checkTelemetry('telemetry', options.telemetry) ?? store.telemetry;
+    this.#logger = checkLogger('logger', options.logger) ?? store.logger;
   }
 
   /**
@@ -180,7 +193,15 @@ export class CommandHandler<A extends AggregateRoot, C> {
    * await handler.handle('42', { type: 'CompleteTask' }, { expectedVersion: version });
    * ```
    */
-  async handle(id: string, command: C, options: HandleOptions = {}): Promise<CommandResult<A>> {
+  handle(id: string, command: C, options: HandleOptions = {}): Promise<CommandResult<A>> {
+    const telemetry = this.#telemetry;
+    if (telemetry === undefined) return this.#handle(id, command, options);
+    const { type: aggregateType } = this.repository;
+    const facts = { aggregateType, id, command, maxRetries: this.#retry.maxRetries };
+    return observeCommand(telemetry, facts, () => this.#handle(id, command, options));
+  }
+
+  async #handle(id: string, command: C, options: HandleOptions): Promise<CommandResult<A>> {
     checkOption.object('options', options);
     const expected = checkExpected(options.expectedVersion);
     const scope = abortScope(options);
@@ -224,9 +245,15 @@ export class CommandHandler<A extends AggregateRoot, C> {
         };
       } catch (error) {
         if (!ConcurrencyError.is(error) || EventIdConflictError.is(error)) throw error;
-        if (attempt > retries) throw error;
+        const facts = { aggregateType: this.repository.type, id, retry: attempt, err: error };
+        if (attempt > retries) {
+          // A caller's failed precondition is theirs to report; only exhausted retries are logged.
+          if (retries > 0) logConflict(this.#logger, facts, true);
+          throw error;
+        }
         signal?.throwIfAborted();
         const delayMs = backoffDelay(attempt, this.#retry);
+        logConflict(this.#logger, { ...facts, delayMs }, false);
         this.#onRetry?.({ id, retry: attempt, delayMs, error });
         await sleep(delayMs, signal);
       }

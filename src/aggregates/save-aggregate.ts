@@ -13,6 +13,8 @@ import {
 import { wantsSnapshot } from './snapshot-policy.js';
 import type { NewSnapshot } from '../core/contracts/snapshot-store.js';
 import { snapshotInfoOf, trackSnapshot } from './snapshot-tracking.js';
+import { logWarning, type EventfoldLogger } from '../core/logger.js';
+import { observabilityOf } from '../core/observability.js';
 
 /**
  * Options of {@link saveAggregate}: the event context, and snapshots.
@@ -102,13 +104,19 @@ export async function persistAggregate<A extends AggregateRoot>(
   aggregate.markCommitted(pending.length);
   const snapshotted =
     snapshots !== undefined && result.version === aggregate.version
-      ? await snapshotAfterSave(aggregate, previousVersion, snapshots)
+      ? await snapshotAfterSave(
+          aggregate,
+          previousVersion,
+          snapshots,
+          observabilityOf(store).logger,
+        )
       : false;
   return { streamId, version: result.version, position: result.position, events, snapshotted };
 }
 
 /**
- * Writes a snapshot if the policy (or a stale snapshot) asks for one; reports failures to `onError`.
+ * Writes a snapshot if the policy (or a stale snapshot) asks for one; reports
+ * failures to `onError`, else to the store's logger, else as a process warning.
  *
  * @internal
  */
@@ -116,6 +124,7 @@ async function snapshotAfterSave(
   aggregate: AggregateRoot,
   previousVersion: number,
   options: SnapshotOptions,
+  logger: EventfoldLogger | undefined,
 ): Promise<boolean> {
   const info = snapshotInfoOf(aggregate);
   const snapshot: NewSnapshot = {
@@ -138,7 +147,8 @@ async function snapshotAfterSave(
     await writeSnapshot(aggregate, options, snapshot);
     return true;
   } catch (error) {
-    (options.onError ?? warn)(error, snapshot);
+    if (options.onError !== undefined) options.onError(error, snapshot);
+    else warn(logger, error, snapshot);
     return false;
   }
 }
@@ -158,9 +168,13 @@ export async function writeSnapshot(
   return written;
 }
 
-function warn(error: unknown, snapshot: NewSnapshot): void {
-  process.emitWarning(
-    `eventfold: the snapshot of ${snapshot.streamId} at version ${snapshot.version} was not saved: ${error instanceof Error ? error.message : String(error)}`,
-    { code: 'EVENTFOLD_SNAPSHOT' },
+function warn(logger: EventfoldLogger | undefined, error: unknown, snapshot: NewSnapshot): void {
+  const { streamId, version } = snapshot;
+  const reason = error instanceof Error ? error.message : String(error);
+  logWarning(
+    logger,
+    { err: error, streamId, version },
+    `the snapshot of ${streamId} at version ${version} was not saved: ${reason}`,
+    'EVENTFOLD_SNAPSHOT',
   );
 }

@@ -3,6 +3,8 @@ import { InvalidOptionError } from './errors.js';
 import { checkOption } from './options.js';
 import type { EventRegistry } from './registry.js';
 import { PersonalDataCipher, type PersonalDataOptions } from './personal-data.js';
+import { checkLogger, type EventfoldLogger } from './logger.js';
+import { checkTelemetry, type Telemetry } from './telemetry.js';
 
 /**
  * The options every event store takes, whatever its backend; each backend's
@@ -19,6 +21,18 @@ export interface EventStoreOptions {
    * decrypts them on every read. Without it such events are refused.
    */
   personalData?: PersonalDataOptions | undefined;
+  /**
+   * Spans and metrics of every append and read (`eventfold/opentelemetry`
+   * gives one); command handlers and subscriptions on this store use it too
+   * unless given their own.
+   */
+  telemetry?: Telemetry | undefined;
+  /**
+   * Where warnings go (pino-compatible); command handlers and subscriptions
+   * on this store use it too unless given their own. Default: Node.js
+   * process warnings.
+   */
+  logger?: EventfoldLogger | undefined;
 }
 
 /** {@link EventStoreOptions} checked, with defaults filled in. */
@@ -27,6 +41,8 @@ export interface ResolvedEventStoreOptions {
   readonly maxEventBytes: number;
   /** Encrypts and decrypts personal fields, when the `personalData` option was given. */
   readonly personalData: PersonalDataCipher | undefined;
+  readonly telemetry: Telemetry | undefined;
+  readonly logger: EventfoldLogger | undefined;
 }
 
 /**
@@ -37,7 +53,7 @@ export function resolveEventStoreOptions(
   options: EventStoreOptions | undefined,
 ): ResolvedEventStoreOptions {
   checkOption.object('options', options);
-  const { registry, maxEventBytes, personalData } = options ?? {};
+  const { registry, maxEventBytes, personalData, telemetry, logger } = options ?? {};
   if (registry !== undefined && !isRegistry(registry)) {
     throw new InvalidOptionError('registry', registry, 'an EventRegistry');
   }
@@ -46,6 +62,8 @@ export function resolveEventStoreOptions(
     registry,
     maxEventBytes: maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     personalData: personalDataOf(personalData),
+    telemetry: checkTelemetry('telemetry', telemetry),
+    logger: checkLogger('logger', logger),
   };
 }
 

@@ -12,6 +12,8 @@ import type {
 import { isPromiseLike } from '../core/is-promise-like.js';
 import { outcomeAfter, runInTransaction } from './run-in-transaction.js';
 import { HandlerFault, throwIfConnectionLost, type EventApplier } from './event-applier.js';
+import type { Telemetry } from '../core/telemetry.js';
+import { observeBatch } from './observed-batch.js';
 
 export { HandlerFault, type EventApplier, type PreparedSlice } from './event-applier.js';
 
@@ -27,6 +29,8 @@ export interface BatchHost<Tx> {
   readonly inTransaction: boolean;
   readonly retry: ResolvedRetry;
   readonly onFailure: 'park' | 'stop';
+  /** Spans of batches, when given. */
+  readonly telemetry?: Telemetry | undefined;
   isMine(event: RecordedEvent): boolean;
   /** True when the subscription should stop at the next event (stopping, or lease lost). */
   pausing(): boolean;
@@ -60,6 +64,12 @@ export class BatchRunner<Tx> {
 
   /** Applies `events` (a page of the feed), stopping early when the host pauses. */
   run(events: readonly RecordedEvent[]): Promise<void> {
+    const { telemetry } = this.#host;
+    if (telemetry === undefined) return this.#run(events);
+    return observeBatch(telemetry, this.#host.name, events, () => this.#run(events));
+  }
+
+  #run(events: readonly RecordedEvent[]): Promise<void> {
     return this.#host.inTransaction
       ? this.#applyInTransactions(events)
       : this.#applyThenCheckpoint(events);

@@ -11,6 +11,9 @@ import {
   MAX_SUBSCRIPTION_NAME_LENGTH,
 } from '../core/contracts/subscription-name.js';
 import { checkGroup, groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
+import { checkLogger, type EventfoldLogger } from '../core/logger.js';
+import { observabilityOf } from '../core/observability.js';
+import { checkTelemetry, type Telemetry } from '../core/telemetry.js';
 
 /** Where a subscription without a checkpoint starts: the start of the feed, its end (only new events), or after a position. */
 export type SubscriptionStart = 'start' | 'end' | Position;
@@ -82,6 +85,17 @@ export interface SubscriptionOptions<Tx = undefined> {
   onError?: (error: unknown, info: SubscriptionErrorInfo) => void;
   /** Stops the subscription gracefully when it aborts, as `stop()` does. */
   signal?: AbortSignal | undefined;
+  /**
+   * An `eventfold.subscription.batch` span per batch (continuing the trace
+   * its events were appended in) and the lag and parked gauges (default: the
+   * store's `telemetry`).
+   */
+  telemetry?: Telemetry | undefined;
+  /**
+   * Told about every error, as `onError` is: a handler's failed try as a
+   * `warn`, any other error as an `error` (default: the store's `logger`).
+   */
+  logger?: EventfoldLogger | undefined;
 }
 
 /** Default retries of a throwing handler. */
@@ -110,15 +124,21 @@ export interface ResolvedSubscriptionOptions<Tx> {
   readonly group: ConsumerGroupOptions | undefined;
   readonly onError: SubscriptionOptions<Tx>['onError'];
   readonly signal: AbortSignal | undefined;
+  readonly telemetry: Telemetry | undefined;
+  readonly logger: EventfoldLogger | undefined;
 }
 
 const NAME_TEXT = `1 to ${MAX_SUBSCRIPTION_NAME_LENGTH} characters without NUL`;
 /** Positions of every backend are one or two parts of 20 digits. */
 const POSITION = /^\d{20}(:\d{20})?$/;
 
-/** Checks subscription options and fills in defaults; a bad value is an `InvalidOptionError` naming it. */
+/**
+ * Checks subscription options and fills in defaults (`telemetry` and `logger`:
+ * the store's); a bad value is an `InvalidOptionError` naming it.
+ */
 export function resolveSubscriptionOptions<Tx>(
   options: SubscriptionOptions<Tx>,
+  store?: object,
 ): ResolvedSubscriptionOptions<Tx> {
   checkOption.object('options', options);
   if (!isSubscriptionName(options.name))
@@ -143,6 +163,7 @@ export function resolveSubscriptionOptions<Tx>(
   const name =
     options.group === undefined ? options.name : groupMemberName(options.name, options.group);
   if (!isSubscriptionName(name)) throw new InvalidOptionError('name', options.name, NAME_TEXT);
+  const observed = store === undefined ? undefined : observabilityOf(store);
   return {
     name,
     baseName: options.name,
@@ -158,6 +179,8 @@ export function resolveSubscriptionOptions<Tx>(
     group: options.group,
     onError: options.onError,
     signal: options.signal,
+    telemetry: checkTelemetry('telemetry', options.telemetry) ?? observed?.telemetry,
+    logger: checkLogger('logger', options.logger) ?? observed?.logger,
   };
 }
 

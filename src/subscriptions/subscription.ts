@@ -31,6 +31,7 @@ import { EndOfFeed } from './end-of-feed.js';
 import { FeedReader } from './feed-reader.js';
 import { reportError, type LastError } from './report-error.js';
 import { WakeUp } from './wake-up.js';
+import { observeGauges } from './observed-batch.js';
 
 export type { EventApplier } from './batch-runner.js';
 export type { ReplayResult } from './replay-parked.js';
@@ -85,7 +86,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
 
   /** Prefer `subscribe` or `startProjection`; this does not start it (call {@link Subscription.start}). */
   constructor(store: EventStore, options: SubscriptionOptions<Tx>, applier: EventApplier<Tx>) {
-    this.#options = resolveSubscriptionOptions(options);
+    this.#options = resolveSubscriptionOptions(options, store);
     this.name = this.#options.name;
     this.#store = store;
     this.#applier = applier;
@@ -115,6 +116,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       inTransaction: applier.inTransaction && this.storage.capabilities.atomicReadModels,
       retry: this.#options.retry,
       onFailure: this.#options.onFailure,
+      telemetry: this.#options.telemetry,
       isMine: (event) => this.#isMine(event),
       pausing: () => this.#pausing(),
       sleep: (ms) => this.#sleep(ms),
@@ -262,6 +264,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
 
   async #run(): Promise<void> {
     let unlisten: AppendSubscription | undefined;
+    observeGauges(this.#options.telemetry, this.name, () => this.status(), this.#finished.promise);
     try {
       unlisten = this.#store.onAppended(() => this.#wake.signal());
       await unlisten.ready;
@@ -386,15 +389,11 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   }
 
   #setState(state: SubscriptionState): void {
-    if (this.#state === 'failed') return;
-    this.#state = state;
+    if (this.#state !== 'failed') this.#state = state;
   }
 
   /** Records `error` as the last one and tells `onError` (see {@link reportError}). */
   #report(error: unknown, info: Omit<SubscriptionErrorInfo, 'subscription'>): void {
-    this.#lastError = reportError(this.#options.onError, error, {
-      subscription: this.name,
-      ...info,
-    });
+    this.#lastError = reportError(this.#options, error, { subscription: this.name, ...info });
   }
 }

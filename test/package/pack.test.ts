@@ -274,6 +274,7 @@ console.log(JSON.stringify(out));
       'eventfold/fastify',
       'eventfold/hono',
       'eventfold/express',
+      'eventfold/opentelemetry',
     ];
     write(
       'entries.mjs',

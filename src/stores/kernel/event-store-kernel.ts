@@ -65,6 +65,15 @@ import {
   type FeedEnd,
   type FeedEndResolver,
 } from '../../core/contracts/feed-end.js';
+import { storeObservability, type Observability } from '../../core/observability.js';
+import {
+  appendAttributes,
+  appendManyAttributes,
+  entriesWithTraceContext,
+  observeAppend,
+  observeRead,
+  withTraceContext,
+} from './observed.js';
 
 /**
  * The one implementation of {@link EventStore}, over a backend's
@@ -102,10 +111,28 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     this.#writes = new WriteQueue(driver);
   }
 
-  async append(
+  /** The `telemetry` and `logger` options, for command handlers and subscriptions on this store. */
+  get [storeObservability](): Observability {
+    return this.#settings;
+  }
+
+  append(
     streamId: string,
     events: readonly NewEvent[],
     options?: AppendOptions,
+  ): Promise<AppendResult> {
+    const telemetry = this.#settings.telemetry;
+    if (telemetry === undefined) return this.#append(streamId, events, options);
+    const count = Array.isArray(events) ? events.length : 0;
+    return observeAppend(telemetry, appendAttributes(streamId, events, options), count, (trace) =>
+      this.#append(streamId, withTraceContext(events, trace), options),
+    );
+  }
+
+  async #append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions | undefined,
   ): Promise<AppendResult> {
     this.assertOpen();
     const [result] = await this.#writes.write(async () => {
@@ -118,9 +145,22 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     return result as AppendResult;
   }
 
-  async appendMany(
+  appendMany(
     entries: readonly AppendManyEntry[],
     options?: AppendManyOptions,
+  ): Promise<AppendResult[]> {
+    const telemetry = this.#settings.telemetry;
+    if (telemetry === undefined) return this.#appendMany(entries, options);
+    const attributes = appendManyAttributes(entries);
+    const count = (attributes['eventfold.event.count'] as number | undefined) ?? 0;
+    return observeAppend(telemetry, attributes, count, (trace) =>
+      this.#appendMany(entriesWithTraceContext(entries, trace), options),
+    );
+  }
+
+  async #appendMany(
+    entries: readonly AppendManyEntry[],
+    options: AppendManyOptions | undefined,
   ): Promise<AppendResult[]> {
     this.assertOpen();
     const results = await this.#writes.write(async () => {
@@ -133,9 +173,23 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     return [...results];
   }
 
-  async readByQuery<E extends NewEvent = NewEvent>(
+  readByQuery<E extends NewEvent = NewEvent>(
     query: EventQuery,
     options?: ReadByQueryOptions,
+  ): Promise<QueryReadResult<E>> {
+    const telemetry = this.#settings.telemetry;
+    if (telemetry === undefined) return this.#readByQuery(query, options);
+    return observeRead(
+      telemetry,
+      { 'eventfold.read.target': 'query' },
+      () => this.#readByQuery<E>(query, options),
+      (result) => ({ 'eventfold.event.count': result.events.length }),
+    );
+  }
+
+  async #readByQuery<E extends NewEvent>(
+    query: EventQuery,
+    options: ReadByQueryOptions | undefined,
   ): Promise<QueryReadResult<E>> {
     this.assertOpen();
     const normalized = this.#widenQuery(normalizeEventQuery(query, 'query'));
@@ -183,9 +237,29 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     };
   }
 
-  async read<E extends NewEvent = NewEvent>(
+  read<E extends NewEvent = NewEvent>(
     streamId: string,
     options?: ReadOptions,
+  ): Promise<ReadResult<E>> {
+    const telemetry = this.#settings.telemetry;
+    if (telemetry === undefined) return this.#read(streamId, options);
+    return observeRead(
+      telemetry,
+      {
+        'eventfold.read.target': 'stream',
+        'eventfold.stream.id': typeof streamId === 'string' ? streamId : undefined,
+      },
+      () => this.#read<E>(streamId, options),
+      (result) => ({
+        'eventfold.event.count': result.events.length,
+        'eventfold.stream.version': result.version,
+      }),
+    );
+  }
+
+  async #read<E extends NewEvent>(
+    streamId: string,
+    options: ReadOptions | undefined,
   ): Promise<ReadResult<E>> {
     this.assertOpen();
     assertStreamId(streamId);
@@ -200,8 +274,19 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     return createEventFeed((page) => this.readAllPage<E>(page), options);
   }
 
-  async readAllPage<E extends NewEvent = NewEvent>(
-    options?: ReadAllOptions,
+  readAllPage<E extends NewEvent = NewEvent>(options?: ReadAllOptions): Promise<ReadAllPage<E>> {
+    const telemetry = this.#settings.telemetry;
+    if (telemetry === undefined) return this.#readAllPage(options);
+    return observeRead(
+      telemetry,
+      { 'eventfold.read.target': 'feed' },
+      () => this.#readAllPage<E>(options),
+      (page) => ({ 'eventfold.event.count': page.events.length }),
+    );
+  }
+
+  async #readAllPage<E extends NewEvent>(
+    options: ReadAllOptions | undefined,
   ): Promise<ReadAllPage<E>> {
     this.assertOpen();
     const query = this.#widenFilter(normalizeReadAllOptions(options));
