@@ -90,8 +90,19 @@ export function rabbitMqPublisher(
   let open: Promise<AmqpConnection> | undefined;
   let channel: Promise<{ channel: AmqpConfirmChannel; state: ChannelState }> | undefined;
 
-  const connect = (): Promise<AmqpConnection> =>
-    (open ??= ownsConnection ? connection() : Promise.resolve(connection));
+  const connect = (): Promise<AmqpConnection> => {
+    if (open !== undefined) return open;
+    if (!ownsConnection) return (open = Promise.resolve(connection));
+    const opening = Promise.resolve().then(() => connection());
+    open = opening;
+    opening.then(
+      // A lost connection emits 'error' (a reset socket): heard here, its channel's 'close' says it.
+      (opened) => (opened as { on?: (event: string, f: () => void) => void }).on?.('error', noop),
+      // The broker is down: the next publish opens a connection again rather than keep this failure.
+      () => (open === opening ? (open = undefined) : undefined),
+    );
+    return opening;
+  };
 
   const openChannel = async (): Promise<{ channel: AmqpConfirmChannel; state: ChannelState }> => {
     const conn = await connect();
@@ -126,7 +137,10 @@ export function rabbitMqPublisher(
     new Promise<void>((resolve, reject) => {
       const m = toOutboxMessage(event);
       const { state } = target;
-      const done = (error: unknown): void => {
+      // amqplib fails the unconfirmed publishes of a closing channel before its other 'close'
+      // listeners run: settled a microtask later, `state.closed` tells a nack from a lost channel.
+      const done = (error: unknown): void => queueMicrotask(() => settle(error));
+      const settle = (error: unknown): void => {
         const returned = state.returned.delete(event.id);
         if (error === null || error === undefined) {
           if (returned)
@@ -196,3 +210,5 @@ interface ChannelState {
   /** Message ids the broker returned (unroutable), until their confirmation arrives. */
   readonly returned: Set<string>;
 }
+
+function noop(): void {}

@@ -23,8 +23,13 @@ export interface RedisStreamsPublisherOptions {
   maxLen?: number;
 }
 
-/** Adds each event once: SET its dedup key NX with a TTL, then XADD; an XADD that fails deletes the key again. */
-const SCRIPT = `
+/**
+ * Adds each event once: SET its dedup key NX with a TTL, then XADD; an XADD that fails deletes the
+ * key again. Exported for the benchmark's raw client (bench/outbox.ts), which runs the same script.
+ *
+ * @internal
+ */
+export const SCRIPT = `
 local ttl = ARGV[1]
 local maxlen = tonumber(ARGV[2])
 local out = {}
