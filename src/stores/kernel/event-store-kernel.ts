@@ -9,7 +9,6 @@ import {
 import {
   normalizeEventQuery,
   type EventQuery,
-  type NormalizedQuery,
   type QueryReadResult,
   type ReadByQueryOptions,
 } from '../../core/event-query.js';
@@ -52,13 +51,10 @@ import {
   type StreamMetadata,
   type StreamMetadataResult,
 } from '../../core/stream-metadata.js';
-import {
-  prepareScavenge,
-  ScavengeReportBuilder,
-  type ScavengeOptions,
-  type ScavengeReport,
-} from '../../core/scavenge.js';
-import type { DecodedCondition, EventStoreDriver, FeedFilterQuery } from './event-store-driver.js';
+import { prepareScavenge, type ScavengeOptions, type ScavengeReport } from '../../core/scavenge.js';
+import { runScavenge } from './scavenge-loop.js';
+import { checkFilter, widenFilter, widenQuery } from './feed-filters.js';
+import type { DecodedCondition, EventStoreDriver } from './event-store-driver.js';
 import { WriteQueue } from './write-queue.js';
 import {
   resolveFeedEnd,
@@ -192,7 +188,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     options: ReadByQueryOptions | undefined,
   ): Promise<QueryReadResult<E>> {
     this.assertOpen();
-    const normalized = this.#widenQuery(normalizeEventQuery(query, 'query'));
+    const normalized = widenQuery(this.registry, normalizeEventQuery(query, 'query'));
     checkOption.object('options', options);
     checkOption.knownKeys('options', options, ['after', 'limit']);
     const after = options?.after;
@@ -203,35 +199,11 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     return { events: slice.events as Recorded<E>[], position: slice.position ?? after };
   }
 
-  /** `types` with the former names the registry knows for each (see `EventRegistry.storedNamesOf`). */
-  #widenTypes(types: readonly string[]): readonly string[] {
-    const registry = this.registry;
-    if (registry?.hasFormerNames !== true) return types;
-    const out = new Set<string>();
-    for (const type of types) for (const name of registry.storedNamesOf(type)) out.add(name);
-    return out.size === types.length ? types : [...out];
-  }
-
-  #widenFilter<F extends { readonly types: readonly string[] | undefined }>(filter: F): F {
-    if (filter.types === undefined || this.registry?.hasFormerNames !== true) return filter;
-    const types = this.#widenTypes(filter.types);
-    return types === filter.types ? filter : { ...filter, types };
-  }
-
-  #widenQuery(query: NormalizedQuery): NormalizedQuery {
-    if (this.registry?.hasFormerNames !== true) return query;
-    return {
-      items: query.items.map((item) =>
-        item.types === undefined ? item : { ...item, types: this.#widenTypes(item.types) },
-      ),
-    };
-  }
-
   #decodeCondition(condition: PreparedCondition | undefined): DecodedCondition<Cursor> | undefined {
     if (condition === undefined) return undefined;
     const { query, after } = condition;
     return {
-      query: this.#widenQuery(query),
+      query: widenQuery(this.registry, query),
       after: after === undefined ? undefined : this.#driver.positions.decode(after),
       position: after,
     };
@@ -289,7 +261,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     options: ReadAllOptions | undefined,
   ): Promise<ReadAllPage<E>> {
     this.assertOpen();
-    const query = this.#widenFilter(normalizeReadAllOptions(options));
+    const query = widenFilter(this.registry, normalizeReadAllOptions(options));
     const after = options?.after;
     const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
     if (query.types?.length === 0 || query.categories?.length === 0)
@@ -347,36 +319,9 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     return { streamId, metadataVersion };
   }
 
-  async scavenge(options?: ScavengeOptions): Promise<ScavengeReport> {
+  scavenge(options?: ScavengeOptions): Promise<ScavengeReport> {
     this.assertOpen();
-    const { batchSize, signal, compact } = prepareScavenge(options);
-    const report = new ScavengeReportBuilder();
-    const page = 100;
-    let after: string | undefined;
-    for (;;) {
-      signal?.throwIfAborted();
-      this.assertOpen();
-      const targets = await this.#driver.scavengeTargets(after, page);
-      for (const streamId of targets) {
-        let removed = 0;
-        let tombstoned = false;
-        for (;;) {
-          signal?.throwIfAborted();
-          this.assertOpen();
-          const chunk = await this.#driver.scavengeChunk(streamId, batchSize);
-          removed += chunk.removed;
-          tombstoned = chunk.tombstoned;
-          if (chunk.removed < batchSize) break;
-        }
-        report.add(streamId, removed, tombstoned);
-      }
-      if (targets.length < page) break;
-      after = targets.at(-1);
-    }
-    signal?.throwIfAborted();
-    this.assertOpen();
-    await this.#driver.finishScavenge(compact);
-    return report.report();
+    return runScavenge(this.#driver, prepareScavenge(options), () => this.assertOpen());
   }
 
   async headPosition(): Promise<Position | undefined> {
@@ -412,7 +357,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     this.assertOpen();
     checkOption.integer('cap', cap);
     const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
-    const query = this.#widenFilter(checkFilter(filter));
+    const query = widenFilter(this.registry, checkFilter(filter));
     if (cap === 0 || query.types?.length === 0 || query.categories?.length === 0) return 0;
     return this.#driver.countEventsAfter(cursor, query, cap);
   }
@@ -420,7 +365,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
   async hasPendingEvents(after: Position | undefined, filter: FeedFilter): Promise<boolean> {
     this.assertOpen();
     const cursor = after === undefined ? undefined : this.#driver.positions.decode(after);
-    const query = this.#widenFilter(checkFilter(filter));
+    const query = widenFilter(this.registry, checkFilter(filter));
     if (!this.capabilities.delayedVisibility) return false;
     if (query.types?.length === 0 || query.categories?.length === 0) return false;
     return this.#driver.hasPendingEvents(cursor, query);
@@ -450,13 +395,4 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
   protected assertOpen(): void {
     if (this.#closing !== undefined) throw new StoreClosedError();
   }
-}
-
-function checkFilter(filter: FeedFilter | undefined): FeedFilterQuery {
-  checkOption.object('filter', filter);
-  const options: ReadAllOptions = {};
-  if (filter?.types !== undefined) options.types = filter.types;
-  if (filter?.categories !== undefined) options.categories = filter.categories;
-  const { types, categories } = normalizeReadAllOptions(options);
-  return { types, categories };
 }
