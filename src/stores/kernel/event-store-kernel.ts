@@ -319,7 +319,7 @@ export class EventStoreKernel<Cursor> implements EventStore, FeedEndResolver {
     return { streamId, metadataVersion };
   }
 
-  scavenge(options?: ScavengeOptions): Promise<ScavengeReport> {
+  async scavenge(options?: ScavengeOptions): Promise<ScavengeReport> {
     this.assertOpen();
     return runScavenge(this.#driver, prepareScavenge(options), () => this.assertOpen());
   }
