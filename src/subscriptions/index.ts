@@ -20,6 +20,7 @@ export {
   defineProjection,
   type Projection,
   type ProjectionDefinition,
+  type ProjectionBatchHandler,
   type ProjectionHandler,
   type ProjectionHandlers,
 } from './projection.js';

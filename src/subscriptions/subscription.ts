@@ -5,6 +5,7 @@ import { EventfoldError } from '../core/errors.js';
 import type { EventStore } from '../core/event-store.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { Position } from '../core/position.js';
+import { nextBatchSize } from './adaptive-batch-size.js';
 import { BatchRunner, type EventApplier } from './batch-runner.js';
 import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
 import { subscriptionNames } from './consumer-group.js';
@@ -107,12 +108,14 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
             onLost: () => this.#loseLease(),
             onError: (error) => this.#report(error, {}),
           });
+    // On a storage that cannot roll a failed batch back, a projection runs like a handler (at-least-once).
+    const inTransaction = applier.inTransaction && this.storage.capabilities.atomicReadModels;
+    const adaptive = inTransaction ? this.#options.adaptiveBatch : undefined;
     this.#runner = new BatchRunner<Tx>({
       name: this.name,
       storage: this.storage,
       applier,
-      // On a storage that cannot roll a failed batch back, a projection runs like a handler (at-least-once).
-      inTransaction: applier.inTransaction && this.storage.capabilities.atomicReadModels,
+      inTransaction,
       retry: this.#options.retry,
       onFailure: this.#options.onFailure,
       isMine: (event) => this.#isMine(event),
@@ -121,6 +124,13 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       report: (error, info) => this.#report(error, info),
       stored: () => this.#cursor.stored,
       advance: (position, handled) => this.#cursor.advance(position, handled),
+      ...(adaptive === undefined
+        ? {}
+        : {
+            committed: (events: number, ms: number) => {
+              this.#reader.batchSize = nextBatchSize(this.#reader.batchSize, events, ms, adaptive);
+            },
+          }),
     });
     const { types, categories, pollIntervalMs } = this.#options;
     this.#reader = new FeedReader(store, { types, categories, batchSize: this.#options.batchSize });
