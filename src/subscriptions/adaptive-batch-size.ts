@@ -42,3 +42,19 @@ export function nextBatchSize(
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }
+
+/**
+ * The hook that adapts `reader`'s page size after each committed slice (see
+ * {@link nextBatchSize}); `undefined` without a policy (a fixed size).
+ *
+ * @internal
+ */
+export function adaptBatchSize(
+  reader: { batchSize: number },
+  policy: BatchSizePolicy | false | undefined,
+): ((events: number, durationMs: number) => void) | undefined {
+  if (policy === undefined || policy === false) return undefined;
+  return (events, durationMs) => {
+    reader.batchSize = nextBatchSize(reader.batchSize, events, durationMs, policy);
+  };
+}

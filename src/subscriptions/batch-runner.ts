@@ -38,7 +38,7 @@ export interface BatchHost<Tx> {
   /** Records a committed checkpoint at `position`, with `handled` more events handled. */
   advance(position: Position, handled: number): void;
   /** Told after each slice's transaction: the events it committed, and how long it took. */
-  committed?(events: number, durationMs: number): void;
+  readonly committed?: ((events: number, durationMs: number) => void) | undefined;
 }
 
 /**
