@@ -99,6 +99,27 @@ function start(store: EventStore, projection: Projection<unknown>) {
   return startProjection(store as EventStore & SubscriptionStorageProvider, projection);
 }
 
+/** `statuses` with their whole lag counted (a rate needs it past the status's cap). */
+async function uncapped(
+  store: EventStore,
+  statuses: readonly StoredSubscriptionStatus[],
+): Promise<StoredSubscriptionStatus[]> {
+  const out: StoredSubscriptionStatus[] = [];
+  for (const s of statuses) {
+    if (!s.lag.capped) {
+      out.push(s);
+      continue;
+    }
+    const events = await store.countEventsAfter(
+      s.checkpoint ?? undefined,
+      {},
+      Number.MAX_SAFE_INTEGER,
+    );
+    out.push({ ...s, lag: { ...s.lag, events, capped: false } });
+  }
+  return out;
+}
+
 /** The status table; with `rates` (watching), the rate and the time left too. */
 function statusTable(
   statuses: readonly StoredSubscriptionStatus[],
@@ -148,7 +169,8 @@ export function addProjectionCommands(program: Command, context: ProjectionComma
       await withStorage(context.url(), async (store, storage) => {
         const previous = new Map<string, LagSample>();
         for (let read = 1; ; read++) {
-          const statuses = await readSubscriptionStatuses(store, storage);
+          let statuses = await readSubscriptionStatuses(store, storage);
+          if (opts.watch !== undefined) statuses = await uncapped(store, statuses);
           const rates = catchUpRates(previous, statuses, Date.now());
           if (opts.json === true) json(statuses);
           else if (statuses.length === 0) note('no subscriptions');

@@ -1,8 +1,16 @@
-/** How far a catch-up (or a rebuild) has come, in a subscription's status. */
+/**
+ * How far a catch-up (or a rebuild) has come, in a subscription's status.
+ *
+ * @example
+ * ```ts
+ * const { progress } = await running.status();
+ * if (progress) console.log(`${progress.done} done, ${Math.round(progress.rate)}/s, ETA ${progress.etaMs} ms`);
+ * ```
+ */
 export interface CatchUpProgress {
   /** Events handled since the catch-up (or the rebuild) began, by this instance. */
   readonly done: number;
-  /** Events handled per second over the last {@link PROGRESS_WINDOW_MS} (0 before any). */
+  /** Events handled per second over the last 10 seconds (0 before any). */
   readonly rate: number;
   /** Events left to handle: the lag (`capped` when there are more). */
   readonly remaining: number;
