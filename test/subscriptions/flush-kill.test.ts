@@ -21,7 +21,7 @@ import {
 import { createTempDir } from '../sqlite/support/temp-dir.js';
 import { startScript, waitForExit, type ScriptResult } from '../sqlite/support/run-script.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor, within } from '../support/wait.js';
 import {
   expectedCounts,
   flushCollections,
@@ -74,24 +74,27 @@ const backends: { label: string; open(): Promise<Setup> }[] = [
   },
 ];
 
-/** A worker process, and the number of flushes it has started. */
-function start(args: string[]): {
-  flushes: () => number;
-  exited: Promise<ScriptResult>;
-  kill(signal: NodeJS.Signals): Promise<ScriptResult>;
-} {
+/**
+ * Starts a worker and kills it with SIGKILL as soon as it prints its
+ * `killAt`-th `flushing` line (from the output handler: no polling delay),
+ * while that flush holds its transaction open.
+ */
+function killInFlush(args: string[], killAt: number): Promise<ScriptResult> {
   const child = startScript(worker, args);
   let flushes = 0;
   child.stdout?.on('data', (chunk: Buffer) => {
-    flushes += chunk
-      .toString()
-      .split('\n')
-      .filter((line) => line.startsWith('flushing ')).length;
+    for (const line of chunk.toString().split('\n')) {
+      if (line.startsWith('flushing ') && ++flushes === killAt) child.kill('SIGKILL');
+    }
   });
+  return waitForExit(child);
+}
+
+/** Starts a worker; `kill` ends it with a signal. */
+function start(args: string[]): { kill(signal: NodeJS.Signals): Promise<ScriptResult> } {
+  const child = startScript(worker, args);
   const exited = waitForExit(child);
   return {
-    flushes: () => flushes,
-    exited,
     kill: (signal) => {
       child.kill(signal);
       return exited;
@@ -111,6 +114,21 @@ async function documentsOfProjection(
   return { counts: new Map(countDocs.map((d) => [d.id, d.doc])), seen: seenDocs.length };
 }
 
+/**
+ * After a kill in a flush: the checkpoint covers exactly the `batches` batches
+ * of 500 committed before it, and the documents hold those events and none of
+ * the killed flush's (its writes rolled back with its transaction).
+ */
+async function expectCommittedUpToCheckpoint(setup: Setup, batches: number): Promise<void> {
+  const checkpoint = (await setup.storage.checkpoints.load('flush'))?.position ?? null;
+  const feed = await setup.store.readAll().toArray();
+  const covered = feed.filter((e) => checkpoint !== null && e.position <= checkpoint);
+  expect(covered.length).toBe(batches * 500);
+  const { counts, seen } = await documentsOfProjection(setup.store, 'flush');
+  expect(seen).toBe(covered.length);
+  expect(counts).toEqual(expectedCounts(covered));
+}
+
 describe.each(backends)('a document projection on $label killed during its flush', (backend) => {
   it('applies every event exactly once after restarts, equal to a rebuild', async () => {
     const setup = await backend.open();
@@ -123,23 +141,21 @@ describe.each(backends)('a document projection on $label killed during its flush
       }
       if (last === undefined) throw new Error('no events');
       // Killed in its first flush (nothing committed), then twice in its second (one committed).
+      let committed = 0;
       for (const [holder, flushes] of [
         ['A', 1],
         ['B', 2],
         ['C', 2],
       ] as const) {
-        const w = start(setup.args(holder));
-        await waitFor(
-          () => Promise.resolve(w.flushes() >= flushes),
-          `worker ${holder} to flush`,
-          40_000,
+        const killed = await within(
+          killInFlush(setup.args(holder), flushes),
+          `worker ${holder}`,
+          60_000,
         );
-        const killed = await w.kill('SIGKILL');
         expect(killed.signal).toBe('SIGKILL');
+        committed += flushes - 1; // the batches before the killed flush
+        await expectCommittedUpToCheckpoint(setup, committed);
       }
-      const mid = await storage.checkpoints.load('flush');
-      expect(mid?.position).toBeDefined(); // batches of the later workers were committed…
-      expect(mid?.position !== last).toBe(true); // …but not all of them
       const d = start(setup.args('D'));
       await waitFor(
         async () => (await storage.checkpoints.load('flush'))?.position === last,
