@@ -162,6 +162,44 @@ describe('a projection with a batch handler', () => {
     }
   });
 
+  it('adapts its batch size: doubling under a far target, halving over a near one, within bounds', async () => {
+    const store = new SqliteEventStore(dir.file());
+    try {
+      const last = await fill(store); // 100 events
+      const sizes = async (name: string, targetBatchMs: number, spinMs: number) => {
+        const calls: number[] = [];
+        const projection = defineProjection<SqliteTransaction>({
+          name,
+          batchTypes: ['Counted'],
+          batchHandler: (events) => {
+            calls.push(events.length);
+            const until = performance.now() + spinMs; // the transaction takes at least this long
+            while (performance.now() < until) {
+              // busy on purpose
+            }
+          },
+        });
+        const running = startProjection(store, projection, {
+          batchSize: 8,
+          targetBatchMs,
+          minBatchSize: 2,
+          maxBatchSize: 32,
+        });
+        await running.waitForPosition(last, { timeoutMs: 10_000 });
+        await running.stop();
+        return calls;
+      };
+      // Every transaction far below its target: ×2 after each full batch, up to the max.
+      expect(await sizes('growing', 2 ** 31 - 1, 0)).toEqual([8, 16, 32, 32, 12]);
+      // Every transaction (≥ 5 ms) far above a 1 ms target: halved, down to the min.
+      const shrinking = await sizes('shrinking', 1, 5);
+      expect(shrinking.slice(0, 4)).toEqual([8, 4, 2, 2]);
+      expect(shrinking.reduce((a, b) => a + b, 0)).toBe(100);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('rejects a batchHandler that is no function, and batchTypes without one', () => {
     expect(() =>
       defineProjection({ name: 'x', batchHandler: 3 as never, batchTypes: ['A'] }),
