@@ -6,42 +6,37 @@
  *   with the default batch of 100, as a handler subscription (at-least-once,
  *   a checkpoint per batch) and as a projection upserting one read-model row
  *   per event in the checkpoint's transaction (exactly-once on SQLite and
- *   PostgreSQL);
+ *   PostgreSQL), and as a document projection keeping the same counter per
+ *   stream in a document collection (each batch's changes flushed set-based
+ *   with the checkpoint; the batch size adapts, see `targetBatchMs`), with its
+ *   rate as a share of the handler subscription's;
+ * - rebuild (`--rebuild N`, SQLite and PostgreSQL): the time a rebuild of the
+ *   document projection over a feed of N events takes (reset, then catch-up);
  * - latency: from an append's commit (its promise resolving) to the handler
  *   being called, for single-event appends one at a time, 12 ms apart, to a
  *   live subscription woken by the store's append signal (p50 / p99).
  *
  * Run with `npx tsx bench/subscriptions.ts [--backends memory,sqlite,postgres]
- * [--events 20000] [--samples 300] [--runs 3]`. PostgreSQL: `DATABASE_URL`,
+ * [--events 20000] [--samples 300] [--runs 3] [--rebuild 1000000]` (with
+ * `--rebuild`, only the rebuilds run). PostgreSQL: `DATABASE_URL`,
  * else `postgresql://postgres@127.0.0.1:5432/postgres`, in a throwaway schema
  * that is dropped afterwards. A combined bench calls {@link subscriptionBenchmarks}.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import type { PoolClient } from 'pg';
-import { InMemoryEventStore, type EventStore, type Position } from '../src/index.js';
+import type { EventStore, Position } from '../src/index.js';
 import {
-  defineProjection,
-  InMemorySubscriptionStorage,
   startProjection,
   subscribe,
   type Projection,
   type Subscription,
-  type SubscriptionStorage,
 } from '../src/subscriptions/index.js';
-import {
-  SqliteEventStore,
-  SqliteSubscriptionStorage,
-  type SqliteTransaction,
-} from '../src/stores/sqlite/index.js';
+import { counterProjection, startDocuments, timeRebuild } from './lib/document-projection.js';
 import { measure, payload200, type Measurement } from './lib/measure.js';
 
-/** A backend the benchmark runs on. */
-export type SubscriptionBenchBackend = 'memory' | 'sqlite' | 'postgres';
+import { openEnv, type Env, type SubscriptionBenchBackend } from './lib/subscription-envs.js';
+
+export type { SubscriptionBenchBackend } from './lib/subscription-envs.js';
 
 /** Options of {@link subscriptionBenchmarks}. */
 export interface SubscriptionBenchOptions {
@@ -75,7 +70,7 @@ export interface Latency {
 /** One row of results. */
 export interface SubscriptionBenchResult {
   readonly backend: SubscriptionBenchBackend;
-  readonly mode: 'subscription' | 'projection';
+  readonly mode: 'subscription' | 'projection' | 'documents';
   readonly catchUp: Measurement;
   readonly latency: Latency;
 }
@@ -83,100 +78,6 @@ export interface SubscriptionBenchResult {
 /** The server the benchmark uses when none is given. */
 export const DEFAULT_SUBSCRIPTION_BENCH_URL =
   process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-/** One backend: its store and storage, and a read-model projection of per-stream counters. */
-interface Env<Tx> {
-  readonly store: EventStore;
-  readonly storage: SubscriptionStorage<Tx>;
-  projection(name: string, onEvent: (id: string) => void): Promise<Projection<Tx>>;
-  close(): Promise<void>;
-}
-
-function memoryEnv(): Promise<Env<undefined>> {
-  const store = new InMemoryEventStore();
-  const storage = new InMemorySubscriptionStorage();
-  return Promise.resolve({
-    store,
-    storage,
-    projection: (name, onEvent) => {
-      const rows = new Map<string, number>();
-      const apply = (e: { id: string; streamId: string }) => {
-        rows.set(e.streamId, (rows.get(e.streamId) ?? 0) + 1);
-        onEvent(e.id);
-      };
-      return Promise.resolve(defineProjection({ name, handlers: { TaskUpdated: apply } }));
-    },
-    close: () => store.close(),
-  });
-}
-
-function sqliteEnv(): Promise<Env<SqliteTransaction>> {
-  const dir = mkdtempSync(join(tmpdir(), 'eventfold-bench-subscriptions-'));
-  const store = new SqliteEventStore(join(dir, 'events.db'));
-  const storage = new SqliteSubscriptionStorage(store);
-  return Promise.resolve({
-    store,
-    storage,
-    projection: (name, onEvent) => {
-      const table = `rm_${name.replace(/\W/g, '_')}`;
-      store.database.exec(
-        `CREATE TABLE ${table} (stream_id TEXT PRIMARY KEY, events INTEGER NOT NULL)`,
-      );
-      const upsert = store.database.prepare<[string]>(
-        `INSERT INTO ${table} VALUES (?, 1) ON CONFLICT (stream_id) DO UPDATE SET events = events + 1`,
-      );
-      return Promise.resolve(
-        defineProjection<SqliteTransaction>({
-          name,
-          handlers: {
-            TaskUpdated: (e) => {
-              upsert.run(e.streamId); // the same connection: inside the projection's transaction
-              onEvent(e.id);
-            },
-          },
-        }),
-      );
-    },
-    close: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
-}
-
-async function postgresEnv(url: string): Promise<Env<PoolClient>> {
-  // Loaded only when asked for, so the other backends run without pg.
-  const { PostgresEventStore, PostgresSubscriptionStorage } =
-    await import('../src/stores/postgres/index.js');
-  const schema = `bench_subs_${randomBytes(5).toString('hex')}`;
-  const store = await PostgresEventStore.connect({ connectionString: url, schema });
-  const storage = new PostgresSubscriptionStorage(store);
-  const s = store.quotedSchema;
-  return {
-    store,
-    storage,
-    projection: async (name, onEvent) => {
-      const table = `${s}.rm_${name.replace(/\W/g, '_')}`;
-      await store.pool.query(
-        `CREATE TABLE ${table} (stream_id text PRIMARY KEY, events integer NOT NULL)`,
-      );
-      const upsert = `INSERT INTO ${table} VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET events = ${table}.events + 1`;
-      return defineProjection<PoolClient>({
-        name,
-        handlers: {
-          TaskUpdated: async (e, client) => {
-            await client.query(upsert, [e.streamId]);
-            onEvent(e.id);
-          },
-        },
-      });
-    },
-    close: async () => {
-      await store.pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`).catch(() => undefined);
-      await store.close();
-    },
-  };
-}
 
 /** Appends `events` events, 100 per append, to streams of their own; the last position. */
 async function fill(store: EventStore, events: number): Promise<Position> {
@@ -199,6 +100,9 @@ function start<Tx>(
   projection: Projection<Tx>,
   onEvent: (id: string) => void,
 ): Subscription<Tx> | Subscription {
+  if (mode === 'documents') {
+    return startDocuments(env.store, env.storage, counterProjection(name, onEvent));
+  }
   return mode === 'projection'
     ? startProjection(env.store, projection, { storage: env.storage })
     : subscribe(env.store, {
@@ -285,14 +189,10 @@ export async function subscriptionBenchmarks(
   } = options;
   const results: SubscriptionBenchResult[] = [];
   for (const backend of backends) {
-    const env: Env<unknown> = (await (backend === 'memory'
-      ? memoryEnv()
-      : backend === 'sqlite'
-        ? sqliteEnv()
-        : postgresEnv(connectionString))) as Env<unknown>;
+    const env = await openEnv(backend, connectionString);
     try {
       const last = await fill(env.store, events);
-      for (const mode of ['subscription', 'projection'] as const) {
+      for (const mode of ['subscription', 'projection', 'documents'] as const) {
         const measured = await catchUp(env, mode, last, events, runs, warmup);
         results.push({
           backend,
@@ -308,22 +208,62 @@ export async function subscriptionBenchmarks(
   return results;
 }
 
+/**
+ * Times a rebuild of the document projection over a feed of `events` events
+ * on each durable backend of `backends` (see {@link timeRebuild}).
+ */
+export async function rebuildBenchmarks(
+  events: number,
+  backends: readonly SubscriptionBenchBackend[],
+  connectionString = DEFAULT_SUBSCRIPTION_BENCH_URL,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const backend of backends) {
+    if (backend === 'memory') continue;
+    const env = await openEnv(backend, connectionString);
+    try {
+      const last = await fill(env.store, events);
+      const { seconds } = await timeRebuild(env.store, env.storage, last, events);
+      const rate = Math.round(events / seconds).toLocaleString('en-US');
+      lines.push(
+        `${backend}: rebuild of ${events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${rate} events/s)`,
+      );
+    } finally {
+      await env.close();
+    }
+  }
+  return lines;
+}
+
 /** Formats results as an aligned text table. */
 export function formatSubscriptionBenchmarks(results: readonly SubscriptionBenchResult[]): string {
   const lines = [
-    ['backend', 'mode', 'catch-up events/s (median)', 'min–max', 'latency p50 ms', 'p99 ms'],
+    [
+      'backend',
+      'mode',
+      'catch-up events/s (median)',
+      'min–max',
+      '÷ subscription',
+      'latency p50 ms',
+      'p99 ms',
+    ],
   ];
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
   for (const r of results) {
+    const base = results.find((b) => b.backend === r.backend && b.mode === 'subscription');
+    const share =
+      base === undefined ? '' : `${Math.round((100 * r.catchUp.median) / base.catchUp.median)} %`;
+    const once = r.backend === 'memory' ? 'in process' : 'exactly-once';
     lines.push([
       r.backend,
       r.mode === 'subscription'
         ? 'subscription (at-least-once)'
-        : r.backend === 'memory'
-          ? 'projection (in process)'
-          : 'projection (exactly-once)',
+        : r.mode === 'documents'
+          ? `document projection (${once})`
+          : `projection (${once})`,
       n(r.catchUp.median),
       `${n(r.catchUp.min)}–${n(r.catchUp.max)}`,
+      share,
       r.latency.p50.toFixed(2),
       r.latency.p99.toFixed(2),
     ]);
@@ -339,10 +279,16 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       events: { type: 'string', default: '20000' },
       samples: { type: 'string', default: '300' },
       runs: { type: 'string', default: '3' },
+      rebuild: { type: 'string' },
     },
   });
+  const backends = values.backends.split(',').map((b) => b.trim() as SubscriptionBenchBackend);
+  if (values.rebuild !== undefined) {
+    for (const line of await rebuildBenchmarks(Number(values.rebuild), backends)) console.log(line);
+    process.exit(0);
+  }
   const results = await subscriptionBenchmarks({
-    backends: values.backends.split(',').map((b) => b.trim() as SubscriptionBenchBackend),
+    backends,
     events: Number(values.events),
     samples: Number(values.samples),
     runs: Number(values.runs),

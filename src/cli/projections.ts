@@ -6,10 +6,15 @@ import type { EventStore } from '../core/event-store.js';
 import type { AnySubscriptionStorage } from '../core/contracts/subscription-storage.js';
 import type { SubscriptionStorageProvider } from '../core/contracts/subscription-storage-provider.js';
 import { storageOf } from '../subscriptions/default-storage.js';
-import type { Projection } from '../subscriptions/projection.js';
-import { readSubscriptionStatuses } from '../subscriptions/read-subscription-statuses.js';
+import { projectionTypes, type Projection } from '../subscriptions/projection.js';
+import {
+  readSubscriptionStatuses,
+  type StoredSubscriptionStatus,
+} from '../subscriptions/read-subscription-statuses.js';
+import { catchUpRates, formatEta, type CatchUpRate, type LagSample } from './projection-rates.js';
 import { resetProjection } from '../subscriptions/reset-projection.js';
 import { startProjection } from '../subscriptions/start-projection.js';
+import { integer } from './arguments.js';
 import { table } from './output.js';
 import { Progress, type ProgressOutput } from './progress.js';
 import { withStore } from './open-store.js';
@@ -94,6 +99,51 @@ function start(store: EventStore, projection: Projection<unknown>) {
   return startProjection(store as EventStore & SubscriptionStorageProvider, projection);
 }
 
+/** `statuses` with their whole lag counted (a rate needs it past the status's cap). */
+async function uncapped(
+  store: EventStore,
+  statuses: readonly StoredSubscriptionStatus[],
+): Promise<StoredSubscriptionStatus[]> {
+  const out: StoredSubscriptionStatus[] = [];
+  for (const s of statuses) {
+    if (!s.lag.capped) {
+      out.push(s);
+      continue;
+    }
+    const events = await store.countEventsAfter(
+      s.checkpoint ?? undefined,
+      {},
+      Number.MAX_SAFE_INTEGER,
+    );
+    out.push({ ...s, lag: { ...s.lag, events, capped: false } });
+  }
+  return out;
+}
+
+/** The status table; with `rates` (watching), the rate and the time left too. */
+function statusTable(
+  statuses: readonly StoredSubscriptionStatus[],
+  rates: Map<string, CatchUpRate> | undefined,
+): string {
+  const head = ['NAME', 'STATE', 'CHECKPOINT', 'LAG', 'PARKED', 'UPDATED'];
+  return table([
+    rates === undefined ? head : [...head, 'EVENTS/S', 'ETA'],
+    ...statuses.map((s) => {
+      const row = [
+        s.name,
+        s.state,
+        s.checkpoint ?? '(start)',
+        `${s.lag.events}${s.lag.capped ? '+' : ''}`,
+        String(s.parked),
+        s.updatedAt?.toISOString() ?? '',
+      ];
+      const rate = rates?.get(s.name);
+      if (rates === undefined) return row;
+      return [...row, String(Math.round(rate?.rate ?? 0)), formatEta(rate?.etaMs)];
+    }),
+  ]);
+}
+
 /** Adds `projections` and its subcommands. */
 export function addProjectionCommands(program: Command, context: ProjectionCommandContext): void {
   const { out, json, note } = context;
@@ -105,24 +155,29 @@ export function addProjectionCommands(program: Command, context: ProjectionComma
     .command('status')
     .description('every subscription with a checkpoint or parked events: state, lag, parked')
     .option('--json', 'print as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .option(
+      '--watch <ms>',
+      'read again every <ms>, with the catch-up rate and time left',
+      integer(1),
+    )
+    .option(
+      '--times <n>',
+      'with --watch: stop after <n> reads (default: until interrupted)',
+      integer(1),
+    )
+    .action(async (opts: { json?: boolean; watch?: number; times?: number }) => {
       await withStorage(context.url(), async (store, storage) => {
-        const statuses = await readSubscriptionStatuses(store, storage);
-        if (opts.json === true) return json(statuses);
-        if (statuses.length === 0) return note('no subscriptions');
-        out(
-          table([
-            ['NAME', 'STATE', 'CHECKPOINT', 'LAG', 'PARKED', 'UPDATED'],
-            ...statuses.map((s) => [
-              s.name,
-              s.state,
-              s.checkpoint ?? '(start)',
-              `${s.lag.events}${s.lag.capped ? '+' : ''}`,
-              String(s.parked),
-              s.updatedAt?.toISOString() ?? '',
-            ]),
-          ]),
-        );
+        const previous = new Map<string, LagSample>();
+        for (let read = 1; ; read++) {
+          let statuses = await readSubscriptionStatuses(store, storage);
+          if (opts.watch !== undefined) statuses = await uncapped(store, statuses);
+          const rates = catchUpRates(previous, statuses, Date.now());
+          if (opts.json === true) json(statuses);
+          else if (statuses.length === 0) note('no subscriptions');
+          else out(statusTable(statuses, opts.watch === undefined ? undefined : rates));
+          if (opts.watch === undefined || read === opts.times) return;
+          await new Promise((resolve) => setTimeout(resolve, opts.watch));
+        }
       });
     });
 
@@ -167,7 +222,7 @@ export function addProjectionCommands(program: Command, context: ProjectionComma
         const total = await store.countEventsAfter(
           undefined,
           {
-            types: Object.keys(projection.handlers),
+            types: projectionTypes(projection),
             ...(projection.categories === undefined ? {} : { categories: projection.categories }),
           },
           Number.MAX_SAFE_INTEGER,

@@ -41,6 +41,8 @@ export interface BatchHost<Tx> {
   stored(): Position | null;
   /** Records a committed checkpoint at `position`, with `handled` more events handled. */
   advance(position: Position, handled: number): void;
+  /** Told after each slice's transaction: the events it committed, and how long it took. */
+  readonly committed?: ((events: number, durationMs: number) => void) | undefined;
 }
 
 /**
@@ -154,6 +156,7 @@ export class BatchRunner<Tx> {
     const host = this.#host;
     const progress = { covered: 0, handled: 0 };
     const prepared = await this.#prepare(slice, progress);
+    const started = performance.now();
     await runInTransaction(
       host.storage,
       { name: host.name, expected: host.stored() },
@@ -161,12 +164,48 @@ export class BatchRunner<Tx> {
         ((tx) => {
           progress.covered = 0;
           progress.handled = 0;
-          return applyEvents(slice, tx, this.#step, progress);
+          return host.applier.applyBatch === undefined
+            ? applyEvents(slice, tx, this.#step, progress)
+            : this.#applyBatch(slice, tx, progress);
         }),
     );
+    host.committed?.(progress.covered, performance.now() - started);
     const last = slice[progress.covered - 1];
     if (last !== undefined) host.advance(last.position, progress.handled);
     return progress.covered;
+  }
+
+  /**
+   * A slice through the applier's `applyBatch`, at once. Its failure names
+   * no event: for several events, a {@link SliceFailure} at the middle one
+   * (the runner then commits the first half alone: a bisection), for one, at it.
+   */
+  #applyBatch(
+    slice: readonly RecordedEvent[],
+    tx: Tx,
+    progress: { covered: number; handled: number },
+  ): TransactionOutcome | Promise<TransactionOutcome> {
+    const mine: RecordedEvent[] = [];
+    const at: number[] = [];
+    slice.forEach((event, i) => {
+      if (!this.#host.isMine(event)) return;
+      mine.push(event);
+      at.push(i);
+    });
+    const last = slice[slice.length - 1];
+    const outcome = last === undefined ? {} : { checkpoint: last.position };
+    const fail = (error: unknown): never => {
+      throw new SliceFailure(at[mine.length > 1 ? Math.floor(mine.length / 2) : 0] ?? 0, error);
+    };
+    let result: unknown;
+    try {
+      result = mine.length === 0 ? undefined : this.#host.applier.applyBatch?.(mine, tx);
+    } catch (error) {
+      fail(error);
+    }
+    progress.covered = slice.length;
+    progress.handled = mine.length;
+    return isPromiseLike(result) ? Promise.resolve(result).then(() => outcome, fail) : outcome;
   }
 
   #commitOne(event: RecordedEvent): Promise<HandlerFault | undefined> {

@@ -1,3 +1,4 @@
+import { ProgressMeter } from './progress-meter.js';
 import type { AbortOptions } from '../core/abort.js';
 import type { EventStore } from '../core/event-store.js';
 import type { Position } from '../core/position.js';
@@ -21,6 +22,8 @@ export class CheckpointCursor {
   stored: Position | null = null;
   /** Events handled by this instance. */
   processed = 0;
+  /** Samples of `processed`, for the rate of a catch-up in the status. */
+  readonly meter = new ProgressMeter();
   readonly #store: EventStore;
   readonly #storage: AnySubscriptionStorage;
   readonly #name: string;
@@ -53,6 +56,7 @@ export class CheckpointCursor {
   advance(position: Position, handled: number): void {
     this.position = this.stored = position;
     this.processed += handled;
+    this.meter.record(this.processed);
     this.#waiters.settle(this.stored);
   }
 

@@ -24,6 +24,12 @@ export interface PreparedSlice<Tx> {
 export interface EventApplier<Tx> {
   readonly inTransaction: boolean;
   apply(event: RecordedEvent, tx: Tx | undefined): unknown;
+  /**
+   * Applies a whole slice's events (those the subscription handles) at once,
+   * inside the transaction. A failure names no event: the runner bisects the
+   * slice to find it (see `BatchRunner`).
+   */
+  readonly applyBatch?: ((events: readonly RecordedEvent[], tx: Tx) => unknown) | undefined;
   /** Clears the read model on a rebuild (in the rebuild's transaction). */
   readonly reset?: ((tx: Tx, storage: SubscriptionStorage<Tx>) => unknown) | undefined;
   /**

@@ -25,7 +25,8 @@ export class FeedReader {
   readonly #store: EventStore;
   readonly #types: readonly string[] | undefined;
   readonly #categories: readonly string[] | undefined;
-  readonly #batchSize: number;
+  /** Events per page; a projection with an adaptive batch size changes it between pages. */
+  batchSize: number;
 
   constructor(
     store: EventStore,
@@ -38,7 +39,7 @@ export class FeedReader {
     this.#store = store;
     this.#types = options.types;
     this.#categories = options.categories;
-    this.#batchSize = options.batchSize;
+    this.batchSize = options.batchSize;
   }
 
   /** Reads the page after `cursor` (`null`: from the start). */
@@ -49,7 +50,7 @@ export class FeedReader {
     const head = filtered ? await this.#store.headPosition() : undefined;
     const page = await this.#store.readAllPage({
       after: cursor ?? undefined,
-      limit: this.#batchSize,
+      limit: this.batchSize,
       ...(types === undefined ? {} : { types }),
       ...(categories === undefined ? {} : { categories }),
     });

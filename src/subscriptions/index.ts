@@ -20,6 +20,7 @@ export {
   defineProjection,
   type Projection,
   type ProjectionDefinition,
+  type ProjectionBatchHandler,
   type ProjectionHandler,
   type ProjectionHandlers,
 } from './projection.js';
@@ -34,6 +35,7 @@ export {
 } from '../core/contracts/subscription-storage-provider.js';
 export { resetProjection } from './reset-projection.js';
 export type { SubscriptionState, SubscriptionStatus } from './subscription-status.js';
+export type { CatchUpProgress } from './progress-meter.js';
 export { MAX_LAG_COUNT, type SubscriptionLag } from './feed-lag.js';
 export {
   readSubscriptionStatuses,

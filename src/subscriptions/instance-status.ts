@@ -1,6 +1,7 @@
 import type { EventStore } from '../core/event-store.js';
 import type { Position } from '../core/position.js';
 import type { LeaseInfo } from '../core/contracts/lease-store.js';
+import type { ProgressMeter } from './progress-meter.js';
 import { measureLag, type SubscriptionLag } from './feed-lag.js';
 import { DatabaseError } from '../core/errors.js';
 import { isConnectionLost } from './is-connection-lost.js';
@@ -12,6 +13,8 @@ export interface InstanceFacts {
   readonly state: SubscriptionState;
   readonly processed: number;
   readonly lastError: { readonly message: string; readonly at: Date } | undefined;
+  /** While catching up: the meter of its progress. */
+  readonly meter?: ProgressMeter | undefined;
 }
 
 /** The part of a status read from the store and the storage, and when it was read. */
@@ -73,6 +76,9 @@ export class InstanceStatusReader {
       processed: facts.processed,
       ...(stored.lease === undefined ? {} : { lease: stored.lease }),
       ...(facts.lastError === undefined ? {} : { lastError: facts.lastError }),
+      ...(facts.meter === undefined
+        ? {}
+        : { progress: facts.meter.read(stored.lag.events, stored.lag.capped) }),
       ...(stale === undefined ? {} : { stale }),
     };
   }

@@ -27,6 +27,14 @@ export class LeaseKeeper {
     this.#settings = settings;
   }
 
+  /** A keeper of `lease` (its resolved options), or `undefined` without a lease. */
+  static of(
+    lease: Pick<LeaseKeeperSettings, 'holder' | 'ttlMs' | 'retryMs'> | undefined,
+    settings: Omit<LeaseKeeperSettings, 'holder' | 'ttlMs' | 'retryMs'>,
+  ): LeaseKeeper | undefined {
+    return lease === undefined ? undefined : new LeaseKeeper({ ...settings, ...lease });
+  }
+
   /**
    * Resolves `true` once the lease is held, `false` if the subscription stops
    * first. Calls `onWaiting` after each try that did not get it: `failed` when

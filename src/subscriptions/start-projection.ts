@@ -1,6 +1,6 @@
 import type { EventStore } from '../core/event-store.js';
 import { checkOption } from '../core/options.js';
-import type { RecordedEvent } from '../core/events.js';
+import { projectionApplier } from './batch-applier.js';
 import { projectionTypes, type Projection } from './projection.js';
 import { Subscription } from './subscription.js';
 import type { SubscriptionOptions } from './subscription-options.js';
@@ -91,13 +91,8 @@ export function startProjection<Tx>(
     types = Object.keys(projection.handlers).filter((t) => projection.handlers[t] !== undefined);
     applier = documentApplier(projection) as EventApplier<Tx>;
   } else {
-    const { handlers, reset } = projection;
     types = projectionTypes(projection);
-    applier = {
-      inTransaction: true,
-      apply: (event: RecordedEvent, tx) => handlers[event.type]?.(event, tx as Tx),
-      reset,
-    };
+    applier = projectionApplier(projection);
   }
   return new Subscription<Tx>(
     store,

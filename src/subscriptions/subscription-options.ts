@@ -10,6 +10,7 @@ import {
   isSubscriptionName,
   MAX_SUBSCRIPTION_NAME_LENGTH,
 } from '../core/contracts/subscription-name.js';
+import type { BatchSizePolicy } from './adaptive-batch-size.js';
 import { checkGroup, groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
 import { checkLogger, type EventfoldLogger } from '../core/logger.js';
 import { observabilityOf } from '../core/observability.js';
@@ -65,8 +66,25 @@ export interface SubscriptionOptions<Tx = undefined> {
   types?: readonly string[];
   /** Only events of streams in these categories. */
   categories?: readonly string[];
-  /** Events read (and, for a projection, committed) per batch (default 100). */
+  /**
+   * Events read (and, for a projection, committed) per batch (default 100);
+   * for a projection whose batch size adapts (see `targetBatchMs`), the first
+   * batch's size.
+   */
   batchSize?: number;
+  /**
+   * For a projection committing its batches in transactions (SQLite,
+   * PostgreSQL): how long a batch's transaction should take, in milliseconds;
+   * the batch size adapts after every batch, within `minBatchSize` and
+   * `maxBatchSize`. Default 100 when `batchSize` is not given, else off (a
+   * fixed `batchSize`); `false` turns it off. A short transaction matters on
+   * PostgreSQL: the feed's horizon waits for it (see docs/postgres.md).
+   */
+  targetBatchMs?: number | false;
+  /** The smallest adaptive batch (default 10, or `batchSize` when smaller). */
+  minBatchSize?: number;
+  /** The largest adaptive batch (default 5,000, or `batchSize` when larger). */
+  maxBatchSize?: number;
   /**
    * How often the feed is polled when no wake-up comes, in milliseconds
    * (default 1,000). Appends through the same store (any process, for
@@ -117,6 +135,8 @@ export interface ResolvedSubscriptionOptions<Tx> {
   readonly types: readonly string[] | undefined;
   readonly categories: readonly string[] | undefined;
   readonly batchSize: number;
+  /** The adaptive batch size of a projection in transactions; `undefined` when fixed. */
+  readonly adaptiveBatch: BatchSizePolicy | undefined;
   readonly pollIntervalMs: number;
   readonly retry: ResolvedRetry;
   readonly onFailure: 'park' | 'stop';
@@ -151,6 +171,7 @@ export function resolveSubscriptionOptions<Tx>(
   checkStrings('types', options.types);
   checkStrings('categories', options.categories);
   checkOption.integer('batchSize', batchSize, 1);
+  const adaptiveBatch = resolveAdaptiveBatch(options);
   checkOption.milliseconds('pollIntervalMs', pollIntervalMs, 1);
   checkOption.object('retry', options.retry);
   const retry = resolveRetry({ ...DEFAULT_HANDLER_RETRY, ...options.retry }, 'retry');
@@ -172,6 +193,7 @@ export function resolveSubscriptionOptions<Tx>(
     types: options.types,
     categories: options.categories,
     batchSize,
+    adaptiveBatch,
     pollIntervalMs,
     retry,
     onFailure,
@@ -182,6 +204,33 @@ export function resolveSubscriptionOptions<Tx>(
     telemetry: checkTelemetry('telemetry', options.telemetry) ?? observed?.telemetry,
     logger: checkLogger('logger', options.logger) ?? observed?.logger,
   };
+}
+
+/** Default bounds and target of an adaptive batch size. */
+export const DEFAULT_ADAPTIVE_BATCH = { min: 10, max: 5_000, targetMs: 100 } as const;
+
+function resolveAdaptiveBatch(
+  options: Pick<
+    SubscriptionOptions<unknown>,
+    'batchSize' | 'targetBatchMs' | 'minBatchSize' | 'maxBatchSize'
+  >,
+): BatchSizePolicy | undefined {
+  const { batchSize, targetBatchMs, minBatchSize, maxBatchSize } = options;
+  if (targetBatchMs !== false) checkOption.milliseconds('targetBatchMs', targetBatchMs, 1);
+  checkOption.integer('minBatchSize', minBatchSize, 1);
+  checkOption.integer('maxBatchSize', maxBatchSize, 1);
+  const min = minBatchSize ?? Math.min(DEFAULT_ADAPTIVE_BATCH.min, batchSize ?? 100);
+  const max = maxBatchSize ?? Math.max(DEFAULT_ADAPTIVE_BATCH.max, batchSize ?? 100);
+  if (min > max) {
+    throw new InvalidOptionError('minBatchSize', min, `at most maxBatchSize (${max})`);
+  }
+  if (batchSize !== undefined && (batchSize < min || batchSize > max)) {
+    throw new InvalidOptionError('batchSize', batchSize, `from ${min} to ${max}`);
+  }
+  const fixed = targetBatchMs === false || (targetBatchMs === undefined && batchSize !== undefined);
+  return fixed
+    ? undefined
+    : { min, max, targetMs: targetBatchMs ?? DEFAULT_ADAPTIVE_BATCH.targetMs };
 }
 
 function resolveLease(lease: LeaseOptions | undefined): Required<LeaseOptions> {

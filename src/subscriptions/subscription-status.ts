@@ -1,5 +1,6 @@
 import type { Position } from '../core/position.js';
 import type { SubscriptionLag } from './feed-lag.js';
+import type { CatchUpProgress } from './progress-meter.js';
 import type { LeaseInfo } from '../core/contracts/lease-store.js';
 
 /**
@@ -43,6 +44,11 @@ export interface SubscriptionStatus {
   readonly parked: number;
   /** Events handled by this instance since it started. */
   readonly processed: number;
+  /**
+   * While catching up (also after a rebuild): events done since it began, the
+   * rate over the last 10 seconds, events remaining (the lag) and the time left.
+   */
+  readonly progress?: CatchUpProgress;
   /** Who holds the lease, if anyone. */
   readonly lease?: LeaseInfo;
   /** The last error seen (a handler's, or the storage's), and when. */

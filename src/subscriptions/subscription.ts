@@ -5,6 +5,7 @@ import { EventfoldError } from '../core/errors.js';
 import type { EventStore } from '../core/event-store.js';
 import type { RecordedEvent } from '../core/events.js';
 import type { Position } from '../core/position.js';
+import { adaptBatchSize } from './adaptive-batch-size.js';
 import { BatchRunner, type EventApplier } from './batch-runner.js';
 import { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
 import { subscriptionNames } from './consumer-group.js';
@@ -96,24 +97,22 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
     const signal = this.#options.signal;
     if (signal?.aborted === true) this.#stopping = true;
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
-    const lease = this.#options.lease;
-    this.#keeper =
-      lease === undefined
-        ? undefined
-        : new LeaseKeeper({
-            leases: this.storage.leases,
-            name: this.name,
-            ...lease,
-            sleep: (ms) => this.#sleep(ms, false),
-            onLost: () => this.#loseLease(),
-            onError: (error) => this.#report(error, {}),
-          });
+    this.#keeper = LeaseKeeper.of(this.#options.lease, {
+      leases: this.storage.leases,
+      name: this.name,
+      sleep: (ms) => this.#sleep(ms, false),
+      onLost: () => this.#loseLease(),
+      onError: (error) => this.#report(error, {}),
+    });
+    const { types, categories, pollIntervalMs } = this.#options;
+    this.#reader = new FeedReader(store, { types, categories, batchSize: this.#options.batchSize });
+    // On a storage that cannot roll a failed batch back, a projection runs like a handler (at-least-once).
+    const inTransaction = applier.inTransaction && this.storage.capabilities.atomicReadModels;
     this.#runner = new BatchRunner<Tx>({
       name: this.name,
       storage: this.storage,
       applier,
-      // On a storage that cannot roll a failed batch back, a projection runs like a handler (at-least-once).
-      inTransaction: applier.inTransaction && this.storage.capabilities.atomicReadModels,
+      inTransaction,
       retry: this.#options.retry,
       onFailure: this.#options.onFailure,
       telemetry: this.#options.telemetry,
@@ -123,9 +122,8 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       report: (error, info) => this.#report(error, info),
       stored: () => this.#cursor.stored,
       advance: (position, handled) => this.#cursor.advance(position, handled),
+      committed: adaptBatchSize(this.#reader, inTransaction && this.#options.adaptiveBatch),
     });
-    const { types, categories, pollIntervalMs } = this.#options;
-    this.#reader = new FeedReader(store, { types, categories, batchSize: this.#options.batchSize });
     this.#endOfFeed = new EndOfFeed(store, { types, categories }, pollIntervalMs, this.#wake);
     this.#status = new InstanceStatusReader(store, this.storage, this.name, { types, categories });
   }
@@ -222,8 +220,8 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
    */
   status(): Promise<SubscriptionStatus> {
     const { processed } = this.#cursor;
-    const local = { state: this.#state, processed, lastError: this.#lastError };
-    return this.#status.read(local);
+    const meter = this.#state === 'catching-up' ? this.#cursor.meter : undefined;
+    return this.#status.read({ state: this.#state, processed, lastError: this.#lastError, meter });
   }
 
   /**
@@ -239,6 +237,7 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
       await resetInTransaction(this.storage, this.name, names, this.#applier.reset);
       this.#reload = true;
       this.#cursor.restart(); // from the start again: every event is handled
+      this.#cursor.meter.begin(this.#cursor.processed);
       if (this.#caughtUp.settled) this.#caughtUp = new Deferred();
       if (this.#active) this.#setState('catching-up');
     });
@@ -312,7 +311,10 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
     while (!this.#pausing()) {
       try {
         this.#wake.clear(); // before the tasks and the read: a later signal cuts the next wait short
-        if (this.#reload) await this.#loadCheckpoint();
+        if (this.#reload) {
+          await this.#cursor.load();
+          this.#reload = false;
+        }
         await this.#tasks.runAll();
         if (this.#reload) continue;
         const { page, passTo } = await this.#reader.read(this.#cursor.position);
@@ -335,11 +337,6 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
         await this.#sleep(backoffDelay(Math.min(this.#failures, 10), INFRA_RETRY));
       }
     }
-  }
-
-  async #loadCheckpoint(): Promise<void> {
-    await this.#cursor.load();
-    this.#reload = false;
   }
 
   /** While another instance holds the lease: resolves the waiters its stored checkpoint has reached. */
@@ -389,7 +386,10 @@ export class Subscription<Tx = unknown> implements AsyncDisposable {
   }
 
   #setState(state: SubscriptionState): void {
-    if (this.#state !== 'failed') this.#state = state;
+    if (this.#state === 'failed') return;
+    const resumed = this.#state === 'catching-up' || this.#state === 'retrying';
+    if (state === 'catching-up' && !resumed) this.#cursor.meter.begin(this.#cursor.processed);
+    this.#state = state;
   }
 
   /** Records `error` as the last one and tells `onError` (see {@link reportError}). */

@@ -122,6 +122,9 @@ describe('eventfold command on SQLite files', { timeout: 120_000 }, () => {
     expect(await ok(url, ['projections', 'status'])).toMatch(
       /^NAME\s+STATE\s+CHECKPOINT\s+LAG\s+PARKED\s+UPDATED\ntask-list\s+stopped\s+\d+\s+1\s+1\s+/,
     );
+    const watched = await ok(url, ['projections', 'status', '--watch', '20', '--times', '2']);
+    expect(watched.match(/^NAME.*EVENTS\/S\s+ETA$/gm)).toHaveLength(2); // read twice
+    expect(watched).toMatch(/^task-list\s+stopped\s+\d+\s+1\s+1\s+\S+\s+0\s+—$/m);
     const parked = JSON.parse(await ok(url, ['projections', 'parked', 'task-list', '--json'])) as {
       streamId: string;
       attempts: number;
