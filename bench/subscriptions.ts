@@ -223,6 +223,7 @@ export async function rebuildBenchmarks(
     const env = await openEnv(backend, connectionString);
     try {
       const last = await fill(env.store, events);
+      await env.analyze?.();
       const { seconds } = await timeRebuild(env.store, env.storage, last, events);
       const rate = Math.round(events / seconds).toLocaleString('en-US');
       lines.push(

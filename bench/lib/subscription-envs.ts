@@ -29,6 +29,11 @@ export interface Env<Tx> {
   readonly store: EventStore;
   readonly storage: SubscriptionStorage<Tx>;
   projection(name: string, onEvent: (id: string) => void): Promise<Projection<Tx>>;
+  /**
+   * Refreshes the planner's statistics after a bulk fill (PostgreSQL: `ANALYZE`, which
+   * autovacuum would run within a minute or so; until then the feed query may sort).
+   */
+  analyze?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -110,6 +115,9 @@ async function postgresEnv(url: string): Promise<Env<PoolClient>> {
           },
         },
       });
+    },
+    analyze: async () => {
+      await store.pool.query(`ANALYZE ${s}.events`);
     },
     close: async () => {
       await store.pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`).catch(() => undefined);
