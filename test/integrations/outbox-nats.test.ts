@@ -5,7 +5,7 @@ import path from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryEventStore, type Position } from '../../src/index.js';
+import { InMemoryEventStore } from '../../src/index.js';
 import {
   natsJetStreamPublisher,
   startForwarder,
@@ -13,9 +13,10 @@ import {
 } from '../../src/integrations/outbox/index.js';
 import { PostgresEventStore } from '../../src/stores/postgres/index.js';
 import { useTestDatabase } from '../support/postgres-test-database.js';
-import { sleep, within } from '../support/wait.js';
+import { within } from '../support/wait.js';
 import {
   appendEvents,
+  forwardThroughRestart,
   expectDelivered,
   runOutboxCases,
   type Target,
@@ -119,22 +120,7 @@ describe('NATS JetStream publisher', () => {
       onError: (e) => errors.push(e),
     });
     try {
-      let head: Position | undefined;
-      const writing = (async () => {
-        for (let round = 1; round <= 40; round++) {
-          head = await appendEvents(store, streams, 1, round);
-          await sleep(10);
-        }
-      })();
-      await sleep(150);
-      await server.stop(); // mid-stream
-      await sleep(300);
-      await server.start();
-      await writing;
-      if (head === undefined) throw new Error('nothing appended');
-      await within(forwarder.waitForPosition(head), 'the forwarder after the restart', 60_000);
-      expect(errors.some((e) => (e as { code?: string }).code === 'BROKER_UNAVAILABLE')).toBe(true);
-      expect((await forwarder.status()).parked).toBe(0);
+      await forwardThroughRestart(store, streams, forwarder, errors, server, 60_000);
       const messages = await readStream(await jetstreamManager(client), 'RESTART');
       expectDelivered(messages, new Map(streams.map((s) => [s, 40])), true);
     } finally {

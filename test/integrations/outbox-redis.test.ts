@@ -4,15 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InMemoryEventStore, type Position } from '../../src/index.js';
+import { InMemoryEventStore } from '../../src/index.js';
 import {
   redisStreamsPublisher,
   startForwarder,
   type OutboxMessage,
 } from '../../src/integrations/outbox/index.js';
-import { sleep, within } from '../support/wait.js';
 import {
-  appendEvents,
+  forwardThroughRestart,
   expectDelivered,
   runOutboxCases,
   type Target,
@@ -127,22 +126,7 @@ describe('Redis Streams publisher', () => {
       onError: (e) => errors.push(e),
     });
     try {
-      let head: Position | undefined;
-      const writing = (async () => {
-        for (let round = 1; round <= 40; round++) {
-          head = await appendEvents(store, streams, 1, round);
-          await sleep(10);
-        }
-      })();
-      await sleep(150);
-      await server.stop(); // mid-stream
-      await sleep(300);
-      await server.start();
-      await writing;
-      if (head === undefined) throw new Error('nothing appended');
-      await within(forwarder.waitForPosition(head), 'the forwarder after the restart');
-      expect(errors.some((e) => (e as { code?: string }).code === 'BROKER_UNAVAILABLE')).toBe(true);
-      expect((await forwarder.status()).parked).toBe(0);
+      await forwardThroughRestart(store, streams, forwarder, errors, server);
       expectDelivered(await t.read(), new Map(streams.map((s) => [s, 40])), true);
     } finally {
       await forwarder.stop();

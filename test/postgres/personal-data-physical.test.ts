@@ -19,6 +19,10 @@ import {
   PostgresSnapshotStore,
 } from '../../src/stores/postgres/index.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
+import {
+  relationBytes as readRelationBytes,
+  relationPath as readRelationPath,
+} from '../support/relation-files.js';
 
 const database = useTestDatabase('personal_data');
 
@@ -39,22 +43,8 @@ afterAll(async () => {
   await pool.end();
 });
 
-/** The bytes of a table's main relation file after a checkpoint (null: no file any more). */
-async function relationBytes(path: string): Promise<Buffer | null> {
-  const { rows } = await pool.query<{ bytes: Buffer | null }>(
-    'SELECT pg_read_binary_file($1, 0, 1000000000, true) AS bytes',
-    [path],
-  );
-  return rows[0]?.bytes ?? null;
-}
-
-async function relationPath(table: string): Promise<string> {
-  const { rows } = await pool.query<{ path: string }>(
-    'SELECT pg_relation_filepath($1::regclass) AS path',
-    [table],
-  );
-  return (rows[0] as { path: string }).path;
-}
+const relationBytes = (path: string) => readRelationBytes(pool, path);
+const relationPath = (relation: string) => readRelationPath(pool, relation);
 
 describe('crypto-shredding on PostgreSQL, physically', () => {
   it('keeps personal fields out of the events table; forgetting removes the key and the snapshot from the table files', async () => {

@@ -7,6 +7,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresEventStore } from '../../src/stores/postgres/index.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
+import {
+  relationBytes as readRelationBytes,
+  relationPath as readRelationPath,
+} from '../support/relation-files.js';
 
 const database = useTestDatabase('scavenge_physical');
 
@@ -22,22 +26,8 @@ afterAll(async () => {
   await pool.end();
 });
 
-/** The bytes of a relation's main file (null: no file any more). */
-async function relationBytes(path: string): Promise<Buffer | null> {
-  const { rows } = await pool.query<{ bytes: Buffer | null }>(
-    'SELECT pg_read_binary_file($1, 0, 1000000000, true) AS bytes',
-    [path],
-  );
-  return rows[0]?.bytes ?? null;
-}
-
-async function relationPath(relation: string): Promise<string> {
-  const { rows } = await pool.query<{ path: string }>(
-    'SELECT pg_relation_filepath($1::regclass) AS path',
-    [relation],
-  );
-  return (rows[0] as { path: string }).path;
-}
+const relationBytes = (path: string) => readRelationBytes(pool, path);
+const relationPath = (relation: string) => readRelationPath(pool, relation);
 
 /** Which of `needles` the files at `paths` hold. */
 async function found(paths: readonly string[], needles: readonly string[]): Promise<string[]> {

@@ -13,7 +13,7 @@ import {
   type Publisher,
 } from '../../../src/integrations/outbox/index.js';
 import { createTempDir } from '../../sqlite/support/temp-dir.js';
-import { within } from '../../support/wait.js';
+import { sleep, within } from '../../support/wait.js';
 
 /** A fresh place on the broker for one test. */
 export interface Target {
@@ -51,6 +51,40 @@ export async function appendEvents(
   }
   if (position === undefined) throw new Error('no event appended');
   return position;
+}
+
+/**
+ * Appends 40 rounds of one event per stream, 10 ms apart, while `restart` stops and starts the
+ * broker 150 ms in; then waits (up to `timeoutMs`) for the forwarder to pass the last event and
+ * checks it saw the broker unavailable and parked nothing. Resolves once all that holds.
+ */
+export async function forwardThroughRestart(
+  store: EventStore,
+  streams: readonly string[],
+  forwarder: {
+    waitForPosition(position: Position): Promise<void>;
+    status(): Promise<{ parked: number }>;
+  },
+  errors: readonly unknown[],
+  server: { stop(): Promise<void>; start(): Promise<void> },
+  timeoutMs?: number,
+): Promise<void> {
+  let head: Position | undefined;
+  const writing = (async () => {
+    for (let round = 1; round <= 40; round++) {
+      head = await appendEvents(store, streams, 1, round);
+      await sleep(10);
+    }
+  })();
+  await sleep(150);
+  await server.stop(); // mid-stream
+  await sleep(300);
+  await server.start();
+  await writing;
+  if (head === undefined) throw new Error('nothing appended');
+  await within(forwarder.waitForPosition(head), 'the forwarder after the restart', timeoutMs);
+  expect(errors.some((e) => (e as { code?: string }).code === 'BROKER_UNAVAILABLE')).toBe(true);
+  expect((await forwarder.status()).parked).toBe(0);
 }
 
 /** Checks what a consumer sees after dropping seen ids: every expected event once, each stream in version order. */
