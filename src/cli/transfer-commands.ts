@@ -6,6 +6,7 @@ import { ValidationError } from '../core/errors.js';
 import { printers, UNCAPPED, write, type Context } from './command-context.js';
 import { withStore } from './open-store.js';
 import { Progress } from './progress.js';
+import { refreshStatistics } from './store-facts.js';
 import { exportLine, Loader, parseExportLine, type ExportedEvent } from './transfer.js';
 import { backendOf, redactUrl, secretsOfUrl } from './url.js';
 
@@ -51,6 +52,7 @@ export function addTransferCommands(program: Command, context: Context): void {
           await loader.add(event);
         await loader.flush();
         progress.finish();
+        if (loader.counts.written > 0) await refreshStatistics(store);
         note(`imported ${loader.counts.written} events, ${loader.counts.skipped} already there`);
       });
     });
@@ -72,6 +74,7 @@ export function addTransferCommands(program: Command, context: Context): void {
           for await (const event of source.readAll()) await loader.add(event);
           await loader.flush();
           progress.finish();
+          if (loader.counts.written > 0) await refreshStatistics(target);
           note(
             `copied ${loader.counts.written} events to ${redactUrl(opts.to)}, ${loader.counts.skipped} already there`,
           );

@@ -57,6 +57,19 @@ describe('eventfold command on PostgreSQL', { timeout: 240_000 }, () => {
     const there = await on(sqlite, ['copy', '--to', postgres]);
     expect(there.code, there.stderr).toBe(0);
     expect(there.stderr).toContain('copied 9 events to postgresql://');
+    // A bulk write into PostgreSQL leaves the planner's statistics of the events table fresh.
+    const analyzed = new pg.Client({ connectionString: database().url });
+    await analyzed.connect();
+    try {
+      const { rows } = await analyzed.query<{ analyzed: boolean }>(
+        `SELECT last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables
+          WHERE schemaname = $1 AND relname = 'events'`,
+        [new URL(postgres).searchParams.get('schema')],
+      );
+      expect(rows).toEqual([{ analyzed: true }]);
+    } finally {
+      await analyzed.end();
+    }
     const back = `sqlite://${path.join(dir, 'back.db')}`;
     const returned = await on(postgres, ['copy', '--to', back]);
     expect(returned.code, returned.stderr).toBe(0);
