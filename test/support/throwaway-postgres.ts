@@ -79,14 +79,16 @@ export async function startThrowawayServer(options: ThrowawayOptions): Promise<T
   return { url, stop };
 }
 
-interface Launched {
+/** A spawned server program and its last lines of output. */
+export interface Launched {
   readonly child: ChildProcess;
   readonly output: string[];
   /** Set once the process has exited or could not be spawned. */
   ended: string | undefined;
 }
 
-function launch(options: ThrowawayOptions, program: string, args: string[]): Launched {
+/** Spawns a program of the installation (as the server user when given). */
+export function launch(options: ThrowawayOptions, program: string, args: string[]): Launched {
   const child = spawn(join(options.bin, program), args, {
     // The server user may not be able to enter the current folder (initdb asks for it).
     cwd: options.root,
@@ -110,7 +112,8 @@ function launch(options: ThrowawayOptions, program: string, args: string[]): Lau
   return launched;
 }
 
-function run(
+/** Runs a program of the installation to its end. */
+export function run(
   options: ThrowawayOptions,
   program: string,
   args: string[],
@@ -124,7 +127,8 @@ function run(
   });
 }
 
-async function waitUntilReady(url: string, server: Launched): Promise<void> {
+/** Waits until `url` answers a query (up to 60 s), failing at once if the server exits. */
+export async function waitUntilReady(url: string, server: Launched): Promise<void> {
   const deadline = Date.now() + 60_000;
   let last = '';
   while (Date.now() < deadline) {
@@ -145,7 +149,8 @@ async function waitUntilReady(url: string, server: Launched): Promise<void> {
   throw new Error(`postgres did not accept connections within 60 s: ${last}`);
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+/** Fast shutdown of a server process, a kill after 20 s. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGINT'); // fast shutdown
@@ -160,7 +165,8 @@ export function lastLine(output: readonly string[]): string {
   return (telling.at(-1) ?? output.at(-1) ?? '(no output)').trim();
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
