@@ -185,7 +185,9 @@ async function waitUntilStreaming(primaryUrl: string, standbyUrl: string): Promi
       );
       if (rows[0]?.state === 'streaming') return;
       if (Date.now() > deadline)
-        throw new Error(`the standby did not stream within 60 s (state ${rows[0]?.state ?? 'none'})`);
+        throw new Error(
+          `the standby did not stream within 60 s (state ${rows[0]?.state ?? 'none'})`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {

@@ -13,7 +13,15 @@
  */
 export { PostgresEventStore } from './postgres-event-store.js';
 export type { PostgresCursor } from './postgres-driver.js';
-export type { PostgresEventStoreOptions } from './postgres-event-store-options.js';
+export type {
+  PostgresEventStoreOptions,
+  PostgresReplicaOptions,
+} from './postgres-event-store-options.js';
+export {
+  ReadOnlyStoreError,
+  ReplicationTimeoutError,
+  type ReplicaErrorCode,
+} from './replica-errors.js';
 export type { PostgresTimeouts } from './postgres-timeouts.js';
 export type { FeedHealth } from './feed-health.js';
 export type { AppendSubscription } from '../../core/append-signal.js';

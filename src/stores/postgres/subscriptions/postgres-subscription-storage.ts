@@ -12,6 +12,7 @@ import { secretsOf, toDatabaseError } from '../postgres-database-error.js';
 import type { PostgresEventStore } from '../postgres-event-store.js';
 import { subscriptionSql } from '../sql/subscriptions.js';
 import { withTransaction } from '../with-transaction.js';
+import { ReadOnlyStoreError } from '../replica-errors.js';
 import { lockAndCheck, PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { parkDeadLetter, PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 import { PostgresLeaseStore } from './postgres-lease-store.js';
@@ -60,7 +61,14 @@ export class PostgresSubscriptionStorage
   readonly documents: PostgresDocumentStorage;
   readonly #context: PostgresSubscriptionContext;
 
+  /** A `ReadOnlyStoreError` when `store` is read-only: keep subscription state on the primary. */
   constructor(store: PostgresEventStore) {
+    if (store.readOnly) {
+      throw new ReadOnlyStoreError(
+        'subscription storage',
+        'create the storage on the primary store (a replica reads the feed, the primary keeps checkpoints)',
+      );
+    }
     this.capabilities = {
       atomicReadModels: store.capabilities.atomicReadModels,
       synchronousTransactions: false,
