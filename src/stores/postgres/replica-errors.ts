@@ -18,6 +18,7 @@ export type ReplicaErrorCode = 'READ_ONLY_STORE' | 'REPLICATION_TIMEOUT';
  * ```
  */
 export class ReadOnlyStoreError extends EventfoldError {
+  /** `'READ_ONLY_STORE'`, the code of every instance. */
   static override readonly code: ReplicaErrorCode = 'READ_ONLY_STORE';
   /** What was refused: `'append'`, `'migrate'`, `'delete'`, `'subscription storage'`… */
   readonly operation: string;
@@ -41,6 +42,7 @@ export class ReadOnlyStoreError extends EventfoldError {
  * ```
  */
 export class ReplicationTimeoutError extends EventfoldError {
+  /** `'REPLICATION_TIMEOUT'`, the code of every instance. */
   static override readonly code: ReplicaErrorCode = 'REPLICATION_TIMEOUT';
   /** The WAL position waited for (`'0/3000148'`). */
   readonly target: string;
