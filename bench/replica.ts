@@ -56,10 +56,12 @@ async function main(): Promise<void> {
     options: {
       samples: { type: 'string', default: '300' },
       gap: { type: 'string', default: '12' },
+      writers: { type: 'string', default: '4' },
     },
   });
   const samples = Number(values.samples);
   const gapMs = Number(values.gap);
+  const writers = Number(values.writers);
   const warmup = 20;
   const { primary, standby, stop } = await servers();
   const schema = `bench_replica_${Date.now().toString(36)}`;
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     }),
   );
   const lags: number[][] = names.map(() => []);
+  const busyLags: number[][] = names.map(() => []);
   const waits: number[] = [];
   try {
     await Promise.all(subscriptions.map((s) => s.caughtUp));
@@ -115,6 +118,26 @@ async function main(): Promise<void> {
         names.forEach((name, n) => lags[n]?.push((seen?.get(name) ?? committedAt) - committedAt));
       }
       await new Promise((resolve) => setTimeout(resolve, gapMs));
+    }
+    // Concurrent writers: appends that commit while others (and their notifications) are in flight.
+    const committed = new Map<string, number>();
+    const pending: Promise<void>[] = [];
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < Math.ceil(samples / writers); i++) {
+          const id = crypto.randomUUID();
+          pending.push(new Promise<void>((resolve) => waiting.set(id, resolve)));
+          await store.append(`Busy-${w}`, [{ id, type: 'TaskUpdated', data: payload200(i) }]);
+          committed.set(id, performance.now());
+        }
+      }),
+    );
+    await Promise.all(pending);
+    for (const [id, committedAt] of committed) {
+      const seen = handled.get(id);
+      names.forEach((name, n) =>
+        busyLags[n]?.push(Math.max(0, (seen?.get(name) ?? committedAt) - committedAt)),
+      );
     }
     for (const s of subscriptions) await s.stop();
     for (let i = 0; i < samples + warmup; i++) {
@@ -134,16 +157,20 @@ async function main(): Promise<void> {
   }
   const rows = [
     ...names.map((name, n) => row(`append → handler, subscription on the ${name}`, lags[n] ?? [])),
+    ...names.map((name, n) =>
+      row(`${writers} writers: append → handler, on the ${name}`, busyLags[n] ?? []),
+    ),
     row('append → waitForReplica() resolved', waits),
   ];
-  const base = rows[0]?.p50 ?? 0;
   console.log(
     `PostgreSQL ${server.rows[0]?.version ?? '?'}, primary and streaming hot standby on one machine, Node ${process.version}; single-event appends ${gapMs} ms apart, ${samples} samples after ${warmup} warm-up`,
   );
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log(`${'measurement'.padEnd(width)}  p50 ms   p99 ms   max ms   vs primary p50`);
   for (const [n, r] of rows.entries()) {
-    const extra = n > 0 && n < names.length ? `+${(r.p50 - base).toFixed(2)}` : '';
+    const first = n < names.length ? 0 : n < 2 * names.length ? names.length : -1;
+    const extra =
+      first >= 0 && n !== first ? `+${(r.p50 - (rows[first]?.p50 ?? 0)).toFixed(2)}` : '';
     console.log(
       `${r.name.padEnd(width)}  ${r.p50.toFixed(2).padStart(6)}   ${r.p99.toFixed(2).padStart(6)}   ${r.max.toFixed(2).padStart(6)}   ${extra}`,
     );

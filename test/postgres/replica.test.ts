@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  DatabaseError,
   InvalidOptionError,
   MigrationError,
   type Position,
@@ -24,7 +25,7 @@ import {
 import { startReplicaPair, type ReplicaPair } from '../support/postgres-replica.js';
 import { beforeAllOrFail, uniqueName } from '../support/postgres-test-database.js';
 import { within } from '../support/wait.js';
-import { beginHeldAppend, event, rawClient, sleep, waitFor } from './helpers.js';
+import { beginHeldAppend, event, followFeed, rawClient, sleep, waitFor } from './helpers.js';
 
 let pair: ReplicaPair;
 beforeAllOrFail(async () => {
@@ -249,6 +250,8 @@ describe('the feed read on the standby', () => {
       storage,
       handler: (e) => void seen.push(e),
     });
+    // And a bare reader of the standby's feed, in small pages.
+    const follower = followFeed(replica, 7);
     const holders: pg.Client[] = await Promise.all(
       Array.from({ length: 3 }, () => rawClient(pair.primaryUrl)),
     );
@@ -286,8 +289,17 @@ describe('the feed read on the standby', () => {
       });
       await Promise.all([...writers, ...held]);
       expect(rolledBack).toBeGreaterThan(0);
+      // The last head: once nothing committed waits behind the primary's horizon.
+      await waitFor(async () => !(await store.hasPendingEvents(undefined, {})), 'a settled feed');
       const head = await store.headPosition();
-      if (head === undefined || last === undefined) throw new Error('nothing appended');
+      if (head === undefined || last === undefined || head < last) throw new Error('no head');
+      await store.waitForReplica();
+      await waitFor(
+        async () =>
+          (await replica.headPosition()) === head && !(await replica.hasPendingEvents(head, {})),
+        'the standby’s feed to reach the primary’s head',
+      );
+      await follower.finish();
       // waitForPosition works with the primary's positions: they are the replica's too.
       await within(running.waitForPosition(head), 'the projection on the replica', 60_000);
       await within(counter.waitForPosition(head), 'the subscription on the replica', 60_000);
@@ -296,6 +308,7 @@ describe('the feed read on the standby', () => {
 
       const all = await store.readAll().toArray();
       expect(seen.map((e) => e.id)).toEqual(all.map((e) => e.id));
+      expect(follower.seen.map((e) => e.id)).toEqual(all.map((e) => e.id));
       const rebuilt = await postgresReadModelProjection(store, 'rebuilt', ['Written', 'Held']);
       const rebuild = startProjection(store, rebuilt);
       await within(rebuild.waitForPosition(head), 'the rebuild on the primary', 60_000);
@@ -310,6 +323,7 @@ describe('the feed read on the standby', () => {
     } finally {
       await running.stop();
       await counter.stop();
+      await follower.finish();
       await Promise.all(holders.map((client) => client.end()));
     }
   });
@@ -330,5 +344,22 @@ describe('the feed read on the standby', () => {
     }
     await sub.stop();
     expect(seen).toEqual(['Live-0', 'Live-1', 'Live-2', 'Live-3', 'Live-4']);
+  });
+});
+
+// Last: it stops the standby.
+describe('a stopped standby', () => {
+  it('makes waitForReplica time out with a ReplicationTimeoutError whose cause is the connection error', async () => {
+    await using store = await connect();
+    await pair.stopStandby();
+    await store.append('Stopped-1', [event('Written')]);
+    const error = await rejection(store.waitForReplica({ timeoutMs: 500 }));
+    expect(ReplicationTimeoutError.is(error), String(error)).toBe(true);
+    const cause = (error as ReplicationTimeoutError).cause;
+    expect(DatabaseError.is(cause) && cause.connectionLost, String(cause)).toBe(true);
+    // Reads fail typed too, and the primary goes on.
+    const read = await rejection(replicaOf(store).read('Stopped-1'));
+    expect(DatabaseError.is(read)).toBe(true);
+    expect(await store.getVersion('Stopped-1')).toBe(1);
   });
 });

@@ -35,6 +35,8 @@ export interface ReplicaPair {
   pauseReplay(): Promise<void>;
   /** `pg_wal_replay_resume()` on the standby. */
   resumeReplay(): Promise<void>;
+  /** Stops the standby (fast shutdown); the primary keeps running. */
+  stopStandby(): Promise<void>;
   /** Stops both servers and deletes their folder. */
   stop(): Promise<void>;
 }
@@ -144,6 +146,7 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
       standbyUrl,
       pauseReplay: () => onStandby('SELECT pg_wal_replay_pause()'),
       resumeReplay: () => onStandby('SELECT pg_wal_replay_resume()'),
+      stopStandby: () => stopProcess(standby.child),
       stop,
     };
   } catch (error) {
