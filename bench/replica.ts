@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const onEvent = (name: string, id: string) => {
     const at = performance.now();
     let seen = handled.get(id);
-    if (seen === undefined) handled.set(id, (seen = new Map()));
+    if (seen === undefined) handled.set(id, (seen = new Map<string, number>()));
     seen.set(name, at);
     if (seen.size === names.length) waiting.get(id)?.();
   };
