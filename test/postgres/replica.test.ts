@@ -23,7 +23,11 @@ import {
   postgresReadModelRows,
 } from '../subscriptions/support/postgres-read-model.js';
 import { startReplicaPair, type ReplicaPair } from '../support/postgres-replica.js';
-import { beforeAllOrFail, uniqueName } from '../support/postgres-test-database.js';
+import {
+  beforeAllOrFail,
+  postgresAdminUrl,
+  uniqueName,
+} from '../support/postgres-test-database.js';
 import { within } from '../support/wait.js';
 import { beginHeldAppend, event, followFeed, rawClient, sleep, waitFor } from './helpers.js';
 
@@ -152,6 +156,37 @@ describe('a read-only store on a hot standby', () => {
     expect(option(() => new PostgresEventStore({ replayPollIntervalMs: 5 }))).toBe(
       'replayPollIntervalMs',
     );
+  });
+});
+
+describe('a primary’s replica', () => {
+  it('must be a physical standby of it: another server is an InvalidOptionError naming replica', async () => {
+    const error = await rejection(
+      PostgresEventStore.connect({
+        connectionString: pair.primaryUrl,
+        schema: uniqueName('other'),
+        replica: { connectionString: postgresAdminUrl() }, // the test server, not a standby of this primary
+      }),
+    );
+    expect(InvalidOptionError.is(error), String(error)).toBe(true);
+    expect((error as InvalidOptionError).option).toBe('replica');
+    expect((error as Error).message).toMatch(/physical standby/);
+  });
+
+  it('may be the primary itself (in development): waits resolve at once, writes are still refused', async () => {
+    const schema = uniqueName('self');
+    await using store = await PostgresEventStore.connect({
+      connectionString: pair.primaryUrl,
+      schema,
+      replica: { connectionString: pair.primaryUrl },
+    });
+    const { position } = await store.append('Self-1', [event('Written')]);
+    await store.waitForReplica({ timeoutMs: 1_000 });
+    expect((await replicaOf(store).read('Self-1')).version).toBe(1);
+    expect(await replicaOf(store).headPosition()).toBe(position);
+    expect(
+      ReadOnlyStoreError.is(await rejection(replicaOf(store).append('Self-1', [event('X')]))),
+    ).toBe(true);
   });
 });
 

@@ -20,7 +20,7 @@ import { abortable, abortScope, sleep, type AbortOptions } from '../../core/abor
 import { InvalidOptionError } from '../../core/errors.js';
 import { ReadOnlyPostgresDriver } from './read-only-driver.js';
 import { ReadOnlyStoreError, ReplicationTimeoutError } from './replica-errors.js';
-import { lsnValue, readWalPosition } from './wal-position.js';
+import { lsnValue, readSystemIdentifier, readWalPosition } from './wal-position.js';
 
 /** How often a read-only store polls the replayed WAL for its listeners, by default. */
 const DEFAULT_REPLAY_POLL_MS = 10;
@@ -140,6 +140,7 @@ export class PostgresEventStore
       else await store.migrate();
       const { replica } = store;
       if (replica !== undefined) {
+        await store.#sameCluster(replica);
         // The replica must be reachable and have replayed the schema this store migrated.
         const limit = store.timeouts.connectTimeoutMs;
         await store.waitForReplica({ timeoutMs: limit > 0 ? limit : DEFAULT_REPLAY_WAIT_MS });
@@ -150,6 +151,20 @@ export class PostgresEventStore
       throw error;
     }
     return store;
+  }
+
+  /** An `InvalidOptionError` naming `replica` unless it is this server or a physical standby of it. */
+  async #sameCluster(replica: PostgresEventStore): Promise<void> {
+    const read = (of: PostgresEventStore) =>
+      readSystemIdentifier(of.pool, secretsOf(of.pool.options), of.timeouts.statementTimeoutMs);
+    const [mine, theirs] = await Promise.all([read(this), read(replica)]);
+    if (mine !== theirs) {
+      throw new InvalidOptionError(
+        'replica',
+        theirs,
+        `a physical standby of this primary (system identifier ${mine}), not another server`,
+      );
+    }
   }
 
   /** Creates or upgrades the schema (done automatically on first use); safe to run from several processes at once. */

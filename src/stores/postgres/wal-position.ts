@@ -39,3 +39,25 @@ export async function readWalPosition(
     throw toDatabaseError(error, 'read of the WAL position', secrets);
   }
 }
+
+/**
+ * The database cluster's system identifier (`pg_control_system()`), the same on a
+ * primary and every physical standby of it, different on any other server.
+ */
+export async function readSystemIdentifier(
+  pool: Pool,
+  secrets: Secrets,
+  statementTimeoutMs: number,
+): Promise<string> {
+  try {
+    const { rows } = await pool.query<{ id: string }>(
+      timed(
+        { text: 'SELECT system_identifier::text AS id FROM pg_control_system()' },
+        statementTimeoutMs,
+      ),
+    );
+    return rows[0]?.id ?? '';
+  } catch (error) {
+    throw toDatabaseError(error, 'read of the system identifier', secrets);
+  }
+}
