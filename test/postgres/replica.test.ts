@@ -382,8 +382,50 @@ describe('the feed read on the standby', () => {
   });
 });
 
-// Last: it stops the standby.
+// Last: they stop the standby.
 describe('a stopped standby', () => {
+  it('a projection on the replica rides out a standby restart and ends equal to a rebuild', async () => {
+    await using store = await connect();
+    const replica = replicaOf(store);
+    const projection = await postgresReadModelProjection(store, 'restarted');
+    const running = startProjection(replica, projection, { targetBatchMs: 20 });
+    const states = new Set<string>();
+    const watch = setInterval(() => states.add(running.state), 5);
+    try {
+      let writing = true;
+      const writer = (async () => {
+        for (let n = 0; writing || n < 40; n++) {
+          await store.append(`Task-${n % 12}`, [event('Created', { n })]);
+          await sleep(5);
+        }
+      })();
+      await sleep(200);
+      await pair.stopStandby();
+      await sleep(500);
+      await pair.startStandby();
+      writing = false;
+      await writer;
+      await waitFor(async () => !(await store.hasPendingEvents(undefined, {})), 'a settled feed');
+      const head = await store.headPosition();
+      if (head === undefined) throw new Error('no head');
+      await within(running.waitForPosition(head), 'the projection after the restart', 60_000);
+    } finally {
+      clearInterval(watch);
+      await running.stop();
+    }
+    expect(states).toContain('retrying');
+    const rebuilt = await postgresReadModelProjection(store, 'restarted_rebuild');
+    const rebuild = startProjection(store, rebuilt);
+    const head = await store.headPosition();
+    if (head === undefined) throw new Error('no head');
+    await within(rebuild.waitForPosition(head), 'the rebuild', 60_000);
+    await rebuild.stop();
+    const live = await postgresReadModelRows(store, 'restarted');
+    expect(live.size).toBe(12);
+    expect(live).toEqual(await postgresReadModelRows(store, 'restarted_rebuild'));
+    for (const row of live.values()) expect(row.count).toBe(row.version);
+  });
+
   it('makes waitForReplica time out with a ReplicationTimeoutError whose cause is the connection error', async () => {
     await using store = await connect();
     await pair.stopStandby();

@@ -37,6 +37,8 @@ export interface ReplicaPair {
   resumeReplay(): Promise<void>;
   /** Stops the standby (fast shutdown); the primary keeps running. */
   stopStandby(): Promise<void>;
+  /** Starts the stopped standby again (same folder and port), once it streams. */
+  startStandby(): Promise<void>;
   /** Stops both servers and deletes their folder. */
   stop(): Promise<void>;
 }
@@ -104,6 +106,8 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
       'wal_level=replica',
       '-c',
       'max_wal_senders=4',
+      '-c',
+      'wal_keep_size=256MB', // WAL a restarted standby still needs
     ]);
     processes.push(primary);
     const primaryUrl = `postgresql://postgres:${password}@127.0.0.1:${primaryPort}/postgres`;
@@ -125,7 +129,7 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
     ]);
     if (backup.code !== 0) throw new Error(`pg_basebackup failed: ${lastLine(backup.output)}`);
     const standbyPort = await freePort();
-    const standby = launch(options, 'postgres', [
+    const standbyArgs = [
       '-D',
       standbyData,
       '-p',
@@ -135,18 +139,30 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
       'hot_standby=on',
       '-c',
       'hot_standby_feedback=on',
-    ]);
+    ];
+    let standby = launch(options, 'postgres', standbyArgs);
     processes.push(standby);
     const standbyUrl = `postgresql://postgres:${password}@127.0.0.1:${standbyPort}/postgres`;
     await waitUntilReady(standbyUrl, standby);
     await waitUntilStreaming(primaryUrl, standbyUrl);
+    const startStandby = async () => {
+      if (standby.ended === undefined) return;
+      standby = launch(options, 'postgres', standbyArgs);
+      processes.push(standby);
+      await waitUntilReady(standbyUrl, standby);
+      await waitUntilStreaming(primaryUrl, standbyUrl);
+    };
     const onStandby = (sql: string) => query(standbyUrl, sql);
     return {
       primaryUrl,
       standbyUrl,
       pauseReplay: () => onStandby('SELECT pg_wal_replay_pause()'),
       resumeReplay: () => onStandby('SELECT pg_wal_replay_resume()'),
-      stopStandby: () => stopProcess(standby.child),
+      stopStandby: async () => {
+        await stopProcess(standby.child);
+        standby.ended ??= 'stopped';
+      },
+      startStandby,
       stop,
     };
   } catch (error) {
