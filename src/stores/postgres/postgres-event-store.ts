@@ -16,16 +16,15 @@ import {
   type SubscriptionStorageProvider,
 } from '../../core/contracts/subscription-storage-provider.js';
 import { PostgresSubscriptionStorage } from './subscriptions/postgres-subscription-storage.js';
-import { abortable, abortScope, sleep, type AbortOptions } from '../../core/abort.js';
+import type { AbortOptions } from '../../core/abort.js';
 import { InvalidOptionError } from '../../core/errors.js';
 import { ReadOnlyPostgresDriver } from './read-only-driver.js';
-import { ReadOnlyStoreError, ReplicationTimeoutError } from './replica-errors.js';
-import { lsnValue, readSystemIdentifier, readWalPosition } from './wal-position.js';
+import { ReadOnlyStoreError } from './replica-errors.js';
+import { DEFAULT_REPLAY_WAIT_MS, waitForWal } from './replay-wait.js';
+import { readSystemIdentifier, readWalPosition } from './wal-position.js';
 
 /** How often a read-only store polls the replayed WAL for its listeners, by default. */
 const DEFAULT_REPLAY_POLL_MS = 10;
-/** How long `waitForReplay` waits by default. */
-const DEFAULT_REPLAY_WAIT_MS = 10_000;
 /** The primary of each `replica` store, where its subscriptions keep their state. */
 const primaries = new WeakMap<PostgresEventStore, PostgresEventStore>();
 
@@ -207,33 +206,9 @@ export class PostgresEventStore
    */
   async waitForReplay(lsn: string, options?: AbortOptions): Promise<string> {
     this.assertOpen();
-    const target = lsnValue(lsn);
-    const timeoutMs = options?.timeoutMs ?? DEFAULT_REPLAY_WAIT_MS;
-    using scope = abortScope({ signal: options?.signal, timeoutMs });
     const secrets = secretsOf(this.pool.options);
-    let reached: string | undefined;
-    let failure: unknown;
-    let delayMs = 1;
-    for (;;) {
-      try {
-        const read = readWalPosition(this.pool, secrets, this.timeouts.statementTimeoutMs);
-        reached = await abortable(read, scope.signal);
-        failure = undefined;
-        if (lsnValue(reached) >= target) return reached;
-      } catch (error) {
-        if (scope.signal?.aborted !== true) failure = error; // unreachable for now: try again until the time is up
-      }
-      try {
-        if (scope.signal?.aborted !== true) await sleep(delayMs, scope.signal);
-      } catch {
-        // the time ran out, or the caller aborted: below
-      }
-      if (scope.signal?.aborted === true) {
-        if (options?.signal?.aborted === true) throw options.signal.reason;
-        throw new ReplicationTimeoutError(lsn, reached, timeoutMs, failure);
-      }
-      delayMs = Math.min(delayMs * 2, this.#replayPollIntervalMs);
-    }
+    const read = () => readWalPosition(this.pool, secrets, this.timeouts.statementTimeoutMs);
+    return waitForWal(read, lsn, options, this.#replayPollIntervalMs);
   }
 
   /**
