@@ -25,7 +25,7 @@ export class InMemoryMembershipStore implements MembershipStore {
       checkMembershipArguments(group, member, ttlMs);
       const now = Date.now();
       let members = this.#groups.get(group);
-      if (members === undefined) this.#groups.set(group, (members = new Map()));
+      if (members === undefined) this.#groups.set(group, (members = new Map<string, Beat>()));
       const beat = members.get(member);
       if (beat === undefined || beat.expiresAt <= now) {
         members.set(member, { joinedAt: now, expiresAt: now + ttlMs });
