@@ -2,13 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InMemoryEventStore, type RecordedEvent } from '../../src/index.js';
 import { SqliteEventStore, SqliteSubscriptionStorage } from '../../src/stores/sqlite/index.js';
 import type { SqliteTransaction } from '../../src/stores/sqlite/subscriptions/sqlite-subscription-storage.js';
+import type {
+  GroupSubscription} from '../../src/subscriptions/index.js';
 import {
   assignedPartitions,
   assignPartitions,
   ComposedSubscriptionStorage,
   defineProjection,
   groupMemberOf,
-  GroupSubscription,
   InMemoryCheckpointStore,
   InMemoryDeadLetterStore,
   InMemoryLeaseStore,
