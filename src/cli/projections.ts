@@ -14,6 +14,7 @@ import {
 import { catchUpRates, formatEta, type CatchUpRate, type LagSample } from './projection-rates.js';
 import { resetProjection } from '../subscriptions/reset-projection.js';
 import { startProjection } from '../subscriptions/start-projection.js';
+import { assignPartitions } from '../subscriptions/partition-assignment.js';
 import { integer } from './arguments.js';
 import { table } from './output.js';
 import { Progress, type ProgressOutput } from './progress.js';
@@ -131,7 +132,7 @@ function statusTable(
     ...statuses.map((s) => {
       const row = [
         s.name,
-        s.state,
+        s.state === 'running' && s.lease !== undefined ? `running (${s.lease.holder})` : s.state,
         s.checkpoint ?? '(start)',
         `${s.lag.events}${s.lag.capped ? '+' : ''}`,
         String(s.parked),
@@ -142,6 +143,36 @@ function statusTable(
       return [...row, String(Math.round(rate?.rate ?? 0)), formatEta(rate?.etaMs)];
     }),
   ]);
+}
+
+/**
+ * One line per consumer group among `statuses` (names `group[p/n]`) with
+ * live members in the storage's membership (a rebalancing group): its
+ * members and the partitions each is assigned.
+ */
+async function groupLines(
+  storage: AnySubscriptionStorage,
+  statuses: readonly StoredSubscriptionStatus[],
+): Promise<string[]> {
+  const groups = new Map<string, number>();
+  for (const { name } of statuses) {
+    const match = /^(.+)\[\d+\/(\d+)\]$/u.exec(name);
+    if (match?.[1] !== undefined) groups.set(match[1], Number(match[2]));
+  }
+  const lines: string[] = [];
+  for (const [group, partitions] of groups) {
+    const members = (await storage.membership?.members(group)) ?? [];
+    if (members.length === 0) continue;
+    const assignment = assignPartitions(
+      members.map((m) => m.member),
+      partitions,
+    );
+    const each = [...assignment].map(([member, owned]) => `${member} [${owned.join(',')}]`);
+    lines.push(
+      `group ${group}: ${members.length} live member(s) of ${partitions} partitions: ${each.join(', ')}`,
+    );
+  }
+  return lines;
 }
 
 /** Adds `projections` and its subcommands. */
@@ -174,7 +205,11 @@ export function addProjectionCommands(program: Command, context: ProjectionComma
           const rates = catchUpRates(previous, statuses, Date.now());
           if (opts.json === true) json(statuses);
           else if (statuses.length === 0) note('no subscriptions');
-          else out(statusTable(statuses, opts.watch === undefined ? undefined : rates));
+          else {
+            out(statusTable(statuses, opts.watch === undefined ? undefined : rates));
+            const groups = await groupLines(storage, statuses);
+            if (groups.length > 0) out(groups.join('\n'));
+          }
           if (opts.watch === undefined || read === opts.times) return;
           await new Promise((resolve) => setTimeout(resolve, opts.watch));
         }
