@@ -43,6 +43,7 @@ export class ComposedSubscriptionStorage implements SubscriptionStorage {
   readonly checkpoints: CheckpointStore;
   readonly deadLetters: DeadLetterStore;
   readonly leases: LeaseStore;
+  /** The members of rebalancing consumer groups, when given. */
   readonly membership: MembershipStore | undefined;
   readonly documents: DocumentStorage | undefined;
   readonly capabilities = { atomicReadModels: false, synchronousTransactions: false } as const;

@@ -41,6 +41,7 @@ export interface GroupStatus {
   readonly name: string;
   /** This member's id. */
   readonly memberId: string;
+  /** What the member is doing. */
   readonly state: GroupState;
   /** How many partitions the group has. */
   readonly partitions: number;
@@ -50,8 +51,8 @@ export interface GroupStatus {
   readonly owned: readonly number[];
   /** The status of each partition this member runs, in partition order. */
   readonly running: readonly SubscriptionStatus[];
-  /** The last error of the group's own work (heartbeats), if any. */
-  readonly lastError?: LastError;
+  /** The last error of the member's own work (heartbeats, leaving), if any: its message and when. */
+  readonly lastError?: { readonly message: string; readonly at: Date };
 }
 
 /** Options of a subscription in a rebalancing group. */
