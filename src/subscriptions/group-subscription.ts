@@ -19,6 +19,7 @@ import {
 } from './rebalancing-group.js';
 import { reportError, type LastError } from './report-error.js';
 import { resetInTransaction } from './reset-projection.js';
+import { SharedFeed } from './shared-feed.js';
 import { Subscription } from './subscription.js';
 import {
   resolveSubscriptionOptions,
@@ -66,7 +67,8 @@ export type GroupSubscriptionOptions<Tx> = SubscriptionOptions<Tx> & {
  * its heart in the storage's `membership`, computes from the live members
  * which partitions are its own, and runs one subscription per owned
  * partition (`name[p/partitions]`, with its own checkpoint, lease and dead
- * letters; each reads the feed and handles its partition's streams). A
+ * letters; each handles its partition's streams, and their reads of the
+ * same feed positions are shared: one query serves them all). A
  * partition that is no longer its own is stopped after the batch in hand
  * and its lease released; a new one starts once its lease is free (a dead
  * member's as soon as its lease ends). Two members never run one partition
@@ -104,6 +106,8 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
   readonly #running = new Map<number, Subscription<Tx>>();
   /** Partitions being given up: resolves when the subscription has stopped (lease released). */
   readonly #releasing = new Map<number, Promise<void>>();
+  /** The feed its partitions read, sharing their reads of the same positions. */
+  #feed: SharedFeed | undefined;
   #members: readonly string[] = [];
   #state: GroupState = 'idle';
   #run: Promise<void> | undefined;
@@ -293,6 +297,7 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
   async #loop(): Promise<void> {
     this.#state = 'joining';
     try {
+      this.#feed = new SharedFeed(this.#store);
       while (!this.#stopping) {
         await this.#beat();
         this.#throwIfFailed();
@@ -339,7 +344,7 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
   /** Starts partition `p`'s subscription, once a previous one of this member has stopped. */
   #take(p: number): void {
     const sub = new Subscription<Tx>(
-      this.#store,
+      this.#feed?.store ?? this.#store,
       { ...this.#options, group: { members: this.partitions, member: p } },
       this.#applier,
     );
@@ -377,6 +382,7 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
     });
     for (const p of [...this.#running.keys()]) this.#release(p);
     await Promise.all([...this.#releasing.values()]);
+    this.#feed?.close();
     await this.#closeStorage().catch((error: unknown) => this.#report(error));
     this.#resolved.signal?.removeEventListener('abort', this.#onAbort);
     const failure = this.#failure;
