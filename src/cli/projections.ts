@@ -14,6 +14,8 @@ import {
 import { catchUpRates, formatEta, type CatchUpRate, type LagSample } from './projection-rates.js';
 import { resetProjection } from '../subscriptions/reset-projection.js';
 import { startProjection } from '../subscriptions/start-projection.js';
+import { Subscription } from '../subscriptions/subscription.js';
+import { projectionApplier } from '../subscriptions/batch-applier.js';
 import { assignPartitions } from '../subscriptions/partition-assignment.js';
 import { integer } from './arguments.js';
 import { table } from './output.js';
@@ -302,7 +304,16 @@ export function addProjectionCommands(program: Command, context: ProjectionComma
     .action(async (name: string, opts: { module: string; event?: string[] }) => {
       const projection = await loadProjection(opts.module, name);
       await withStorage(context.url(), async (store) => {
-        const running = start(store, projection);
+        // Not started: it replays the parked events only, never the feed's new ones.
+        const running = new Subscription(
+          store,
+          {
+            name: projection.name,
+            types: projectionTypes(projection),
+            ...(projection.categories === undefined ? {} : { categories: projection.categories }),
+          },
+          projectionApplier(projection),
+        );
         try {
           const result = await running.replayParked(
             opts.event === undefined ? {} : { eventIds: opts.event },
