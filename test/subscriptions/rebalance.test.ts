@@ -2,8 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InMemoryEventStore, type RecordedEvent } from '../../src/index.js';
 import { SqliteEventStore, SqliteSubscriptionStorage } from '../../src/stores/sqlite/index.js';
 import type { SqliteTransaction } from '../../src/stores/sqlite/subscriptions/sqlite-subscription-storage.js';
-import type {
-  GroupSubscription} from '../../src/subscriptions/index.js';
+import type { GroupSubscription } from '../../src/subscriptions/index.js';
 import {
   assignedPartitions,
   assignPartitions,
@@ -237,6 +236,51 @@ describe('rebalancing group in one process (memory)', () => {
     });
     expect(member.state).toBe('failed');
     expect(await storage.membership?.members('fails')).toEqual([]);
+  });
+});
+
+describe('a member reading for its partitions', () => {
+  it("shares its partitions' reads of the same positions: far fewer queries than partitions × pages", async () => {
+    const events = new InMemoryEventStore();
+    for (let i = 0; i < 100; i++) {
+      await events.append(
+        `Task-${i}`,
+        Array.from({ length: 20 }, () => ({ type: 'X', data: {} })),
+      );
+    }
+    let reads = 0;
+    const store = new Proxy(events, {
+      get(target, property) {
+        if (property === 'readAllPage') {
+          return (options: Parameters<InMemoryEventStore['readAllPage']>[0]) => {
+            reads++;
+            return target.readAllPage(options);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const handled = new Map<string, number>();
+    const member = subscribe(store, {
+      name: 'shared',
+      batchSize: 100,
+      lease: LEASE,
+      group: { partitions: 8, memberId: 'only', ...FAST },
+      handler: (event) => void handled.set(event.id, (handled.get(event.id) ?? 0) + 1),
+    });
+    await within(member.caughtUp, 'caught up');
+    const pages = 2_000 / 100;
+    // Alone, each of the 8 partitions would read every page: 160 reads and more.
+    expect(reads).toBeLessThan(pages * 3);
+    expect(handled.size).toBe(2_000);
+    expect([...handled.values()].every((n) => n === 1)).toBe(true);
+    // Live: one append wakes the 8 partitions, and one read serves them.
+    const before = reads;
+    const appended = await store.append('Task-new', [{ type: 'X', data: {} }]);
+    await member.waitForPosition(appended.position);
+    expect(reads - before).toBeLessThanOrEqual(4);
+    await member.stop();
   });
 });
 
