@@ -326,8 +326,8 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
     } catch (error) {
       if (isFatal(error)) throw error;
       this.#report(error);
-      // Keep its partitions while it may still count as live; after that, let them go.
-      if (Date.now() - this.#lastBeat < ttlMs) return;
+      // Not joined yet: try again. Joined: keep its partitions while it may still count as live.
+      if (this.#lastBeat === 0 || Date.now() - this.#lastBeat < ttlMs) return;
       live = [];
     }
     if (this.#stopping) return;
