@@ -7,7 +7,10 @@ import {
   assignedPartitions,
   assignPartitions,
   ComposedSubscriptionStorage,
+  defineDocumentProjection,
   defineProjection,
+  documentCollection,
+  documentsOf,
   groupMemberOf,
   InMemoryCheckpointStore,
   InMemoryDeadLetterStore,
@@ -236,6 +239,44 @@ describe('rebalancing group in one process (memory)', () => {
     });
     expect(member.state).toBe('failed');
     expect(await storage.membership?.members('fails')).toEqual([]);
+  });
+});
+
+describe('a document projection in a rebalancing group (SQLite)', () => {
+  const dir = createTempDir('eventfold-rebalance-docs-');
+  afterAll(() => dir.remove());
+
+  it('two members keep one document per stream, each event counted once', async () => {
+    const counters = documentCollection<{ n: number }>()('counters', { indexes: {} });
+    const counting = defineDocumentProjection<RecordedEvent>()({
+      name: 'counting',
+      collections: { counters },
+      handlers: {
+        Touched: async (event, { counters }) => {
+          const current = await counters.get(event.streamId);
+          await counters.upsert(event.streamId, { n: (current?.n ?? 0) + 1 });
+        },
+      },
+    });
+    const file = dir.file();
+    await using store = new SqliteEventStore(file);
+    for (let i = 0; i < 200; i++)
+      await store.append(`Task-${i % 13}`, [{ type: 'Touched', data: {} }]);
+    const member = (memberId: string): GroupSubscription =>
+      startProjection(store, counting, {
+        lease: LEASE,
+        group: { partitions: 4, memberId, ...FAST },
+      });
+    const a = member('a');
+    const b = member('b');
+    await waitFor(() => a.owned.length === 2 && b.owned.length === 2, 'two partitions each');
+    const appended = await store.append('Task-0', [{ type: 'Touched', data: {} }]);
+    await within(a.waitForPosition(appended.position), 'caught up');
+    const reader = documentsOf(store).collection(counters);
+    let total = 0;
+    for (let i = 0; i < 13; i++) total += (await reader.get(`Task-${i}`))?.n ?? 0;
+    expect(total).toBe(201);
+    await Promise.all([a.stop(), b.stop()]);
   });
 });
 
