@@ -17,6 +17,7 @@ import {
   type RebalancingGroupOptions,
   type ResolvedRebalancingGroup,
 } from './rebalancing-group.js';
+import type { ReplayResult } from './replay-parked.js';
 import { reportError, type LastError } from './report-error.js';
 import { resetInTransaction } from './reset-projection.js';
 import { SharedFeed } from './shared-feed.js';
@@ -292,6 +293,23 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
     if (first.done !== true) return first.value.rebuild();
     const names = subscriptionNames(this.name, this.partitions);
     return resetInTransaction(this.storage, names[0] as string, names, this.#applier.reset);
+  }
+
+  /**
+   * Handles the parked events of the partitions this member runs again
+   * (all of them, or those with the given event ids), once each, between
+   * their batches: a success removes the dead letter; a failure keeps it,
+   * with the new error. Other members' partitions are theirs to replay.
+   */
+  async replayParked(options: { eventIds?: readonly string[] } = {}): Promise<ReplayResult> {
+    let replayed = 0;
+    let failed = 0;
+    for (const p of this.owned) {
+      const result = await (this.#running.get(p) as Subscription<Tx>).replayParked(options);
+      replayed += result.replayed;
+      failed += result.failed;
+    }
+    return { replayed, failed };
   }
 
   async #loop(): Promise<void> {

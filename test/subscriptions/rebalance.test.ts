@@ -240,6 +240,36 @@ describe('rebalancing group in one process (memory)', () => {
     expect(member.state).toBe('failed');
     expect(await storage.membership?.members('fails')).toEqual([]);
   });
+
+  it('parks in the failing partition, and replays the parked events of the partitions it runs', async () => {
+    const store = new InMemoryEventStore();
+    const storage = new InMemorySubscriptionStorage();
+    for (let i = 0; i < 6; i++) await store.append(`Bad-${i}`, [{ type: 'X', data: {} }]);
+    let fixed = false;
+    const handled: string[] = [];
+    const member = subscribe(store, {
+      name: 'parks',
+      storage,
+      lease: LEASE,
+      retry: { maxRetries: 0 },
+      group: { partitions: 3, memberId: 'm', ...FAST },
+      handler: (event) => {
+        if (!fixed) throw new Error('boom');
+        handled.push(event.streamId);
+      },
+    });
+    await within(member.caughtUp, 'caught up');
+    const parked = await storage.deadLetters.list();
+    expect(parked).toHaveLength(6);
+    expect(new Set(parked.map((l) => l.subscription))).toEqual(
+      new Set(parked.map((l) => `parks[${groupMemberOf(l.streamId, 3)}/3]`)),
+    );
+    fixed = true;
+    expect(await member.replayParked()).toEqual({ replayed: 6, failed: 0 });
+    expect(handled.sort()).toEqual(['Bad-0', 'Bad-1', 'Bad-2', 'Bad-3', 'Bad-4', 'Bad-5']);
+    expect(await storage.deadLetters.list()).toEqual([]);
+    await member.stop();
+  });
 });
 
 describe('a document projection in a rebalancing group (SQLite)', () => {
