@@ -316,6 +316,7 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
     this.#state = 'joining';
     try {
       this.#feed = new SharedFeed(this.#store);
+      await this.#checkPartitionCount();
       while (!this.#stopping) {
         await this.#beat();
         this.#throwIfFailed();
@@ -327,6 +328,34 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
       this.#report(error);
     }
     await this.#shutDown();
+  }
+
+  /**
+   * Refuses to join while partitions of another count of this group are
+   * running (a checkpoint `name[p/n]` of another `n` whose lease is held):
+   * both sets would handle every event.
+   */
+  async #checkPartitionCount(): Promise<void> {
+    const prefix = `${this.name}[`;
+    const others = new Map<number, string[]>();
+    for (const { name } of await this.storage.checkpoints.list()) {
+      if (!name.startsWith(prefix) || !name.endsWith(']')) continue;
+      const match = /^(\d+)\/(\d+)$/u.exec(name.slice(prefix.length, -1));
+      const count = Number(match?.[2]);
+      if (match === null || count === this.partitions) continue;
+      others.set(count, [...(others.get(count) ?? []), name]);
+    }
+    for (const [count, names] of others) {
+      for (const name of names) {
+        const holder = await this.storage.leases.holderOf(name);
+        if (holder === undefined || holder.holder === this.memberId) continue;
+        throw new InvalidOptionError(
+          'group.partitions',
+          this.partitions,
+          `${count}, the count of the partitions that run now ("${name}" is held by "${holder.holder}"): stop them before changing the count`,
+        );
+      }
+    }
   }
 
   /** Throws the error of a partition that failed. */

@@ -241,6 +241,43 @@ describe('rebalancing group in one process (memory)', () => {
     expect(await storage.membership?.members('fails')).toEqual([]);
   });
 
+  it('refuses to join while partitions of another count of the group run', async () => {
+    const store = new InMemoryEventStore();
+    const storage = new InMemorySubscriptionStorage();
+    await store.append('Task-1', [{ type: 'X', data: {} }]);
+    const handler = (): undefined => undefined;
+    const eight = subscribe(store, {
+      name: 'counted',
+      storage,
+      lease: LEASE,
+      group: { partitions: 8, memberId: 'a', ...FAST },
+      handler,
+    });
+    await within(eight.caughtUp, 'caught up');
+    const four = subscribe(store, {
+      name: 'counted',
+      storage,
+      lease: LEASE,
+      group: { partitions: 4, memberId: 'b', ...FAST },
+      handler,
+    });
+    await expect(within(four.finished, 'refusal')).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      option: 'group.partitions',
+    });
+    await eight.stop();
+    // Once the others stopped, the new count starts (another set of checkpoints).
+    const again = subscribe(store, {
+      name: 'counted',
+      storage,
+      lease: LEASE,
+      group: { partitions: 4, memberId: 'b', ...FAST },
+      handler,
+    });
+    await within(again.caughtUp, 'the new count');
+    await again.stop();
+  });
+
   it('parks in the failing partition, and replays the parked events of the partitions it runs', async () => {
     const store = new InMemoryEventStore();
     const storage = new InMemorySubscriptionStorage();
