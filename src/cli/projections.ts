@@ -14,6 +14,9 @@ import {
 import { catchUpRates, formatEta, type CatchUpRate, type LagSample } from './projection-rates.js';
 import { resetProjection } from '../subscriptions/reset-projection.js';
 import { startProjection } from '../subscriptions/start-projection.js';
+import { Subscription } from '../subscriptions/subscription.js';
+import { projectionApplier } from '../subscriptions/batch-applier.js';
+import { assignPartitions } from '../subscriptions/partition-assignment.js';
 import { integer } from './arguments.js';
 import { table } from './output.js';
 import { Progress, type ProgressOutput } from './progress.js';
@@ -131,7 +134,7 @@ function statusTable(
     ...statuses.map((s) => {
       const row = [
         s.name,
-        s.state,
+        s.state === 'running' && s.lease !== undefined ? `running (${s.lease.holder})` : s.state,
         s.checkpoint ?? '(start)',
         `${s.lag.events}${s.lag.capped ? '+' : ''}`,
         String(s.parked),
@@ -142,6 +145,36 @@ function statusTable(
       return [...row, String(Math.round(rate?.rate ?? 0)), formatEta(rate?.etaMs)];
     }),
   ]);
+}
+
+/**
+ * One line per consumer group among `statuses` (names `group[p/n]`) with
+ * live members in the storage's membership (a rebalancing group): its
+ * members and the partitions each is assigned.
+ */
+async function groupLines(
+  storage: AnySubscriptionStorage,
+  statuses: readonly StoredSubscriptionStatus[],
+): Promise<string[]> {
+  const groups = new Map<string, number>();
+  for (const { name } of statuses) {
+    const match = /^(.+)\[\d+\/(\d+)\]$/u.exec(name);
+    if (match?.[1] !== undefined) groups.set(match[1], Number(match[2]));
+  }
+  const lines: string[] = [];
+  for (const [group, partitions] of groups) {
+    const members = (await storage.membership?.members(group)) ?? [];
+    if (members.length === 0) continue;
+    const assignment = assignPartitions(
+      members.map((m) => m.member),
+      partitions,
+    );
+    const each = [...assignment].map(([member, owned]) => `${member} [${owned.join(',')}]`);
+    lines.push(
+      `group ${group}: ${members.length} live member(s) of ${partitions} partitions: ${each.join(', ')}`,
+    );
+  }
+  return lines;
 }
 
 /** Adds `projections` and its subcommands. */
@@ -174,7 +207,11 @@ export function addProjectionCommands(program: Command, context: ProjectionComma
           const rates = catchUpRates(previous, statuses, Date.now());
           if (opts.json === true) json(statuses);
           else if (statuses.length === 0) note('no subscriptions');
-          else out(statusTable(statuses, opts.watch === undefined ? undefined : rates));
+          else {
+            out(statusTable(statuses, opts.watch === undefined ? undefined : rates));
+            const groups = await groupLines(storage, statuses);
+            if (groups.length > 0) out(groups.join('\n'));
+          }
           if (opts.watch === undefined || read === opts.times) return;
           await new Promise((resolve) => setTimeout(resolve, opts.watch));
         }
@@ -267,7 +304,16 @@ export function addProjectionCommands(program: Command, context: ProjectionComma
     .action(async (name: string, opts: { module: string; event?: string[] }) => {
       const projection = await loadProjection(opts.module, name);
       await withStorage(context.url(), async (store) => {
-        const running = start(store, projection);
+        // Not started: it replays the parked events only, never the feed's new ones.
+        const running = new Subscription(
+          store,
+          {
+            name: projection.name,
+            types: projectionTypes(projection),
+            ...(projection.categories === undefined ? {} : { categories: projection.categories }),
+          },
+          projectionApplier(projection),
+        );
         try {
           const result = await running.replayParked(
             opts.event === undefined ? {} : { eventIds: opts.event },

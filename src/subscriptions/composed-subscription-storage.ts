@@ -4,6 +4,7 @@ import type { CheckpointStore } from '../core/contracts/checkpoint-store.js';
 import type { DeadLetterStore } from '../core/contracts/dead-letter-store.js';
 import type { DocumentStorage } from '../core/contracts/document-storage.js';
 import type { LeaseStore } from '../core/contracts/lease-store.js';
+import type { MembershipStore } from '../core/contracts/membership-store.js';
 import type {
   SubscriptionStorage,
   TransactionOutcome,
@@ -15,13 +16,15 @@ export interface SubscriptionStorageParts {
   readonly checkpoints: CheckpointStore;
   readonly deadLetters: DeadLetterStore;
   readonly leases: LeaseStore;
+  /** The live members of rebalancing consumer groups (a group whose partitions move needs it). */
+  readonly membership?: MembershipStore | undefined;
   /** Document collections (document projections need them; written in this storage's transactions). */
   readonly documents?: DocumentStorage | undefined;
 }
 
 /**
- * A subscription storage made of separate checkpoint, dead-letter and lease
- * stores (yours, or the in-memory ones). Without `atomicReadModels`: the work
+ * A subscription storage made of separate checkpoint, dead-letter, lease (and
+ * membership) stores (yours, or the in-memory ones). Without `atomicReadModels`: the work
  * runs first, then the outcome is written store by store, and the checkpoint
  * is written last and conditionally, so delivery is at-least-once. Projection
  * handlers get `undefined`.
@@ -32,6 +35,7 @@ export interface SubscriptionStorageParts {
  *   checkpoints: new RedisCheckpointStore(redis), // your own CheckpointStore
  *   deadLetters: new InMemoryDeadLetterStore(),
  *   leases: new InMemoryLeaseStore(),
+ *   membership: new InMemoryMembershipStore(), // for rebalancing consumer groups
  * });
  * ```
  */
@@ -39,6 +43,8 @@ export class ComposedSubscriptionStorage implements SubscriptionStorage {
   readonly checkpoints: CheckpointStore;
   readonly deadLetters: DeadLetterStore;
   readonly leases: LeaseStore;
+  /** The members of rebalancing consumer groups, when given. */
+  readonly membership: MembershipStore | undefined;
   readonly documents: DocumentStorage | undefined;
   readonly capabilities = { atomicReadModels: false, synchronousTransactions: false } as const;
 
@@ -46,6 +52,7 @@ export class ComposedSubscriptionStorage implements SubscriptionStorage {
     this.checkpoints = parts.checkpoints;
     this.deadLetters = parts.deadLetters;
     this.leases = parts.leases;
+    this.membership = parts.membership;
     this.documents = parts.documents;
   }
 

@@ -49,6 +49,13 @@ export function subscriptionNames(name: string, members?: number): string[] {
 export function checkGroup(group: unknown): asserts group is ConsumerGroupOptions | undefined {
   checkOption.object('group', group);
   if (group === undefined) return;
+  if (typeof group === 'object' && group !== null && 'partitions' in group) {
+    throw new InvalidOptionError(
+      'group',
+      group,
+      'a fixed group { members, member } here: a rebalancing group { partitions } runs through subscribe or startProjection',
+    );
+  }
   const { members, member } = group as Partial<ConsumerGroupOptions>;
   checkOption.integer('group.members', members, 1);
   if (members === undefined)

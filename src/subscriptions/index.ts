@@ -85,6 +85,17 @@ export {
 export { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
 export { HandlerFailedError, type SubscriptionErrorCode } from './handler-failed-error.js';
 export { groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
+export {
+  GroupSubscription,
+  type GroupState,
+  type GroupStatus,
+  type GroupSubscriptionOptions,
+} from './group-subscription.js';
+export { MAX_GROUP_PARTITIONS, type RebalancingGroupOptions } from './rebalancing-group.js';
+export { assignedPartitions, assignPartitions } from './partition-assignment.js';
+export type { GroupMember, MembershipStore } from '../core/contracts/membership-store.js';
+export { MAX_MEMBER_ID_LENGTH } from '../core/contracts/membership-arguments.js';
+export { InMemoryMembershipStore } from './in-memory-membership-store.js';
 export { groupMemberOf, streamHash } from './stream-hash.js';
 export {
   assertSubscriptionName,

@@ -3,6 +3,8 @@ import { checkOption } from '../core/options.js';
 import { projectionApplier } from './batch-applier.js';
 import { projectionTypes, type Projection } from './projection.js';
 import { Subscription } from './subscription.js';
+import { GroupSubscription } from './group-subscription.js';
+import { isRebalancingGroup, type RebalancingGroupOptions } from './rebalancing-group.js';
 import type { SubscriptionOptions } from './subscription-options.js';
 import type {
   AnySubscriptionStorage,
@@ -53,6 +55,8 @@ export interface DocumentProjectionOptions extends Omit<
  * Without `storage`, a SQLite or PostgreSQL store's own storage is used (the
  * projection's `Tx` must then be the store's: `SqliteTransaction`, a `pg`
  * `PoolClient`); on the in-memory store, one in-memory storage per store.
+ * With a rebalancing `group: { partitions }`, it joins that group and
+ * returns a {@link GroupSubscription} running this member's partitions.
  *
  * @example
  * ```ts
@@ -61,6 +65,24 @@ export interface DocumentProjectionOptions extends Omit<
  * await running.rebuild(); // reset the read model and replay, while writers go on
  * ```
  */
+export function startProjection(
+  store: EventStore,
+  projection: DocumentProjection,
+  options: DocumentProjectionOptions & { group: RebalancingGroupOptions },
+): GroupSubscription;
+/** Starts a projection as a member of a rebalancing group, on a store with a storage of its own. */
+export function startProjection<Tx>(
+  store: EventStore & SubscriptionStorageProvider<Tx>,
+  projection: Projection<Tx>,
+  options: StoreProjectionOptions<Tx> & { group: RebalancingGroupOptions },
+): GroupSubscription<Tx>;
+/** Starts a projection as a member of a rebalancing group, with the storage it names. */
+export function startProjection<Tx>(
+  store: EventStore,
+  projection: Projection<Tx>,
+  options: ProjectionOptions<Tx> & { group: RebalancingGroupOptions },
+): GroupSubscription<Tx>;
+/** Starts a document projection (see the overload of a projection of `Tx` below). */
 export function startProjection(
   store: EventStore,
   projection: DocumentProjection,
@@ -82,7 +104,7 @@ export function startProjection<Tx>(
   store: EventStore,
   projection: Projection<Tx> | DocumentProjection,
   options: StoreProjectionOptions<Tx> | DocumentProjectionOptions = {},
-): Subscription<Tx> {
+): Subscription<Tx> | GroupSubscription<Tx> {
   checkOption.object('options', options);
   let types: string[];
   let applier: EventApplier<Tx>;
@@ -94,16 +116,17 @@ export function startProjection<Tx>(
     types = projectionTypes(projection);
     applier = projectionApplier(projection);
   }
-  return new Subscription<Tx>(
-    store,
-    {
-      ...(options as StoreProjectionOptions<Tx>),
-      name: projection.name,
-      types,
-      ...(projection.categories === undefined || options.categories !== undefined
-        ? {}
-        : { categories: projection.categories }),
-    },
-    applier,
-  ).start();
+  const subscriptionOptions = {
+    ...(options as StoreProjectionOptions<Tx>),
+    name: projection.name,
+    types,
+    ...(projection.categories === undefined || options.categories !== undefined
+      ? {}
+      : { categories: projection.categories }),
+  };
+  const { group } = subscriptionOptions;
+  if (isRebalancingGroup(group)) {
+    return new GroupSubscription<Tx>(store, { ...subscriptionOptions, group }, applier).start();
+  }
+  return new Subscription<Tx>(store, subscriptionOptions, applier).start();
 }

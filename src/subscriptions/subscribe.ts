@@ -2,6 +2,9 @@ import { InvalidOptionError } from '../core/errors.js';
 import type { EventStore } from '../core/event-store.js';
 import type { NewEvent, Recorded, RecordedEvent } from '../core/events.js';
 import { Subscription } from './subscription.js';
+import { GroupSubscription } from './group-subscription.js';
+import { isRebalancingGroup, type RebalancingGroupOptions } from './rebalancing-group.js';
+import type { EventApplier } from './event-applier.js';
 import type { SubscriptionOptions } from './subscription-options.js';
 import type { AnySubscriptionStorage } from '../core/contracts/subscription-storage.js';
 
@@ -34,7 +37,9 @@ export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
  * handled again; make the handler idempotent, or use a projection. Stop it
  * with `stop()`, `await using`, or the `signal` option. Options are checked
  * before it starts: without them, or without a `handler` function, it throws
- * an `InvalidOptionError` naming `options` or `handler`.
+ * an `InvalidOptionError` naming `options` or `handler`. With a rebalancing
+ * `group: { partitions }`, it joins that group and returns a
+ * {@link GroupSubscription} running this member's partitions.
  *
  * @example
  * ```ts
@@ -50,14 +55,28 @@ export interface SubscribeOptions<E extends NewEvent = NewEvent> extends Omit<
  */
 export function subscribe<E extends NewEvent = NewEvent>(
   store: EventStore,
+  options: SubscribeOptions<E> & { group: RebalancingGroupOptions },
+): GroupSubscription;
+/** Subscribes a handler (see the first overload); with a fixed `group` or none, one {@link Subscription}. */
+export function subscribe<E extends NewEvent = NewEvent>(
+  store: EventStore,
   options: SubscribeOptions<E>,
-): Subscription {
+): Subscription;
+export function subscribe<E extends NewEvent = NewEvent>(
+  store: EventStore,
+  options: SubscribeOptions<E>,
+): Subscription | GroupSubscription {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new InvalidOptionError('options', options, 'an options object with a handler');
   const { handler, ...rest } = options;
   if (typeof handler !== 'function') throw new InvalidOptionError('handler', handler, 'a function');
-  return new Subscription<unknown>(store, rest, {
+  const applier: EventApplier<unknown> = {
     inTransaction: false,
     apply: (event: RecordedEvent) => handler(event as Recorded<E>),
-  }).start();
+  };
+  const { group } = rest;
+  if (isRebalancingGroup(group)) {
+    return new GroupSubscription<unknown>(store, { ...rest, group }, applier).start();
+  }
+  return new Subscription<unknown>(store, rest, applier).start();
 }

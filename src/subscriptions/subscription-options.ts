@@ -12,6 +12,7 @@ import {
 } from '../core/contracts/subscription-name.js';
 import type { BatchSizePolicy } from './adaptive-batch-size.js';
 import { checkGroup, groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
+import type { RebalancingGroupOptions } from './rebalancing-group.js';
 import { checkLogger, type EventfoldLogger } from '../core/logger.js';
 import { observabilityOf } from '../core/observability.js';
 import { checkTelemetry, type Telemetry } from '../core/telemetry.js';
@@ -97,8 +98,14 @@ export interface SubscriptionOptions<Tx = undefined> {
   onFailure?: 'park' | 'stop';
   /** The lease (default on, 10 s); `false` lets any number of instances run (no exclusivity). */
   lease?: LeaseOptions | false;
-  /** Membership of a consumer group: handle only this member's share of the streams. */
-  group?: ConsumerGroupOptions;
+  /**
+   * Membership of a consumer group: handle only this member's share of the
+   * streams. Fixed (`{ members, member }`: this instance is member `member`
+   * of `members`), or rebalancing (`{ partitions }`: members join and leave
+   * on their own and partitions move between them; `subscribe` and
+   * `startProjection` then return a `GroupSubscription`).
+   */
+  group?: ConsumerGroupOptions | RebalancingGroupOptions;
   /** Told about every error (failed handler tries, storage or feed errors); for logs and metrics. */
   onError?: (error: unknown, info: SubscriptionErrorInfo) => void;
   /** Stops the subscription gracefully when it aborts, as `stop()` does. */

@@ -9,6 +9,7 @@
 export { runConformanceSuite } from './conformance/index.js';
 export type { DescribeFn, ItFn, StoreFactoryOptions, SuiteOptions } from './suite-options.js';
 export { runSnapshotStoreSuite, type SnapshotSuiteOptions } from './snapshot-store-suite.js';
+export { runMembershipStoreSuite, type MembershipSuiteOptions } from './membership-store-suite.js';
 export {
   aggregateSpec,
   deciderSpec,

@@ -54,10 +54,10 @@ interface Catalog {
 }
 
 /**
- * A catalog without what migrations 3 to 6 add: the `events.tags` and
+ * A catalog without what migrations 3 to 7 add: the `events.tags` and
  * `events.schema_version` columns, the `streams` columns of deletion,
  * truncation and metadata (and its version check, relaxed to allow 0), the `event_tags`
- * table, `commit_events`.
+ * and `group_members` tables, `commit_events`.
  */
 function withoutMigrations3And4(catalog: unknown): unknown {
   const c = catalog as Catalog;
@@ -75,13 +75,19 @@ function withoutMigrations3And4(catalog: unknown): unknown {
   };
   return {
     columns: c.columns.filter(
-      (r) => r.table_name !== 'event_tags' && !(added[r.table_name] ?? []).includes(r.column_name),
+      (r) =>
+        !['event_tags', 'group_members'].includes(r.table_name) &&
+        !(added[r.table_name] ?? []).includes(r.column_name),
     ),
     // Migration 5 lets a stream row be at version 0 (a hard-deleted stream that never had events).
     constraints: c.constraints.filter(
-      (r) => r.table_name !== 'event_tags' && r.conname !== 'streams_version_check',
+      (r) =>
+        !['event_tags', 'group_members'].includes(r.table_name) &&
+        r.conname !== 'streams_version_check',
     ),
-    indexes: c.indexes.filter((r) => r.indexname !== 'event_tags_pkey'),
+    indexes: c.indexes.filter(
+      (r) => r.indexname !== 'event_tags_pkey' && r.indexname !== 'group_members_pkey',
+    ),
     functions: c.functions.filter((r) => r.proname !== 'commit_events'),
   };
 }
@@ -118,7 +124,7 @@ async function legacySchema(client: pg.ClientBase, eventVersion?: number): Promi
 }
 
 describe('PostgreSQL: a schema of the release before the single migration runner', () => {
-  it('opens with only migrations 3 to 6 added: same catalog otherwise, same ledgers, same data', async () => {
+  it('opens with only migrations 3 to 7 added: same catalog otherwise, same ledgers, same data', async () => {
     const admin = await rawClient(database().url);
     try {
       const schema = await legacySchema(admin);
@@ -174,7 +180,7 @@ describe('PostgreSQL: a schema of the release before the single migration runner
       const before = ledgers as { migrations: unknown[]; snapshots: unknown };
       expect(migrations.slice(0, before.migrations.length)).toEqual(before.migrations);
       expect(migrations.slice(before.migrations.length).map((m) => m.version)).toEqual([
-        3, 4, 5, 6,
+        3, 4, 5, 6, 7,
       ]);
       expect(snapshotLedger).toEqual(before.snapshots);
       const rows = await admin.query(`SELECT stream_id, version, state FROM "${schema}".snapshots`);

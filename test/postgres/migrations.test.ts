@@ -62,9 +62,9 @@ function testPool(max = 4): pg.Pool {
 
 describe('PostgreSQL migration sets', () => {
   it('numbers the migrations of both sets 1, 2, … and names their files NNNN-name.ts', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(EVENT_MIGRATIONS.migrations).toBe(MIGRATIONS);
-    expect(SCHEMA_VERSION).toBe(6);
+    expect(SCHEMA_VERSION).toBe(7);
     expect(SNAPSHOT_MIGRATIONS.migrations.map((m) => m.version)).toEqual([1]);
     expect(SNAPSHOT_SCHEMA_VERSION).toBe(1);
     const folder = new URL('../../src/stores/postgres/migrations/', import.meta.url);
@@ -79,6 +79,7 @@ describe('PostgreSQL migration sets', () => {
       '0004-event-schema-versions.ts',
       '0005-stream-states.ts',
       '0006-stream-metadata.ts',
+      '0007-group-members.ts',
     ]);
     expect(files('./snapshots/')).toEqual(['0001-create-snapshots.ts']);
     const numbers = (set: MigrationSet) =>
@@ -113,6 +114,7 @@ describe('PostgreSQL migration sets', () => {
         'dead_letters',
         'event_tags',
         'events',
+        'group_members',
         'migrations',
         'snapshots',
         'snapshots_schema',

@@ -146,13 +146,16 @@ describe('SQLite: a file of the release before the single migration runner', () 
     const after = new Database(file);
     try {
       const isNew = (o: SchemaObject) =>
-        o.name.startsWith('eventfold_event_tags') || o.name.startsWith('eventfold_stream_states');
+        o.name.startsWith('eventfold_event_tags') ||
+        o.name.startsWith('eventfold_stream_states') ||
+        o.name.startsWith('eventfold_group_members');
       const others = (list: SchemaObject[]) =>
         list.filter((o) => !isNew(o) && o.name !== 'eventfold_events');
       const now = schemaOf(after);
       expect(others(now)).toEqual(others(schema));
       expect(now.filter(isNew).map((o) => o.name)).toContain('eventfold_event_tags');
       expect(now.filter(isNew).map((o) => o.name)).toContain('eventfold_stream_states');
+      expect(now.filter(isNew).map((o) => o.name)).toContain('eventfold_group_members');
       expect(now.find((o) => o.name === 'eventfold_events')?.sql).toMatch(
         /tags TEXT, schema_version INTEGER\)$/,
       );
@@ -163,6 +166,7 @@ describe('SQLite: a file of the release before the single migration runner', () 
         'event-schema-versions',
         'stream-states',
         'stream-metadata',
+        'group-members',
       ]);
       expect(readSchemaVersion(after)).toBe(SCHEMA_VERSION);
       expect(readSchemaVersion(after, SNAPSHOT_MIGRATIONS)).toBe(SNAPSHOT_SCHEMA_VERSION);

@@ -28,9 +28,9 @@ function indexNames(db: Database.Database): string[] {
 
 describe('SQLite schema migrations', () => {
   it('numbers the migrations of both sets 1, 2, … without gaps', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(EVENT_MIGRATIONS.migrations).toBe(MIGRATIONS);
-    expect(SCHEMA_VERSION).toBe(7);
+    expect(SCHEMA_VERSION).toBe(8);
     expect(SNAPSHOT_MIGRATIONS.migrations.map((m) => m.version)).toEqual([1]);
     expect(SNAPSHOT_SCHEMA_VERSION).toBe(1);
   });
@@ -49,6 +49,7 @@ describe('SQLite schema migrations', () => {
       '0005-event-schema-versions.ts',
       '0006-stream-states.ts',
       '0007-stream-metadata.ts',
+      '0008-group-members.ts',
     ]);
     expect(files('./snapshots/')).toEqual(['0001-create-snapshots.ts']);
     const named = (set: MigrationSet) =>
@@ -174,6 +175,7 @@ describe('SQLite schema migrations', () => {
         'eventfold_dead_letters',
         'eventfold_event_tags',
         'eventfold_events',
+        'eventfold_group_members',
         'eventfold_leases',
         'eventfold_migrations',
         'eventfold_snapshots',

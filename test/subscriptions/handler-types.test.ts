@@ -23,6 +23,7 @@ import {
   resetProjection,
   startProjection,
   subscribe,
+  type GroupSubscription,
   type Projection,
   type Subscription,
 } from '../../src/subscriptions/index.js';
@@ -62,9 +63,9 @@ const compileOnly = (): void => {
     handlers: { X: () => Promise.resolve(undefined) },
   };
   expectTypeOf(literal).toEqualTypeOf<Projection<SqliteTransaction>>();
-  // @ts-expect-error the same for a projection literal given to startProjection (no overload fits)
   startProjection(
     store,
+    // @ts-expect-error the same for a projection literal given to startProjection (no overload fits)
     { name: 'inline', handlers: { X: () => Promise.resolve(undefined) } },
     { storage: sqlite },
   );
@@ -115,7 +116,9 @@ const compileOnly = (): void => {
 
 describe('subscription handler types (issue 12)', () => {
   it('subscribe returns the Subscription type its default names', () => {
-    expectTypeOf(subscribe<OrderEvent>).returns.toEqualTypeOf<Subscription>();
+    // Without a rebalancing group (which gives a GroupSubscription), a Subscription.
+    expectTypeOf(subscribe<OrderEvent>).returns.toEqualTypeOf<Subscription | GroupSubscription>();
+    expectTypeOf<ReturnType<typeof subscribe<OrderEvent>>>().toEqualTypeOf<Subscription>();
     expectTypeOf(compileOnly).toEqualTypeOf<() => void>();
   });
 

@@ -3,6 +3,7 @@ import type { CheckpointStore, ExpectedCheckpoint } from './checkpoint-store.js'
 import type { DeadLetterStore, NewDeadLetter } from './dead-letter-store.js';
 import type { DocumentStorage } from './document-storage.js';
 import type { LeaseStore } from './lease-store.js';
+import type { MembershipStore } from './membership-store.js';
 import type { IsSynchronous, NotThenable, TransactionResult } from './synchronous-transaction.js';
 
 /** What a storage transaction writes besides the handler's own changes. */
@@ -61,11 +62,17 @@ export interface SubscriptionStorageCapabilities {
   readonly synchronousTransactions: boolean;
 }
 
-/** Where subscription state lives: checkpoints, dead letters and leases. */
+/** Where subscription state lives: checkpoints, dead letters, leases and group membership. */
 export interface SubscriptionStateStores {
   readonly checkpoints: CheckpointStore;
   readonly deadLetters: DeadLetterStore;
   readonly leases: LeaseStore;
+  /**
+   * The live members of rebalancing consumer groups (the memory, SQLite and
+   * PostgreSQL storages have it; a group whose partitions move between
+   * members needs it).
+   */
+  readonly membership?: MembershipStore | undefined;
 }
 
 /**

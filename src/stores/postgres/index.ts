@@ -37,4 +37,5 @@ export { PostgresSubscriptionStorage } from './subscriptions/postgres-subscripti
 export type { PostgresCheckpointStore } from './subscriptions/postgres-checkpoint-store.js';
 export type { PostgresDeadLetterStore } from './subscriptions/postgres-dead-letter-store.js';
 export type { PostgresLeaseStore } from './subscriptions/postgres-lease-store.js';
+export type { PostgresMembershipStore } from './subscriptions/postgres-membership-store.js';
 export type { PostgresDocumentStorage } from './subscriptions/postgres-document-storage.js';

@@ -25,4 +25,5 @@ export {
 export type { SqliteCheckpointStore } from './subscriptions/sqlite-checkpoint-store.js';
 export type { SqliteDeadLetterStore } from './subscriptions/sqlite-dead-letter-store.js';
 export type { SqliteLeaseStore } from './subscriptions/sqlite-lease-store.js';
+export type { SqliteMembershipStore } from './subscriptions/sqlite-membership-store.js';
 export type { SqliteDocumentStorage } from './subscriptions/sqlite-document-storage.js';

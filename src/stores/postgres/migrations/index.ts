@@ -10,6 +10,7 @@ import { tagsAndCommitMigration } from './0003-tags-and-commit.js';
 import { eventSchemaVersionsMigration } from './0004-event-schema-versions.js';
 import { streamStatesMigration } from './0005-stream-states.js';
 import { streamMetadataMigration } from './0006-stream-metadata.js';
+import { groupMembersMigration } from './0007-group-members.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 import { createKeyTables } from './keys/0001-create-key-tables.js';
@@ -25,11 +26,12 @@ export const MIGRATIONS: readonly Migration[] = [
   eventSchemaVersionsMigration,
   streamStatesMigration,
   streamMetadataMigration,
+  groupMembersMigration,
 ];
 
 /**
  * The event store's schema (streams, events and their tags, `append_events`,
- * `commit_events`, subscription tables), recorded in `<schema>.migrations`; every `PostgresEventStore`
+ * `commit_events`, subscription and group-member tables), recorded in `<schema>.migrations`; every `PostgresEventStore`
  * brings its schema to it.
  */
 export const EVENT_MIGRATIONS: MigrationSet = {
@@ -76,7 +78,7 @@ export const DOCUMENT_MIGRATIONS: MigrationSet = {
  *
  * @example
  * ```ts
- * SCHEMA_VERSION; // 4
+ * SCHEMA_VERSION; // 7
  * ```
  */
 export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);

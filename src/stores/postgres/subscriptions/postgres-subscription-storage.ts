@@ -16,6 +16,7 @@ import { ReadOnlyStoreError } from '../replica-errors.js';
 import { lockAndCheck, PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { parkDeadLetter, PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 import { PostgresLeaseStore } from './postgres-lease-store.js';
+import { PostgresMembershipStore } from './postgres-membership-store.js';
 import { PostgresDocumentStorage } from './postgres-document-storage.js';
 import {
   asDatabaseErrors,
@@ -25,9 +26,9 @@ import {
 } from './postgres-subscription-context.js';
 
 /**
- * Subscription state in a PostgreSQL store's own schema: checkpoints and dead
- * letters in its `checkpoints` and `dead_letters` tables (created by the
- * store's migrations), leases as session advisory locks on dedicated
+ * Subscription state in a PostgreSQL store's own schema: checkpoints, dead
+ * letters and group members in its `checkpoints`, `dead_letters` and
+ * `group_members` tables (created by the store's migrations), leases as session advisory locks on dedicated
  * connections. It has `atomicReadModels`: a projection's handlers get a `pg`
  * client inside `BEGIN` (and may be async), and the read-model writes and the
  * checkpoint commit together. Each transaction first takes an advisory lock on
@@ -57,6 +58,8 @@ export class PostgresSubscriptionStorage
   readonly checkpoints: PostgresCheckpointStore;
   readonly deadLetters: PostgresDeadLetterStore;
   readonly leases: PostgresLeaseStore;
+  /** The live members of rebalancing consumer groups, in the schema's `group_members` table (expiry by the server's clock). */
+  readonly membership: PostgresMembershipStore;
   /** Document collections in the store's schema (the table is created on first use). */
   readonly documents: PostgresDocumentStorage;
   readonly #context: PostgresSubscriptionContext;
@@ -84,6 +87,7 @@ export class PostgresSubscriptionStorage
     this.checkpoints = new PostgresCheckpointStore(this.#context);
     this.deadLetters = new PostgresDeadLetterStore(this.#context);
     this.leases = new PostgresLeaseStore(this.#context, store.pool.options);
+    this.membership = new PostgresMembershipStore(this.#context, store.quotedSchema);
     this.documents = new PostgresDocumentStorage(this.#context);
   }
 

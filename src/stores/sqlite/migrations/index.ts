@@ -11,6 +11,7 @@ import { eventTags } from './0004-event-tags.js';
 import { eventSchemaVersions } from './0005-event-schema-versions.js';
 import { streamStates } from './0006-stream-states.js';
 import { streamMetadata } from './0007-stream-metadata.js';
+import { groupMembers } from './0008-group-members.js';
 import type { Migration, MigrationSet } from './migration.js';
 import { createSnapshots } from './snapshots/0001-create-snapshots.js';
 import { createKeyTables } from './keys/0001-create-key-tables.js';
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   eventSchemaVersions,
   streamStates,
   streamMetadata,
+  groupMembers,
 ];
 
 /**
@@ -77,7 +79,7 @@ export const DOCUMENT_MIGRATIONS: MigrationSet = {
  *
  * @example
  * ```ts
- * SCHEMA_VERSION; // 7
+ * SCHEMA_VERSION; // 8
  * ```
  */
 export const SCHEMA_VERSION: number = latestVersion(EVENT_MIGRATIONS);

@@ -20,6 +20,8 @@ export const CHECKPOINTS_TABLE = 'eventfold_checkpoints';
 export const DEAD_LETTERS_TABLE = 'eventfold_dead_letters';
 /** Subscription leases: one row per subscription name, with its holder and expiry. */
 export const LEASES_TABLE = 'eventfold_leases';
+/** Live members of rebalancing consumer groups: one row per group and member (schema version 8). */
+export const GROUP_MEMBERS_TABLE = 'eventfold_group_members';
 
 /** Aggregate snapshots: one row per stream (created when a `SqliteSnapshotStore` first opens the file). */
 export const SNAPSHOTS_TABLE = 'eventfold_snapshots';

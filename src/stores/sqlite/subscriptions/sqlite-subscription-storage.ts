@@ -18,6 +18,7 @@ import { runToPromise } from './run-to-promise.js';
 import { checkExpected, SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { parkDeadLetter, SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';
 import { SqliteLeaseStore } from './sqlite-lease-store.js';
+import { SqliteMembershipStore } from './sqlite-membership-store.js';
 import { SqliteDocumentStorage } from './sqlite-document-storage.js';
 import { SqliteSubscriptionStatements } from './sqlite-subscription-statements.js';
 
@@ -38,9 +39,9 @@ import { SqliteSubscriptionStatements } from './sqlite-subscription-statements.j
 export type SqliteTransaction = Synchronous<BetterSqlite3.Database>;
 
 /**
- * Subscription state in a SQLite store's own file: checkpoints, dead letters
- * and leases in the `eventfold_checkpoints`, `eventfold_dead_letters` and
- * `eventfold_leases` tables (created by the store's migrations). It has
+ * Subscription state in a SQLite store's own file: checkpoints, dead letters,
+ * leases and group members in the `eventfold_checkpoints`, `eventfold_dead_letters`,
+ * `eventfold_leases` and `eventfold_group_members` tables (created by the store's migrations). It has
  * `atomicReadModels`: a projection's handlers get the store's connection
  * (`SqliteTransaction`) inside a `BEGIN IMMEDIATE` transaction that also
  * writes the checkpoint, so read-model tables in the same file are updated
@@ -68,6 +69,8 @@ export class SqliteSubscriptionStorage implements SubscriptionStorage<SqliteTran
   readonly checkpoints: SqliteCheckpointStore;
   readonly deadLetters: SqliteDeadLetterStore;
   readonly leases: SqliteLeaseStore;
+  /** The live members of rebalancing consumer groups, in `eventfold_group_members` (expiry by SQLite's clock). */
+  readonly membership: SqliteMembershipStore;
   /** Document collections in the store's file (the table is created on first use). */
   readonly documents: SqliteDocumentStorage;
   readonly #sql: SqliteSubscriptionStatements;
@@ -90,6 +93,11 @@ export class SqliteSubscriptionStorage implements SubscriptionStorage<SqliteTran
     this.checkpoints = new SqliteCheckpointStore(this.#sql, this.#immediate);
     this.deadLetters = new SqliteDeadLetterStore(this.#sql);
     this.leases = new SqliteLeaseStore(this.#sql);
+    try {
+      this.membership = new SqliteMembershipStore(db, this.#immediate);
+    } catch (error) {
+      throw toDatabaseError(error, 'preparing the group membership statements');
+    }
     this.documents = new SqliteDocumentStorage(db);
   }
 
