@@ -13,6 +13,7 @@ const NATS_STORE_CAPABILITIES: StoreCapabilities = {
   atomicReadModels: false,
   synchronousTransactions: false,
   delayedVisibility: false,
+  atomicMultiStreamAppends: false,
 };
 
 describe.skipIf(skipNats)('NATS', () => {

@@ -14,9 +14,6 @@
  */
 export { NatsEventStore } from './nats-event-store.js';
 export type { NatsCursor } from './nats-positions.js';
-export {
-  DEFAULT_STREAM,
-  type NatsEventStoreOptions,
-} from './nats-event-store-options.js';
-export { UnsafeReplicationError, UnsupportedWriteError } from './nats-errors.js';
+export { DEFAULT_STREAM, type NatsEventStoreOptions } from './nats-event-store-options.js';
+export { UnsafeReplicationError } from './nats-errors.js';
 export type { AppendSubscription } from '../../core/append-signal.js';

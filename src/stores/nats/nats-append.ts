@@ -1,17 +1,36 @@
 import type { PreparedAppend } from '../../core/append-input.js';
-import { AppendConditionError, EventIdConflictError } from '../../core/errors.js';
+import {
+  AppendConditionError,
+  EventIdConflictError,
+  UnsupportedWriteError,
+} from '../../core/errors.js';
 import type { AppendResult } from '../../core/event-store.js';
 import { eventMatchesQuery } from '../../core/event-query.js';
 import { checkExpectedVersion } from '../../core/expected-version.js';
-import { resolveReplayedUnit, resolveStoredIds, type StoredEventRef } from '../../core/idempotency.js';
+import {
+  resolveReplayedUnit,
+  resolveStoredIds,
+  type StoredEventRef,
+} from '../../core/idempotency.js';
 import { encodePosition } from '../../core/position.js';
 import type { DecodedCondition, WriteUnit } from '../kernel/event-store-driver.js';
 import type { NatsStreamHandle } from './nats-connection.js';
-import { natsError, UnsupportedWriteError } from './nats-errors.js';
+import { natsError } from './nats-errors.js';
 import type { NatsIdIndex } from './nats-id-index.js';
 import type { NatsCursor } from './nats-positions.js';
-import { encodeEvents, encodeState, rowsOf, type NatsStreamState } from './nats-rows.js';
-import { assertNotTombstoned, headOf, visibleVersion, type NatsStreamHead } from './nats-stream-state.js';
+import {
+  encodeEvents,
+  encodeState,
+  rowsOf,
+  type NatsStoredMessage,
+  type NatsStreamState,
+} from './nats-rows.js';
+import {
+  assertNotTombstoned,
+  headOf,
+  visibleVersion,
+  type NatsStreamHead,
+} from './nats-stream-state.js';
 
 /** How many times a write is tried again after another writer got in first. */
 const MAX_ATTEMPTS = 1000;
@@ -56,19 +75,37 @@ export class NatsWriter {
    * A unit over several streams is an {@link UnsupportedWriteError}.
    */
   async writeUnit(unit: WriteUnit<NatsCursor>): Promise<AppendResult[]> {
-    if (unit.entries.length !== 1)
-      throw new UnsupportedWriteError(
-        `The NATS store cannot append to ${unit.entries.length} streams atomically (a JetStream message has one subject): append to each stream on its own`,
+    if (unit.entries.length === 1)
+      return [await this.append(unit.entries[0] as PreparedAppend, unit.condition)];
+    // Check what can be checked, so a write that would fail anyway fails for its own reason.
+    const heads = await Promise.all(unit.entries.map((entry) => this.headOf(entry.streamId)));
+    unit.entries.forEach((entry, k) => {
+      const { state } = heads[k] as NatsStreamHead;
+      assertNotTombstoned(entry.streamId, state);
+      checkExpectedVersion(entry.streamId, entry.expectedVersion, visibleVersion(state));
+    });
+    const { condition } = unit;
+    if (
+      condition !== undefined &&
+      (await this.#matches(condition, condition.after, await this.handle.lastSeq()))
+    )
+      throw new AppendConditionError(
+        unit.entries.map((e) => e.streamId),
+        condition.position,
       );
-    const entry = unit.entries[0] as PreparedAppend;
-    return [await this.append(entry, unit.condition)];
+    throw new UnsupportedWriteError(
+      `The NATS store cannot append to ${unit.entries.length} streams atomically (a JetStream message has one subject, and JetStream before 2.12 has no atomic batch): nothing was written; append to each stream on its own`,
+    );
   }
 
   /** Appends one stream's events, checked against the stream as stored. */
-  async append(entry: PreparedAppend, condition?: DecodedCondition<NatsCursor>): Promise<AppendResult> {
+  async append(
+    entry: PreparedAppend,
+    condition?: DecodedCondition<NatsCursor>,
+  ): Promise<AppendResult> {
     const { streamId, events } = entry;
     const subject = this.handle.subjects.ofStream(streamId);
-    const msgID = entry.hasProvidedIds ? events.find((e) => e.idProvided)?.id : undefined;
+    let msgID = entry.hasProvidedIds ? events.find((e) => e.idProvided)?.id : undefined;
     let checkedTo: number | undefined;
     for (let attempt = 0; ; attempt++) {
       await backoff(attempt);
@@ -84,7 +121,10 @@ export class NatsWriter {
       let lastSequence: number | undefined;
       if (condition !== undefined) {
         lastSequence = await this.handle.lastSeq();
-        const from = checkedTo === undefined ? condition.after : ([checkedTo, Number.MAX_SAFE_INTEGER] as const);
+        const from =
+          checkedTo === undefined
+            ? condition.after
+            : ([checkedTo, Number.MAX_SAFE_INTEGER] as const);
         if (await this.#matches(condition, from, lastSequence))
           throw new AppendConditionError([streamId], condition.position);
         checkedTo = lastSequence;
@@ -103,7 +143,15 @@ export class NatsWriter {
         if (isWrongLastSequence(error) && attempt < MAX_ATTEMPTS) continue;
         throw natsError('appending', error);
       }
-      if (ack.duplicate) return this.#duplicate(entry, ack.seq);
+      if (ack.duplicate) {
+        const original = await this.handle.at(ack.seq);
+        // The copy's original was removed by a scavenge (its ids are forgotten): write it anew.
+        if (original === undefined) {
+          msgID = undefined;
+          continue;
+        }
+        return this.#duplicate(entry, original);
+      }
       return { streamId, version: state.v, position: encodePosition(ack.seq, events.length - 1) };
     }
   }
@@ -136,16 +184,23 @@ export class NatsWriter {
   }
 
   /** The original result of an idempotent retry, a conflict, or `undefined` (no id stored). */
-  #replay(entry: PreparedAppend, refs: readonly StoredEventRef[], actual: number): AppendResult | undefined {
-    const replayed = resolveReplayedUnit([entry], [resolveStoredIds(entry, refs, actual)], [actual]);
+  #replay(
+    entry: PreparedAppend,
+    refs: readonly StoredEventRef[],
+    actual: number,
+  ): AppendResult | undefined {
+    const replayed = resolveReplayedUnit(
+      [entry],
+      [resolveStoredIds(entry, refs, actual)],
+      [actual],
+    );
     return replayed?.[0];
   }
 
   /** JetStream dropped the message as a copy of the one at `seq` (same first id, within its duplicate window). */
-  async #duplicate(entry: PreparedAppend, seq: number): Promise<AppendResult> {
-    const message = await this.handle.at(seq);
+  async #duplicate(entry: PreparedAppend, message: NatsStoredMessage): Promise<AppendResult> {
     const ids = new Set(entry.events.map((e) => e.id));
-    const refs = message === undefined ? [] : rowsOf(message).filter((row) => ids.has(row.id));
+    const refs = rowsOf(message).filter((row) => ids.has(row.id));
     const head = await this.headOf(entry.streamId);
     const actual = visibleVersion(head.state);
     const replay = this.#replay(entry, refs, actual);

@@ -98,7 +98,11 @@ export class NatsStreamHandle {
     yield* this.#consume(subject, seq, to);
   }
 
-  async *#consume(subject: string, from: number, to: number | undefined): AsyncGenerator<NatsStoredMessage> {
+  async *#consume(
+    subject: string,
+    from: number,
+    to: number | undefined,
+  ): AsyncGenerator<NatsStoredMessage> {
     let consumer;
     try {
       consumer = await this.js.consumers.get(this.name, {
@@ -124,7 +128,11 @@ export class NatsStreamHandle {
           }
           const body = decodeBody(message.data);
           if (body !== undefined)
-            yield { seq: message.seq, time: new Date(Math.floor(message.info.timestampNanos / 1e6)), body };
+            yield {
+              seq: message.seq,
+              time: new Date(Math.floor(message.info.timestampNanos / 1e6)),
+              body,
+            };
           if (got === batch) break;
         }
         if (got < batch) throw new Error(`the reader got ${got} of ${batch} messages in time`);

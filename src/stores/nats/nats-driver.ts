@@ -93,9 +93,8 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
       chains.set(key, outcome);
       return outcome;
     });
-    const done = await Promise.all(outcomes);
-    if (done.some((o) => o.ok)) this.#signal.notify();
-    return done;
+    // Listeners hear the appends through the core NATS subscription (this process's too).
+    return Promise.all(outcomes);
   }
 
   async readByQuery(
@@ -118,7 +117,11 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
       }
     }
     if (rows.length < max) seen = await this.#positionAtOrBefore(head, after);
-    const events = await toRecordedEvents(rows, this.#settings.registry, this.#settings.personalData);
+    const events = await toRecordedEvents(
+      rows,
+      this.#settings.registry,
+      this.#settings.personalData,
+    );
     return { events, position: seen };
   }
 
@@ -133,7 +136,8 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
     for await (const message of this.#handle.scan(subject, 1, last.seq)) messages.push(message);
     const visible = visibilityOf(state, messages);
     const rows: NatsRow[] = [];
-    for (const message of messages) for (const row of rowsOf(message)) if (row.version >= visible.start) rows.push(row);
+    for (const message of messages)
+      for (const row of rowsOf(message)) if (row.version >= visible.start) rows.push(row);
     const { from, backward, limit } = range;
     let selected: NatsRow[];
     if (backward) {
@@ -162,7 +166,8 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
       return nextState(h, hard ? { h: true } : { d: h.state.v });
     });
     const last = head.state.v;
-    if (!hard && visibleVersion(head.state) === 0) return { streamId, version: last, position: undefined };
+    if (!hard && visibleVersion(head.state) === 0)
+      return { streamId, version: last, position: undefined };
     const { position } = await this.#writer.append({
       streamId: deletionStreamOf(streamId),
       expectedVersion: 'any',
@@ -178,7 +183,6 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
         },
       ],
     });
-    this.#signal.notify();
     return { streamId, version: last, position };
   }
 
@@ -313,7 +317,8 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
   async listStreams(query: NormalizedListStreamsOptions): Promise<StreamSummary[]> {
     await this.#settings.ready();
     const subjects = this.#handle.subjects;
-    const filter = query.category === undefined ? subjects.all : subjects.ofCategory(query.category);
+    const filter =
+      query.category === undefined ? subjects.all : subjects.ofCategory(query.category);
     const ids = (await this.#streamIds(filter)).filter(
       (id) => query.after === undefined || compareCodePoints(id, query.after) > 0,
     );
@@ -323,7 +328,8 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
       const heads = await Promise.all(page.map((id) => this.#writer.headOf(id)));
       heads.forEach((head, j) => {
         const { state, lastWrite } = head;
-        if (out.length >= query.limit || state.v === 0 || state.h || lastWrite === undefined) return;
+        if (out.length >= query.limit || state.v === 0 || state.h || lastWrite === undefined)
+          return;
         if (state.d !== null && state.v <= state.d) return;
         out.push({ streamId: page[j] as string, version: state.v, lastWrite });
       });
@@ -346,9 +352,9 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
     return count;
   }
 
-  /** Never: a stored message is visible at once, and in sequence order. */
-  hasPendingEvents(): boolean {
-    return false;
+  /** Never: a stored message is visible at once, and in sequence order (answered on the next turn of the event loop, as a query would). */
+  hasPendingEvents(): Promise<boolean> {
+    return new Promise((resolve) => setImmediate(() => resolve(false)));
   }
 
   /** Listens to the stream's subjects on core NATS while someone listens, so other processes' appends wake it too. */
@@ -389,14 +395,21 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
   }
 
   /** The events of the messages on `subject` after the cursor, up to sequence `to` when given. */
-  async *#rowsAfter(subject: string, after: NatsCursor | undefined, to?: number): AsyncGenerator<NatsRow> {
+  async *#rowsAfter(
+    subject: string,
+    after: NatsCursor | undefined,
+    to?: number,
+  ): AsyncGenerator<NatsRow> {
     const [seq, index] = after ?? [0, -1];
     for await (const message of this.#handle.scan(subject, Math.max(seq, 1), to))
       yield* rowsOf(message, message.seq === seq ? index + 1 : 0);
   }
 
   /** The position of the last event at or before sequence `seq` (never before `after`). */
-  async #positionAtOrBefore(seq: number, after: NatsCursor | undefined): Promise<Position | undefined> {
+  async #positionAtOrBefore(
+    seq: number,
+    after: NatsCursor | undefined,
+  ): Promise<Position | undefined> {
     for (let s = seq; s > 0; s--) {
       if (after !== undefined && s < after[0]) break;
       const message = await this.#handle.at(s);
@@ -411,7 +424,9 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
     const jsm = await this.#handle.manager();
     let subjects: Record<string, number>;
     try {
-      subjects = (await jsm.streams.info(this.#handle.name, { subjects_filter: filter })).state.subjects ?? {};
+      subjects =
+        (await jsm.streams.info(this.#handle.name, { subjects_filter: filter })).state.subjects ??
+        {};
     } catch (error) {
       throw natsError('listing streams', error);
     }

@@ -1,22 +1,6 @@
 import { DatabaseError, EventfoldError } from '../../core/errors.js';
 
 /**
- * A write the NATS backend cannot make atomic: an `appendMany` over two or
- * more streams (a JetStream message has one subject, and JetStream before 2.12
- * has no atomic batch of messages). Thrown before anything is written.
- *
- * @example
- * ```ts
- * try { await store.appendMany([a, b]) } catch (e) {
- *   if (UnsupportedWriteError.is(e)) await Promise.all([store.append(...), store.append(...)]);
- * }
- * ```
- */
-export class UnsupportedWriteError extends EventfoldError {
-  static override readonly code: string = 'UNSUPPORTED_WRITE';
-}
-
-/**
  * A replicated JetStream stream (`replicas` > 1) on a server whose optimistic
  * concurrency checks are not race-free on replicated streams (before 2.9.21),
  * refused unless `allowUnsafeReplicatedConcurrency` is set.
@@ -46,7 +30,7 @@ const CONNECTION_ERRORS = new Set([
 
 /** Wraps a failure of the NATS client in a `DatabaseError` (`connectionLost` when the connection or a reply timed out). */
 export function natsError(action: string, cause: unknown): Error {
-  if (EventfoldError.is(cause)) return cause as Error;
+  if (EventfoldError.is(cause)) return cause;
   const name = cause instanceof Error ? cause.constructor.name : '';
   const message = cause instanceof Error ? cause.message : String(cause);
   return new DatabaseError(`NATS: ${action} failed: ${message}`, {

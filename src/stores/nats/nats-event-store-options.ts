@@ -49,7 +49,11 @@ const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** Throws an `InvalidOptionError` unless `name` can name the store's JetStream stream. */
 export function assertStreamName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || !STREAM_NAME.test(name))
-    throw new InvalidOptionError('stream', name, 'a JetStream stream name: 1 to 64 letters, digits, _ or -');
+    throw new InvalidOptionError(
+      'stream',
+      name,
+      'a JetStream stream name: 1 to 64 letters, digits, _ or -',
+    );
 }
 
 /** Checks NATS's own options; throws an `InvalidOptionError` naming the option. */
@@ -63,7 +67,9 @@ export function checkNatsOptions(options: NatsEventStoreOptions): void {
     throw new InvalidOptionError('servers', servers, 'a server URL or a list of them');
   if (
     connection !== undefined &&
-    (typeof connection !== 'object' || connection === null || typeof (connection as { subscribe?: unknown }).subscribe !== 'function')
+    (typeof connection !== 'object' ||
+      connection === null ||
+      typeof (connection as { subscribe?: unknown }).subscribe !== 'function')
   )
     throw new InvalidOptionError('connection', connection, 'a NatsConnection');
   if (options.stream !== undefined) assertStreamName(options.stream);

@@ -61,7 +61,12 @@ export class NatsIdIndex {
       entries.forEach((entry, k) => {
         if (entry === null || entry.operation !== 'PUT') return;
         const { s, v, q, i } = entry.json<IndexEntry>();
-        refs.push({ id: ids[k] as string, streamId: s, version: v, position: encodePosition(q, i) });
+        refs.push({
+          id: ids[k] as string,
+          streamId: s,
+          version: v,
+          position: encodePosition(q, i),
+        });
       });
       return refs;
     } catch (error) {

@@ -15,7 +15,11 @@ let jetstream: typeof JetStream | undefined;
  * without it installed throws a `MissingDependencyError` naming it.
  */
 export function loadNatsTransport(): typeof Transport {
-  transport ??= loadOptionalDependency(require, '@nats-io/transport-node', ENTRY) as typeof Transport;
+  transport ??= loadOptionalDependency(
+    require,
+    '@nats-io/transport-node',
+    ENTRY,
+  ) as typeof Transport;
   return transport;
 }
 

@@ -21,13 +21,14 @@ export const NATS_CAPABILITIES: StoreCapabilities = Object.freeze({
   atomicReadModels: false,
   synchronousTransactions: false,
   delayedVisibility: false,
+  atomicMultiStreamAppends: false,
 });
 
 /** A NATS position: the message's stream sequence, then the event's index in the message (from 0). */
 export type NatsCursor = readonly [sequence: number, index: number];
 
 const NATS_POSITION_PARTS: readonly PositionPartRange[] = [
-  { name: 'stream sequence', limit: BigInt(Number.MAX_SAFE_INTEGER) + 1n },
+  { name: 'stream sequence', limit: INT64_LIMIT },
   { name: 'event index', limit: INT64_LIMIT },
 ];
 
@@ -35,10 +36,16 @@ const NATS_POSITION_PARTS: readonly PositionPartRange[] = [
 export const natsPositions: PositionCodec<NatsCursor> = {
   decode: (position) => {
     const [seq, index] = decodePositionWithin(position, NATS_POSITION_PARTS) as [bigint, bigint];
-    return [Number(seq), index > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(index)];
+    // JetStream sequences are below 2^53 in practice: a larger part reads as the largest safe one.
+    return [safe(seq), safe(index)];
   },
   encode: ([seq, index]) => encodePosition(seq, index),
 };
+
+/** A position part as a number, at most `Number.MAX_SAFE_INTEGER`. */
+function safe(part: bigint): number {
+  return part > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(part);
+}
 
 /** Orders two cursors as the feed does. */
 export function compareCursors(a: NatsCursor, b: NatsCursor): number {

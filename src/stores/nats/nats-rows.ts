@@ -83,8 +83,14 @@ export function encodeEvents(
   events: readonly PreparedEvent[],
 ): Uint8Array {
   const stored: StoredEvent[] = events.map((event) => {
-    const out: { i: string; y: string; d: string; m: string | null; g?: readonly string[]; w?: number } =
-      { i: event.id, y: event.type, d: event.data, m: event.metadata };
+    const out: {
+      i: string;
+      y: string;
+      d: string;
+      m: string | null;
+      g?: readonly string[];
+      w?: number;
+    } = { i: event.id, y: event.type, d: event.data, m: event.metadata };
     if (event.tags.length > 0) out.g = event.tags;
     if (event.schemaVersion !== undefined && event.schemaVersion !== 1) out.w = event.schemaVersion;
     return out;

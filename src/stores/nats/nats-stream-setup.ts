@@ -31,7 +31,8 @@ function atLeast(version: string, min: readonly number[]): boolean {
 export function checkReplicas(connection: NatsConnection, settings: NatsStreamSettings): void {
   if (settings.replicas <= 1 || settings.allowUnsafeReplicatedConcurrency) return;
   const version = connection.info?.version ?? '0.0.0';
-  if (!atLeast(version, SAFE_REPLICATED)) throw new UnsafeReplicationError(version, settings.replicas);
+  if (!atLeast(version, SAFE_REPLICATED))
+    throw new UnsafeReplicationError(version, settings.replicas);
 }
 
 /**
@@ -52,7 +53,8 @@ export async function setUpStream(
   try {
     info = await jsm.streams.info(handle.name);
   } catch (error) {
-    if ((error as { code?: unknown } | null)?.code !== 10059) throw natsError('reading the stream', error);
+    if ((error as { code?: unknown } | null)?.code !== 10059)
+      throw natsError('reading the stream', error);
   }
   if (info === undefined) {
     try {
@@ -77,10 +79,16 @@ export async function setUpStream(
   if (info !== undefined) {
     const { config } = info;
     const problems: string[] = [];
-    if (!(config.subjects ?? []).includes(subject)) problems.push(`its subjects do not include ${subject}`);
-    if (config.allow_direct !== true) problems.push('direct gets are not allowed');
-    if (config.deny_delete !== true) problems.push('message deletes are allowed');
-    if (config.max_msgs > 0 || config.max_bytes > 0 || config.max_age > 0 || config.max_msgs_per_subject > 0)
+    if (!(config.subjects ?? []).includes(subject))
+      problems.push(`its subjects do not include ${subject}`);
+    if (!config.allow_direct) problems.push('direct gets are not allowed');
+    if (!config.deny_delete) problems.push('message deletes are allowed');
+    if (
+      config.max_msgs > 0 ||
+      config.max_bytes > 0 ||
+      config.max_age > 0 ||
+      config.max_msgs_per_subject > 0
+    )
       problems.push('it has limits that remove messages');
     if (problems.length > 0)
       throw new MigrationError(

@@ -1,7 +1,12 @@
 import { StreamDeletedError } from '../../core/errors.js';
 import { visibleStream } from '../../core/stream-deletion.js';
 import { expiryCutoff, retainedFrom } from '../../core/stream-metadata.js';
-import { EMPTY_STATE, firstVersionOf, type NatsStoredMessage, type NatsStreamState } from './nats-rows.js';
+import {
+  EMPTY_STATE,
+  firstVersionOf,
+  type NatsStoredMessage,
+  type NatsStreamState,
+} from './nats-rows.js';
 
 /** A stream's state and the sequence of its subject's last message (0: none), which its next write expects. */
 export interface NatsStreamHead {
@@ -56,6 +61,9 @@ export function visibilityOf(
   }
   const firstStored = messages.find((m) => m.body.e.length > 0);
   const removed = firstStored === undefined ? state.v : firstVersionOf(firstStored.body) - 1;
-  const retain = Math.max(removed + 1, retainedFrom(state.v, { maxAge: state.ma, maxCount: state.mc }, expired));
+  const retain = Math.max(
+    removed + 1,
+    retainedFrom(state.v, { maxAge: state.ma, maxCount: state.mc }, expired),
+  );
   return visibleStream(state.v, state.d, state.t, retain);
 }
