@@ -352,9 +352,9 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
     return count;
   }
 
-  /** Never: a stored message is visible at once, and in sequence order (answered on the next turn of the event loop, as a query would). */
-  hasPendingEvents(): Promise<boolean> {
-    return new Promise((resolve) => setImmediate(() => resolve(false)));
+  /** Never: a stored message is visible at once, and in sequence order. */
+  hasPendingEvents(): boolean {
+    return false;
   }
 
   /** Listens to the stream's subjects on core NATS while someone listens, so other processes' appends wake it too. */
