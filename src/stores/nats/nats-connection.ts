@@ -130,29 +130,31 @@ export class NatsStreamHandle {
       throw natsError('creating a reader', error);
     }
     try {
-      let pending = (await consumer.info(true)).num_pending;
-      while (pending > 0) {
-        const batch = Math.min(pending, FETCH_BATCH);
+      if ((await consumer.info(true)).num_pending === 0) return;
+      // Each message tells how many more the consumer has (`pending`): the scan ends at 0.
+      for (;;) {
         let messages;
         try {
-          messages = await consumer.fetch({ max_messages: batch, expires: this.timeoutMs });
+          messages = await consumer.fetch({ max_messages: FETCH_BATCH, expires: this.timeoutMs });
         } catch (error) {
           throw natsError('reading messages', error);
         }
         let got = 0;
         for await (const message of messages) {
           got++;
-          pending--;
           if (to !== undefined && message.seq > to) {
             messages.stop();
             return;
           }
           const time = new Date(Math.floor(message.info.timestampNanos / 1e6));
           yield { seq: message.seq, time, data: message.data };
-          if (got === batch) break;
+          if (message.info.pending === 0) {
+            messages.stop();
+            return;
+          }
+          if (got === FETCH_BATCH) break;
         }
-        if (got < batch)
-          throw natsError('reading messages', new Error(`got ${got} of ${batch} messages in time`));
+        if (got < FETCH_BATCH) return; // the fetch expired: nothing more now
       }
     } finally {
       consumer.delete().catch(() => undefined);
