@@ -7,7 +7,6 @@ import {
   decodeKey,
   encodeKey,
   guard,
-  listKeys,
   live,
   writeIf,
   NatsBuckets,
@@ -127,9 +126,8 @@ export class NatsKeyStore implements KeyStore {
     if (entry !== null) await this.#buckets.removeRevision('keys', entry.revision, true);
     // Anything else under the subject (a marker, an older value in a bucket made with more history).
     await this.#buckets.purgeKey('keys', encoded);
-    const streams = await this.#streams();
-    const records = await listKeys(
-      streams,
+    const records = await this.#buckets.keys(
+      'key-streams',
       `reading the streams of subject "${subject}"`,
       `${encoded}.*`,
     );

@@ -181,6 +181,23 @@ export class NatsBuckets {
     }
   }
 
+  /**
+   * The keys of the bucket matching `filter` (a key, or one with `*` or
+   * `>`; all when absent) that have a message, read in one request (paged
+   * by the client for very many) from the stream's subjects. The stores
+   * never leave delete markers, so these are the keys with values (a caller
+   * reading them still skips one deleted since).
+   */
+  async keys(kind: BucketKind, action: string, filter = '>'): Promise<string[]> {
+    await this.bucket(kind);
+    const manager = await this.manager();
+    const info = await guard(action, () =>
+      manager.streams.info(this.streamName(kind), { subjects_filter: this.subject(kind, filter) }),
+    );
+    const skip = this.subject(kind, '').length;
+    return Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(skip));
+  }
+
   /** Largest value the server takes, in bytes (its `max_payload` less room for headers). */
   maxValueBytes(): number {
     const max = this.connection.info?.max_payload ?? 1024 * 1024;
@@ -275,15 +292,6 @@ export async function guard<T>(action: string, work: () => Promise<T>): Promise<
   } catch (error) {
     throw toNatsError(error, action);
   }
-}
-
-/** Every key of `kv` matching `filter` (all keys when absent), as stored (encoded). */
-export function listKeys(kv: KV, action: string, filter?: string): Promise<string[]> {
-  return guard(action, async () => {
-    const out: string[] = [];
-    for await (const key of await kv.keys(filter)) out.push(key);
-    return out;
-  });
 }
 
 /** The live entries of `keys` (absent, deleted or purged ones left out), fetched in parallel. */

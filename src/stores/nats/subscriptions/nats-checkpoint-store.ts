@@ -11,7 +11,6 @@ import type { Position } from '../../../core/position.js';
 import {
   encodeKey,
   guard,
-  listKeys,
   live,
   liveEntries,
   hasFields,
@@ -65,7 +64,7 @@ export class NatsCheckpointStore implements CheckpointStore {
 
   async list(): Promise<Checkpoint[]> {
     const kv = await this.#bucket();
-    const keys = await listKeys(kv, 'listing checkpoints');
+    const keys = await this.#buckets.keys('checkpoints', 'listing checkpoints');
     const entries = await liveEntries(kv, keys, 'reading checkpoints');
     return entries.map(toCheckpoint).sort((a, b) => compareCodePoints(a.name, b.name));
   }

@@ -12,7 +12,6 @@ import type { Position } from '../../../core/position.js';
 import {
   encodeKey,
   guard,
-  listKeys,
   live,
   liveEntries,
   hasFields,
@@ -137,11 +136,10 @@ export class NatsDeadLetterStore implements DeadLetterStore {
 
   async #keys(subscription: string | undefined): Promise<string[]> {
     if (subscription !== undefined) assertSubscriptionName(subscription);
-    const kv = await this.#bucket();
-    return listKeys(
-      kv,
+    return this.#buckets.keys(
+      'dead-letters',
       'listing dead letters',
-      subscription === undefined ? undefined : `${encodeKey(subscription)}.*`,
+      subscription === undefined ? '>' : `${encodeKey(subscription)}.*`,
     );
   }
 

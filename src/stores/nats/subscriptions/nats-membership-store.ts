@@ -7,7 +7,6 @@ import { checkOption } from '../../../core/options.js';
 import {
   encodeKey,
   guard,
-  listKeys,
   live,
   liveEntries,
   hasFields,
@@ -107,7 +106,7 @@ export class NatsMembershipStore implements MembershipStore {
   /** The group's live members (sorted) and its expired entries. */
   async #read(kv: KV, group: string): Promise<{ alive: GroupMember[]; expired: Read[] }> {
     const action = `reading the members of group "${group}"`;
-    const keys = await listKeys(kv, action, `${encodeKey(group)}.*`);
+    const keys = await this.#buckets.keys('members', action, `${encodeKey(group)}.*`);
     const entries = await liveEntries(kv, keys, action);
     const now = Date.now();
     const alive: GroupMember[] = [];
