@@ -53,13 +53,13 @@ describe('NatsMembershipStore', () => {
     const members = membership(prefix);
     const other = new NatsSubscriptionStorage(await nats.connectAnother(), { prefix }).membership;
     await members.heartbeat('g', 'stays', 10_000);
-    await members.heartbeat('g', 'dies', 300);
+    await members.heartbeat('g', 'dies', 1_000);
     await other.heartbeat('g', 'leaves', 10_000);
     expect((await other.members('g')).map((m) => m.member)).toEqual(['dies', 'leaves', 'stays']);
     await other.leave('g', 'leaves');
     await other.leave('g', 'never-joined');
     expect((await members.members('g')).map((m) => m.member)).toEqual(['dies', 'stays']);
-    await sleep(350);
+    await sleep(1_050);
     expect((await members.members('g')).map((m) => m.member)).toEqual(['stays']);
     // A heartbeat removes the expired entries it saw; the one that died joins anew when it comes back.
     await members.heartbeat('g', 'stays', 10_000);

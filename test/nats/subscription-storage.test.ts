@@ -259,14 +259,14 @@ describe('NatsSubscriptionStorage dead letters', () => {
 describe('NatsSubscriptionStorage leases', () => {
   it('grants one holder at a time, hands an expired lease over, and fails the old holder’s renewal', async () => {
     const { leases } = storage();
-    const a = await leases.tryAcquire('task.list', 'worker-a', 300);
+    const a = await leases.tryAcquire('task.list', 'worker-a', 1_000);
     expect(a).toMatchObject({ name: 'task.list', holder: 'worker-a' });
-    expect(await leases.tryAcquire('task.list', 'worker-b', 300)).toBeUndefined();
+    expect(await leases.tryAcquire('task.list', 'worker-b', 1_000)).toBeUndefined();
     const info = await leases.holderOf('task.list');
     expect(info?.holder).toBe('worker-a');
     expect(info?.expiresAt?.getTime()).toBeGreaterThan(Date.now());
     expect(await a?.renew()).toBe(true);
-    await sleep(350);
+    await sleep(1_050);
     expect(await leases.holderOf('task.list')).toBeUndefined();
     const b = await leases.tryAcquire('task.list', 'worker-b', 5_000);
     expect(b?.holder).toBe('worker-b');
@@ -332,6 +332,21 @@ describe('NatsSubscriptionStorage setup', () => {
         max_msgs_per_subject: 1,
       });
     }
+  });
+
+  it('rejects with a DatabaseError when the server refuses a bucket (3 replicas on one server)', async () => {
+    const s = new NatsSubscriptionStorage(nats.connection(), {
+      prefix: uniquePrefix('replicated'),
+      replicas: 3,
+    });
+    const error = await rejection(s.ensure());
+    expect(DatabaseError.is(error)).toBe(true);
+    expect((error as DatabaseError).connectionLost).toBe(false);
+    expect((error as Error).message).toMatch(
+      /^NATS opening the key-value bucket "replicated-[0-9a-f]+-\w[\w-]*" failed: /,
+    );
+    // The failed opening is not kept: the next call asks the server again.
+    expect(DatabaseError.is(await rejection(s.checkpoints.load('a')))).toBe(true);
   });
 
   it('refuses a bad connection, prefix or replica count, naming it', () => {
