@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, ValidationError } from '../../src/index.js';
+import { NatsBuckets } from '../../src/stores/nats/nats-kv.js';
+import { NatsMembershipStore } from '../../src/stores/nats/subscriptions/nats-membership-store.js';
 import { NatsSubscriptionStorage } from '../../src/stores/nats/subscriptions/nats-subscription-storage.js';
 import { useNats, uniquePrefix } from '../support/nats-test.js';
 import { rejection } from '../support/rejection.js';
@@ -70,6 +72,32 @@ describe('NatsMembershipStore', () => {
     expect(back.find((m) => m.member === 'dies')?.joinedAt.getTime()).toBeGreaterThanOrEqual(
       before,
     );
+  });
+
+  it('judges expiry by the server’s clock: members whose clocks are a minute off agree', async () => {
+    const prefix = uniquePrefix('members');
+    const skewed = async (ms: number) =>
+      new NatsMembershipStore(
+        new NatsBuckets(await nats.connectAnother(), { prefix }),
+        () => Date.now() + ms,
+      );
+    const ahead = await skewed(60_000);
+    const behind = await skewed(-60_000);
+    const [beat] = await ahead.heartbeat('skew', 'ahead', 1_000);
+    // The test server runs on this machine: its clock is Date.now().
+    expect(Math.abs((beat?.expiresAt.getTime() ?? 0) - (Date.now() + 1_000))).toBeLessThan(500);
+    const seen = await behind.heartbeat('skew', 'behind', 30_000);
+    expect(seen.map((m) => m.member)).toEqual(['ahead', 'behind']);
+    expect(Math.abs((seen[1]?.joinedAt.getTime() ?? 0) - Date.now())).toBeLessThan(500);
+    await sleep(1_100);
+    expect((await behind.members('skew')).map((m) => m.member)).toEqual(['behind']);
+    expect((await ahead.members('skew')).map((m) => m.member)).toEqual(['behind']);
+    // The one ahead beats again later: it joins anew, and both see its join on the server's clock.
+    const [again] = (await ahead.heartbeat('skew', 'ahead', 30_000)).filter(
+      (m) => m.member === 'ahead',
+    );
+    expect(Math.abs((again?.joinedAt.getTime() ?? 0) - Date.now())).toBeLessThan(500);
+    expect((await behind.members('skew')).map((m) => m.member)).toEqual(['ahead', 'behind']);
   });
 
   it('lands every heartbeat of many members racing on separate connections', async () => {

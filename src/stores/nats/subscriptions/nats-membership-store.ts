@@ -1,4 +1,4 @@
-import type { KV } from '@nats-io/kv';
+import type { KV, KvEntry } from '@nats-io/kv';
 import type { GroupMember, MembershipStore } from '../../../core/contracts/membership-store.js';
 import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
 import { DatabaseError, ValidationError } from '../../../core/errors.js';
@@ -16,11 +16,16 @@ import {
   type NatsBuckets,
 } from '../nats-kv.js';
 
-/** A member as stored: times in milliseconds since the epoch (the member's clock). */
+/**
+ * A member as stored. Its times are the server's: a beat's time is the
+ * timestamp JetStream gave the message, so only the time to live is stored,
+ * and the time the member joined (`null` on the beat that joined: that
+ * beat's own timestamp).
+ */
 interface StoredMember {
   readonly member: string;
-  readonly joinedAt: number;
-  readonly expiresAt: number;
+  readonly joinedAt: number | null;
+  readonly ttlMs: number;
 }
 
 /** The longest member id, in characters. */
@@ -28,36 +33,44 @@ const MAX_MEMBER_LENGTH = 200;
 /** How many times a heartbeat re-reads after losing a race before it gives up. */
 const MAX_ROUNDS = 16;
 
-/** A member together with the revision of its key. */
+/** A member as read: its stored value, the revision of its key, and its times on the server's clock. */
 interface Read {
-  readonly value: StoredMember;
   readonly revision: number;
+  readonly member: GroupMember;
 }
 
 /**
  * The members of consumer groups in the key-value bucket `<prefix>-members`,
  * one key per group and member (`<group>.<member>`, each part in base64url)
- * holding `{ member, joinedAt, expiresAt }` (part of a
+ * holding `{ member, joinedAt, ttlMs }` (part of a
  * {@link NatsSubscriptionStorage}). A heartbeat writes its own key with a
  * compare-and-set (keeping `joinedAt` while the member is live), then reads
  * the group's keys and removes the expired ones it saw (each by its
  * revision, so a member that beat again in between stays).
  *
- * Key-value buckets have no clock to ask: expiry is judged by each process's
- * own clock against the time the member wrote, so the processes of a group
- * must have clocks that agree to well within the time to live (NTP gives
- * milliseconds). A clock ahead sees members expire early; one behind late.
+ * Expiry is judged by the server's clock, as the contract asks: a beat's
+ * time is the timestamp JetStream gives its message, and a member expires
+ * `ttlMs` after its last beat. A heartbeat reads the timestamp of its own
+ * write, which tells this process how far its clock is from the server's;
+ * `members()` judges with the process's clock corrected by the offset its
+ * last heartbeat measured (a process that never beat uses its own clock).
+ * So members on machines with skewed clocks agree, to within the time a
+ * write takes.
  */
 export class NatsMembershipStore implements MembershipStore {
   readonly #buckets: NatsBuckets;
+  readonly #clock: () => number;
+  /** The server's clock minus this process's, as the last heartbeat measured it. */
+  #offset = 0;
 
   /**
-   * For {@link NatsSubscriptionStorage}.
+   * For {@link NatsSubscriptionStorage}; `clock` is the process's clock (tests skew it).
    *
    * @internal
    */
-  constructor(buckets: NatsBuckets) {
+  constructor(buckets: NatsBuckets, clock: () => number = Date.now) {
     this.#buckets = buckets;
+    this.#clock = clock;
   }
 
   async heartbeat(group: string, member: string, ttlMs: number): Promise<GroupMember[]> {
@@ -67,34 +80,44 @@ export class NatsMembershipStore implements MembershipStore {
     const kv = await this.#bucket();
     const key = memberKey(group, member);
     const action = `heartbeat of member "${member}" of group "${group}"`;
-    let written = false;
-    for (let round = 0; round < MAX_ROUNDS && !written; round++) {
+    let written: { revision: number; sent: number; acked: number } | undefined;
+    for (let round = 0; round < MAX_ROUNDS && written === undefined; round++) {
       const entry = await guard(action, () => kv.get(key));
       const current = live(entry);
-      const before = current === undefined ? undefined : parseEntry(current, isStoredMember);
-      const now = Date.now();
+      const before = current === undefined ? undefined : toRead(current);
+      const alive = before !== undefined && before.member.expiresAt.getTime() > this.#now();
       const value: StoredMember = {
         member,
-        joinedAt: before !== undefined && before.expiresAt > now ? before.joinedAt : now,
-        expiresAt: now + ttlMs,
+        joinedAt: alive ? before.member.joinedAt.getTime() : null,
+        ttlMs,
       };
-      written =
-        (await writeIf(kv, key, JSON.stringify(value), revisionOf(entry), action)) !== undefined;
+      const sent = this.#clock();
+      const revision = await writeIf(kv, key, JSON.stringify(value), revisionOf(entry), action);
+      if (revision !== undefined) written = { revision, sent, acked: this.#clock() };
     }
-    if (!written)
+    if (written === undefined)
       throw new DatabaseError(`NATS ${action} failed: the member's key kept changing under it`);
-    const { alive, expired } = await this.#read(kv, group);
+    const done = written;
+    const reads = await this.#read(kv, group);
+    const own = reads.find((read) => read.revision === done.revision);
+    if (own !== undefined) {
+      // The server stamped the write between sending and the acknowledgement: take the middle.
+      const beat = own.member.expiresAt.getTime() - ttlMs;
+      this.#offset = beat - (done.sent + done.acked) / 2;
+    }
+    const now = this.#now();
+    const expired = reads.filter((read) => read.member.expiresAt.getTime() <= now);
     await Promise.all(
       expired.map(({ revision }) =>
         this.#buckets.removeRevision('members', revision).catch(() => false),
       ),
     );
-    return alive;
+    return alivesOf(reads, now);
   }
 
   async members(group: string): Promise<GroupMember[]> {
     assertSubscriptionName(group);
-    return (await this.#read(await this.#bucket(), group)).alive;
+    return alivesOf(await this.#read(await this.#bucket(), group), this.#now());
   }
 
   async leave(group: string, member: string): Promise<void> {
@@ -103,21 +126,16 @@ export class NatsMembershipStore implements MembershipStore {
     await this.#buckets.purgeKey('members', memberKey(group, member));
   }
 
-  /** The group's live members (sorted) and its expired entries. */
-  async #read(kv: KV, group: string): Promise<{ alive: GroupMember[]; expired: Read[] }> {
+  /** Now on the server's clock, as far as this process knows it. */
+  #now(): number {
+    return this.#clock() + this.#offset;
+  }
+
+  /** The group's members with a value, expired or not. */
+  async #read(kv: KV, group: string): Promise<Read[]> {
     const action = `reading the members of group "${group}"`;
     const keys = await this.#buckets.keys('members', action, `${encodeKey(group)}.*`);
-    const entries = await liveEntries(kv, keys, action);
-    const now = Date.now();
-    const alive: GroupMember[] = [];
-    const expired: Read[] = [];
-    for (const entry of entries) {
-      const value = parseEntry(entry, isStoredMember);
-      if (value.expiresAt > now) alive.push(toMember(value));
-      else expired.push({ value, revision: entry.revision });
-    }
-    alive.sort((a, b) => compareCodePoints(a.member, b.member));
-    return { alive, expired };
+    return (await liveEntries(kv, keys, action)).map(toRead);
   }
 
   #bucket(): Promise<KV> {
@@ -127,6 +145,13 @@ export class NatsMembershipStore implements MembershipStore {
 
 function memberKey(group: string, member: string): string {
   return `${encodeKey(group)}.${encodeKey(member)}`;
+}
+
+function alivesOf(reads: readonly Read[], now: number): GroupMember[] {
+  return reads
+    .map((read) => read.member)
+    .filter((member) => member.expiresAt.getTime() > now)
+    .sort((a, b) => compareCodePoints(a.member, b.member));
 }
 
 function assertMember(member: unknown): asserts member is string {
@@ -143,14 +168,24 @@ function assertMember(member: unknown): asserts member is string {
   }
 }
 
-function toMember(value: StoredMember): GroupMember {
+function toRead(entry: KvEntry): Read {
+  const value = parseEntry(entry, isStoredMember);
+  const beat = entry.created.getTime();
   return {
-    member: value.member,
-    joinedAt: new Date(value.joinedAt),
-    expiresAt: new Date(value.expiresAt),
+    revision: entry.revision,
+    member: {
+      member: value.member,
+      joinedAt: new Date(value.joinedAt ?? beat),
+      expiresAt: new Date(beat + value.ttlMs),
+    },
   };
 }
 
 function isStoredMember(value: unknown): value is StoredMember {
-  return hasFields(value, { member: 'string', joinedAt: 'number', expiresAt: 'number' });
+  return hasFields(value, { member: 'string', ttlMs: 'number' }) && hasJoinedAt(value);
+}
+
+function hasJoinedAt(value: unknown): boolean {
+  const { joinedAt } = value as { joinedAt?: unknown };
+  return joinedAt === null || typeof joinedAt === 'number';
 }
