@@ -386,7 +386,11 @@ describe('NatsSubscriptionStorage setup', () => {
     const connection = await nats.connectAnother();
     const s = new NatsSubscriptionStorage(connection, { prefix: uniquePrefix('closed') });
     await s.checkpoints.save('a', at(1));
+    const lease = await s.leases.tryAcquire('a', 'me', 10_000);
     await connection.close();
+    // A lease on a closed connection is lost (renew says so), and releasing it never rejects.
+    expect(await lease?.renew()).toBe(false);
+    await lease?.release();
     const error = await rejection(s.checkpoints.load('a'));
     expect(DatabaseError.is(error)).toBe(true);
     expect((error as DatabaseError).connectionLost).toBe(true);
