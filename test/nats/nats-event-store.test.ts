@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +9,9 @@ import {
   type NewEvent,
 } from '../../src/index.js';
 import { NatsEventStore, type NatsEventStoreOptions } from '../../src/stores/nats/index.js';
-import { NATS_URL, skipNats, uniqueStream, useNats } from './nats-test-server.js';
+import { natsUrl, uniquePrefix, useNats } from '../support/nats-test.js';
+
+const NATS_URL = natsUrl.includes('://') ? natsUrl : `nats://${natsUrl}`;
 
 const events = (n: number, type = 'Happened', tags: string[] = []): NewEvent[] =>
   Array.from({ length: n }, (_, i) => ({ type, data: { n: i }, tags }));
@@ -26,27 +27,22 @@ async function rejection(promise: Promise<unknown>): Promise<EventfoldError> {
   throw new Error('expected a rejection');
 }
 
-describe.skipIf(skipNats)('NatsEventStore', () => {
-  const nats = useNats();
-  const others: NatsConnection[] = [];
+const nats = useNats();
 
+describe('NatsEventStore', () => {
   /** A second connection, as another process would have (closed after the file). */
-  async function otherConnection(): Promise<NatsConnection> {
-    const nc = await connect({ servers: NATS_URL });
-    others.push(nc);
-    return nc;
-  }
+  const otherConnection = () => nats.connectAnother();
 
   function open(options: NatsEventStoreOptions = {}, connection = nats.connection()) {
     return NatsEventStore.connect({
-      stream: nats.track(uniqueStream('s')),
+      stream: uniquePrefix('s'),
       ...options,
       connection,
     });
   }
 
   it('opens by URL through createEventStore, owns that connection and closes it', async () => {
-    const stream = nats.track(uniqueStream('u'));
+    const stream = uniquePrefix('u');
     const store = await createEventStore(`${NATS_URL}?stream=${stream}`);
     if (!(store instanceof NatsEventStore)) throw new Error('not a NatsEventStore');
     expect(store.streamName).toBe(stream);
@@ -89,7 +85,7 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
   it('refuses replicated streams on a server before 2.9.21 unless told otherwise', async () => {
     const version = nats.connection().info?.version ?? '';
     if (!/^2\.9\.([0-9]|1[0-9]|20)$/.test(version)) return; // a newer server takes them
-    const stream = nats.track(uniqueStream('r'));
+    const stream = uniquePrefix('r');
     const error = await rejection(open({ stream, replicas: 3 }));
     expect(error.code).toBe('UNSAFE_REPLICATION');
     const jsm = await jetstreamManager(nats.connection());
@@ -97,14 +93,14 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
   });
 
   it('refuses a stream that cannot hold an event store with a MigrationError', async () => {
-    const stream = nats.track(uniqueStream('m'));
+    const stream = uniquePrefix('m');
     const jsm = await jetstreamManager(nats.connection());
     await jsm.streams.add({ name: stream, subjects: [`${stream}.other.>`] });
     expect((await rejection(open({ stream }))).code).toBe('MIGRATION');
   });
 
   it('replays appends by event id after a restart, long after the duplicate window', async () => {
-    const stream = nats.track(uniqueStream('i'));
+    const stream = uniquePrefix('i');
     const first = await open({ stream, duplicateWindowMs: 100 });
     const batch = [
       { id: randomUUID(), type: 'A', data: {} },
@@ -127,7 +123,7 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
   });
 
   it('rebuilds a lost id index from the stream (a crash between a publish and its index write)', async () => {
-    const stream = nats.track(uniqueStream('x'));
+    const stream = uniquePrefix('x');
     const store = await open({ stream, duplicateWindowMs: 100 });
     const batch = [{ id: randomUUID(), type: 'A', data: {} }];
     const original = await store.append('Order-1', batch);
@@ -141,7 +137,7 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
   });
 
   it('lets exactly one of two connections win each expected version', async () => {
-    const stream = nats.track(uniqueStream('c'));
+    const stream = uniquePrefix('c');
     const a = await open({ stream });
     const b = await open({ stream }, await otherConnection());
     const rounds = 30;
@@ -167,7 +163,7 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
   });
 
   it('lets only one of two racing conditional appends through', async () => {
-    const stream = nats.track(uniqueStream('d'));
+    const stream = uniquePrefix('d');
     const a = await open({ stream });
     const b = await open({ stream }, await otherConnection());
     for (let round = 0; round < 15; round++) {
@@ -193,7 +189,7 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
   });
 
   it('never lets an append in after a racing tombstone', async () => {
-    const stream = nats.track(uniqueStream('t'));
+    const stream = uniquePrefix('t');
     const a = await open({ stream });
     const b = await open({ stream }, await otherConnection());
     await a.append('Doomed-1', events(1));
@@ -222,7 +218,7 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
   });
 
   it('stores an append larger than the server takes in one message, in parts, and scavenges them', async () => {
-    const stream = nats.track(uniqueStream('l'));
+    const stream = uniquePrefix('l');
     const store = await open({ stream, maxEventBytes: 4 * 1024 * 1024 });
     const big = 'x'.repeat(1_500_000);
     const result = await store.append('Big-1', [
@@ -243,7 +239,7 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
   });
 
   it("wakes listeners with another process's appends", async () => {
-    const stream = nats.track(uniqueStream('w'));
+    const stream = uniquePrefix('w');
     const a = await open({ stream });
     const b = await open({ stream }, await otherConnection());
     let heard = 0;
@@ -259,7 +255,7 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
   });
 
   it('hides what another process scavenged from part of an append', async () => {
-    const stream = nats.track(uniqueStream('v'));
+    const stream = uniquePrefix('v');
     const a = await open({ stream });
     const b = await open({ stream }, await otherConnection());
     await a.append('Cut-1', events(4));
@@ -276,9 +272,5 @@ describe.skipIf(skipNats)('NatsEventStore', () => {
     expect(await b.countEventsAfter(undefined, {}, 100)).toBe(3);
     await a.close();
     await b.close();
-  });
-
-  it('closes the extra connections', async () => {
-    await Promise.all(others.map((nc) => nc.close()));
   });
 });

@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import type { StoreCapabilities } from '../../src/index.js';
 import { NatsEventStore } from '../../src/stores/nats/index.js';
 import { runPropertySuite } from '../../src/testing/property/index.js';
-import { skipNats, uniqueStream, useNats } from './nats-test-server.js';
+import { uniquePrefix, useNats } from '../support/nats-test.js';
 
 /** What a NATS store must declare, written out here so the suite checks the store's own flags. */
 const NATS_STORE_CAPABILITIES: StoreCapabilities = {
@@ -15,18 +15,17 @@ const NATS_STORE_CAPABILITIES: StoreCapabilities = {
   atomicMultiStreamAppends: false,
 };
 
-describe.skipIf(skipNats)('NATS', () => {
-  const nats = useNats();
-  runPropertySuite('NATS', {
-    describe,
-    it,
-    numRuns: 100,
-    capabilities: NATS_STORE_CAPABILITIES,
-    createStore: (options) =>
-      NatsEventStore.connect({
-        ...options,
-        connection: nats.connection(),
-        stream: nats.track(uniqueStream('p')),
-      }),
-  });
+const nats = useNats();
+
+runPropertySuite('NATS', {
+  describe,
+  it,
+  numRuns: 100,
+  capabilities: NATS_STORE_CAPABILITIES,
+  createStore: (options) =>
+    NatsEventStore.connect({
+      ...options,
+      connection: nats.connection(),
+      stream: uniquePrefix('p'),
+    }),
 });

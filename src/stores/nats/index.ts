@@ -1,8 +1,9 @@
 /**
- * The NATS JetStream event store of eventfold, on `@nats-io/transport-node`
- * and `@nats-io/jetstream` (optional peer dependencies, loaded only when a
- * store connects; without them that throws a `MissingDependencyError` naming
- * the package).
+ * The NATS JetStream event store of eventfold, on `@nats-io/transport-node`,
+ * `@nats-io/jetstream` and `@nats-io/kv` (optional peer dependencies, loaded
+ * only when a store connects; without them that throws a
+ * `MissingDependencyError` naming the package), and its snapshot, key and
+ * subscription storages in JetStream key-value buckets.
  *
  * @example
  * ```ts
@@ -17,3 +18,11 @@ export type { NatsCursor } from './nats-positions.js';
 export { DEFAULT_STREAM, type NatsEventStoreOptions } from './nats-event-store-options.js';
 export { UnsafeReplicationError } from './nats-errors.js';
 export type { AppendSubscription } from '../../core/append-signal.js';
+export type { NatsKvOptions } from './nats-kv.js';
+export { NatsSnapshotStore } from './nats-snapshot-store.js';
+export { NatsKeyStore } from './nats-key-store.js';
+export { NatsSubscriptionStorage } from './subscriptions/nats-subscription-storage.js';
+export type { NatsCheckpointStore } from './subscriptions/nats-checkpoint-store.js';
+export type { NatsDeadLetterStore } from './subscriptions/nats-dead-letter-store.js';
+export type { NatsLeaseStore } from './subscriptions/nats-lease-store.js';
+export type { NatsMembershipStore } from './subscriptions/nats-membership-store.js';

@@ -14,6 +14,11 @@ import { NatsIdIndex } from './nats-id-index.js';
 import { loadNatsTransport } from './nats-modules.js';
 import type { NatsCursor } from './nats-positions.js';
 import { setUpStream } from './nats-stream-setup.js';
+import {
+  createSubscriptionStorage,
+  type SubscriptionStorageProvider,
+} from '../../core/contracts/subscription-storage-provider.js';
+import { NatsSubscriptionStorage } from './subscriptions/nats-subscription-storage.js';
 
 /**
  * The NATS JetStream event store: each append is one JetStream message on its
@@ -35,12 +40,16 @@ import { setUpStream } from './nats-stream-setup.js';
  * await store.append('Order-1', [OrderPlaced({ total: 42 })], { expectedVersion: 0 });
  * ```
  */
-export class NatsEventStore extends EventStoreKernel<NatsCursor> {
+export class NatsEventStore
+  extends EventStoreKernel<NatsCursor>
+  implements SubscriptionStorageProvider<undefined>
+{
   /** The connection the store talks through (yours when you passed one). */
   readonly connection: NatsConnection;
   /** The JetStream stream holding the events. */
   readonly streamName: string;
   readonly #ready: () => Promise<void>;
+  readonly #replicas: number;
 
   /**
    * Creates the store on a connection you own (`connection`; left open on
@@ -86,6 +95,7 @@ export class NatsEventStore extends EventStoreKernel<NatsCursor> {
     this.connection = connection;
     this.streamName = name;
     this.#ready = ready;
+    this.#replicas = replicas;
   }
 
   /**
@@ -137,6 +147,20 @@ export class NatsEventStore extends EventStoreKernel<NatsCursor> {
   migrate(): Promise<void> {
     this.assertOpen();
     return this.#ready();
+  }
+
+  /**
+   * The storage of a subscription started without `storage`: a new
+   * {@link NatsSubscriptionStorage} on this store's connection, its buckets
+   * named after the stream (`<stream>-checkpoints`, …), which the
+   * subscription closes as it stops (releasing its leases; the connection stays open).
+   */
+  [createSubscriptionStorage](): NatsSubscriptionStorage {
+    this.assertOpen();
+    return new NatsSubscriptionStorage(this.connection, {
+      prefix: this.streamName,
+      replicas: this.#replicas,
+    });
   }
 }
 
