@@ -26,3 +26,4 @@ export type { NatsCheckpointStore } from './subscriptions/nats-checkpoint-store.
 export type { NatsDeadLetterStore } from './subscriptions/nats-dead-letter-store.js';
 export type { NatsLeaseStore } from './subscriptions/nats-lease-store.js';
 export type { NatsMembershipStore } from './subscriptions/nats-membership-store.js';
+export type { GroupMember, MembershipStore } from '../../core/contracts/membership-store.js';
