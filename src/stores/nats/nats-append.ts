@@ -19,6 +19,7 @@ import { natsError } from './nats-errors.js';
 import type { NatsIdIndex } from './nats-id-index.js';
 import type { NatsCursor } from './nats-positions.js';
 import {
+  EMPTY_STATE,
   encodeEventList,
   encodeEvents,
   encodeState,
@@ -35,6 +36,9 @@ import {
 
 /** How many times a write is tried again after another writer got in first. */
 const MAX_ATTEMPTS = 1000;
+
+/** The most streams whose heads a writer remembers. */
+const MAX_REMEMBERED = 10_000;
 
 /** Room kept in a message for the stream state and headers beside the events. */
 const PAYLOAD_HEADROOM = 64 * 1024;
@@ -64,6 +68,9 @@ function backoff(attempt: number): Promise<void> {
  * always safe because nothing of it was stored.
  */
 export class NatsWriter {
+  /** Per stream, the head after this writer's last append to it: a guess JetStream checks. */
+  readonly #heads = new Map<string, NatsStreamHead>();
+
   constructor(
     readonly handle: NatsStreamHandle,
     readonly index: NatsIdIndex,
@@ -115,15 +122,23 @@ export class NatsWriter {
     const parts = await this.#parts(list);
     for (let attempt = 0; ; attempt++) {
       await backoff(attempt);
-      const head = await this.headOf(streamId);
-      assertNotTombstoned(streamId, head.state);
+      // First a guess (this writer's last append to the stream, or no stream when none is
+      // expected): JetStream checks it; a wrong guess costs one refused publish, never a wrong write.
+      const guess = attempt === 0 ? this.#guess(entry) : undefined;
+      const head = guess ?? (await this.headOf(streamId));
       const actual = visibleVersion(head.state);
-      if (entry.hasProvidedIds) {
-        const ids = events.filter((e) => e.idProvided).map((e) => e.id);
-        const replay = this.#replay(entry, await this.index.lookup(ids), actual);
-        if (replay !== undefined) return replay;
+      try {
+        assertNotTombstoned(streamId, head.state);
+        if (entry.hasProvidedIds) {
+          const ids = events.filter((e) => e.idProvided).map((e) => e.id);
+          const replay = this.#replay(entry, await this.index.lookup(ids), actual);
+          if (replay !== undefined) return replay;
+        }
+        checkExpectedVersion(streamId, entry.expectedVersion, actual);
+      } catch (error) {
+        if (guess !== undefined) continue; // an error names the stored state, never a guess
+        throw error;
       }
-      checkExpectedVersion(streamId, entry.expectedVersion, actual);
       let lastSequence: number | undefined;
       if (condition !== undefined) {
         lastSequence = await this.handle.lastSeq();
@@ -149,6 +164,7 @@ export class NatsWriter {
         if (isWrongLastSequence(error) && attempt < MAX_ATTEMPTS) continue;
         throw natsError('appending', error);
       }
+      if (!ack.duplicate) this.#remember(streamId, { seq: ack.seq, state, lastWrite: undefined });
       if (ack.duplicate) {
         await this.handle.refreshRemovals();
         const original = await this.handle.at(ack.seq);
@@ -163,6 +179,22 @@ export class NatsWriter {
     }
   }
 
+  /** The head this writer last wrote to a stream, or no stream when the append expects none. */
+  #guess(entry: PreparedAppend): NatsStreamHead | undefined {
+    const known = this.#heads.get(entry.streamId);
+    if (known !== undefined) return known;
+    const expected = entry.expectedVersion;
+    return expected === 'no_stream' || expected === 0
+      ? { seq: 0, state: EMPTY_STATE, lastWrite: undefined }
+      : undefined;
+  }
+
+  /** Remembers a stream's head after this writer's append (a bounded hint). */
+  #remember(streamId: string, head: NatsStreamHead): void {
+    if (this.#heads.size >= MAX_REMEMBERED) this.#heads.clear();
+    this.#heads.set(streamId, head);
+  }
+
   /**
    * Publishes a state change of a stream (a delete, a truncation, metadata):
    * `decide` reads the stream's head and returns its new state, or `undefined`
@@ -173,6 +205,7 @@ export class NatsWriter {
     decide: (head: NatsStreamHead) => NatsStreamState | undefined,
   ): Promise<NatsStreamHead> {
     const subject = this.handle.subjects.ofStream(streamId);
+    this.#heads.delete(streamId);
     for (let attempt = 0; ; attempt++) {
       await backoff(attempt);
       const head = await this.headOf(streamId);
