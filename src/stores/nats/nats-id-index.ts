@@ -33,6 +33,11 @@ interface IndexEntry {
 export class NatsIdIndex {
   readonly bucket: string;
   #kv: Promise<KV> | undefined;
+  /** The sequence up to which this process knows the index holds every event. */
+  #indexed = 0;
+  #markRead = false;
+  #running: Promise<void> | undefined;
+  #raising = false;
 
   constructor(
     readonly handle: NatsStreamHandle,
@@ -86,38 +91,80 @@ export class NatsIdIndex {
     }
   }
 
-  /** Indexes every event of the messages after the watermark, up to `head`, then raises the watermark. */
+  /**
+   * Indexes every event of the messages after the watermark, up to `head`.
+   * One catch-up runs at a time in a process (the others wait for it); this
+   * process then knows where the index stands and reads the shared watermark
+   * only once. The watermark is raised after the index writes, in the
+   * background: one that lags only makes a later catch-up index some events again.
+   */
   async catchUp(kv: KV, head: number): Promise<void> {
+    while (this.#indexed < head) {
+      if (this.#running === undefined) {
+        this.#running = this.#run(kv, head).finally(() => {
+          this.#running = undefined;
+        });
+      }
+      await this.#running;
+    }
+  }
+
+  async #run(kv: KV, head: number): Promise<void> {
     try {
-      let entry = await kv.get(WATERMARK);
-      let mark = entry === null || entry.operation !== 'PUT' ? 0 : Number(entry.string());
-      if (mark >= head) return;
-      let puts: Promise<unknown>[] = [];
-      await this.handle.refreshRemovals();
-      for await (const message of this.handle.scan(this.handle.subjects.all, mark + 1, head)) {
-        for (const row of rowsOf(message)) {
-          const value: IndexEntry = { s: row.streamId, v: row.version, q: row.seq, i: row.index };
-          puts.push(kv.put(row.id, JSON.stringify(value)));
-        }
-        if (puts.length >= PARALLEL_PUTS) {
-          await Promise.all(puts);
-          puts = [];
-        }
+      let mark = this.#indexed;
+      if (!this.#markRead) {
+        const entry = await kv.get(WATERMARK);
+        mark = Math.max(
+          mark,
+          entry === null || entry.operation !== 'PUT' ? 0 : Number(entry.string()),
+        );
+        this.#markRead = true;
       }
-      await Promise.all(puts);
-      for (;;) {
-        try {
-          if (entry === null) await kv.create(WATERMARK, String(head));
-          else await kv.update(WATERMARK, String(head), entry.revision);
-          return;
-        } catch {
-          entry = await kv.get(WATERMARK);
-          mark = entry === null || entry.operation !== 'PUT' ? 0 : Number(entry.string());
-          if (mark >= head) return;
+      if (mark < head) {
+        let puts: Promise<unknown>[] = [];
+        await this.handle.refreshRemovals();
+        for await (const message of this.handle.scan(this.handle.subjects.all, mark + 1, head)) {
+          for (const row of rowsOf(message)) {
+            const value: IndexEntry = { s: row.streamId, v: row.version, q: row.seq, i: row.index };
+            puts.push(kv.put(row.id, JSON.stringify(value)));
+          }
+          if (puts.length >= PARALLEL_PUTS) {
+            await Promise.all(puts);
+            puts = [];
+          }
         }
+        await Promise.all(puts);
       }
+      this.#indexed = Math.max(this.#indexed, head);
+      this.#raise(kv);
     } catch (error) {
       throw natsError('updating the event id index', error);
     }
+  }
+
+  /** Raises the shared watermark to what this process indexed (compare-and-set; in the background). */
+  #raise(kv: KV): void {
+    if (this.#raising) return;
+    this.#raising = true;
+    const raise = async (): Promise<void> => {
+      for (;;) {
+        const target = this.#indexed;
+        const entry = await kv.get(WATERMARK);
+        const mark = entry === null || entry.operation !== 'PUT' ? 0 : Number(entry.string());
+        if (mark >= target) return;
+        try {
+          if (entry === null) await kv.create(WATERMARK, String(target));
+          else await kv.update(WATERMARK, String(target), entry.revision);
+          if (this.#indexed === target) return;
+        } catch {
+          // Another process moved it: read it again.
+        }
+      }
+    };
+    raise()
+      .catch(() => undefined) // a watermark left behind is caught up later
+      .finally(() => {
+        this.#raising = false;
+      });
   }
 }
