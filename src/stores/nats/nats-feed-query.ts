@@ -5,8 +5,10 @@ import type { NatsSubjects } from './nats-subjects.js';
 
 /**
  * A feed filter as a subject filter and a row check: one category reads only
- * that category's subjects (JetStream filters them in the server); several
- * categories and event types are checked on each event read.
+ * the messages on that category's subjects (the scan by sequence still reads
+ * every sequence in the range and drops the other subjects); several
+ * categories and event types are checked on each event read. A filtered feed
+ * read therefore costs what an unfiltered one does.
  */
 export interface NatsFeedQuery {
   readonly subject: string;
