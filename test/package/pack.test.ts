@@ -144,7 +144,7 @@ console.log(JSON.stringify({
 
   it('names the missing optional peer, its install command and its entry point', () => {
     // The consumer has none of the optional peers: npm does not install optional peers.
-    for (const name of ['pg', 'better-sqlite3', 'fast-check']) {
+    for (const name of ['pg', 'better-sqlite3', 'fast-check', '@nats-io/transport-node']) {
       expect(fs.existsSync(path.join(project, 'node_modules', name))).toBe(false);
     }
     write(
@@ -165,6 +165,9 @@ const postgres = await import('eventfold/postgres');
 await report('PostgresEventStore.connect', () =>
   postgres.PostgresEventStore.connect({ connectionString: 'postgresql://127.0.0.1:1/app' }),
 );
+await report('createEventStore nats', () => createEventStore('nats://127.0.0.1:1'));
+const nats = await import('eventfold/nats');
+await report('NatsEventStore.connect', () => nats.NatsEventStore.connect({ servers: 'nats://127.0.0.1:1' }));
 const sqlite = await import('eventfold/sqlite');
 await report('new SqliteEventStore', () => new sqlite.SqliteEventStore(':memory:'));
 const property = await import('eventfold/testing/property');
@@ -198,8 +201,14 @@ console.log(JSON.stringify(out));
       'eventfold/sqlite (and createEventStore with a sqlite: URL)',
       '@types/better-sqlite3',
     );
+    const nats = missing(
+      '@nats-io/transport-node',
+      'eventfold/nats (and createEventStore with a nats: URL)',
+    );
     expect(out).toEqual({
       'createEventStore postgresql': pg,
+      'createEventStore nats': nats,
+      'NatsEventStore.connect': nats,
       'createEventStore sqlite': sqlite,
       'PostgresEventStore.connect': pg,
       'new SqliteEventStore': sqlite,
@@ -268,6 +277,7 @@ console.log(JSON.stringify(out));
       'eventfold/backend',
       'eventfold/sqlite',
       'eventfold/postgres',
+      'eventfold/nats',
       'eventfold/testing',
       'eventfold/testing/property',
       'eventfold/http',
