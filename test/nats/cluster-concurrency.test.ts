@@ -38,7 +38,7 @@ beforeAllOrFail(async () => {
   // stream's leader through a route, as they would from clients of a real cluster.
   connections = await Promise.all(
     Array.from({ length: PUBLISHERS }, (_, i) =>
-      connect({ servers: cluster.servers[i % cluster.servers.length] }),
+      connect({ servers: cluster.servers[i % cluster.servers.length] as string }),
     ),
   );
   jsm = await jetstreamManager(connections[0] as NatsConnection);
