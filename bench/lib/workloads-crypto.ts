@@ -150,17 +150,22 @@ function readWorkload(
   };
 }
 
+/** The backends {@link openStore} opens with a key store beside them. */
+const CRYPTO_BACKENDS: readonly Backend[] = ['memory', 'sqlite', 'postgres'];
+
 /** CRYPTO-READ (personal fields encrypted) and CRYPTO-PLAIN (the same events in clear). */
 export const CRYPTO_WORKLOADS: readonly WorkloadSpec[] = [
   {
     id: 'CRYPTO-PLAIN',
     title: 'reads of 2,000 user events (by stream and by feed), email and name in clear',
+    backends: CRYPTO_BACKENDS,
     build: (t, scale) => readWorkload(t, 'CRYPTO-PLAIN', size(20, scale), false),
   },
   {
     id: 'CRYPTO-READ',
     title:
       'the same reads with email and name encrypted (AES-256-GCM, a key per user): decryption cost',
+    backends: CRYPTO_BACKENDS,
     oneWriter: 'CRYPTO-PLAIN',
     build: (t, scale) => readWorkload(t, 'CRYPTO-READ', size(20, scale), true),
   },
