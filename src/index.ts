@@ -32,6 +32,7 @@ export {
   StoreClosedError,
   StreamDeletedError,
   StreamNotFoundError,
+  UnsupportedWriteError,
   ValidationError,
   type CoreErrorCode,
   type DatabaseErrorOptions,

@@ -40,6 +40,7 @@ const BY_CODE: Record<string, ExitCodeValue> = {
   CONCURRENCY: ExitCode.Conflict,
   EVENT_ID_CONFLICT: ExitCode.Conflict,
   APPEND_CONDITION: ExitCode.Conflict,
+  UNSUPPORTED_WRITE: ExitCode.Usage,
   TRANSFER_CONFLICT: ExitCode.Conflict,
   DATABASE: ExitCode.Unavailable,
   MIGRATION: ExitCode.Unavailable,

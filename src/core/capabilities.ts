@@ -34,4 +34,11 @@ export interface StoreCapabilities {
    * one still running); {@link EventStore.hasPendingEvents} tells when.
    */
   readonly delayedVisibility: boolean;
+  /**
+   * `appendMany` over several streams is all-or-nothing. Without it (NATS
+   * JetStream, one subject per message) such a call is refused with an
+   * `UNSUPPORTED_WRITE` error before anything is written; an `appendMany` of
+   * one stream still works.
+   */
+  readonly atomicMultiStreamAppends: boolean;
 }

@@ -30,6 +30,7 @@ export type CoreErrorCode =
   | 'SYNCHRONOUS_TRANSACTION'
   | 'MISSING_DEPENDENCY'
   | 'APPEND_CONDITION'
+  | 'UNSUPPORTED_WRITE'
   | 'PERSONAL_DATA'
   | 'STREAM_DELETED'
   | 'DOCUMENT_EXISTS'
@@ -168,6 +169,22 @@ export class AppendConditionError extends EventfoldError {
     this.after = after;
     this.streamIds = streamIds;
   }
+}
+
+/**
+ * A write the store's backend cannot make all-or-nothing, refused before
+ * anything was written: an `appendMany` over several streams where
+ * `capabilities.atomicMultiStreamAppends` is false (NATS JetStream).
+ *
+ * @example
+ * ```ts
+ * try { await store.appendMany(entries) } catch (e) {
+ *   if (UnsupportedWriteError.is(e)) for (const entry of entries) await store.append(entry.streamId, entry.events);
+ * }
+ * ```
+ */
+export class UnsupportedWriteError extends EventfoldError {
+  static override readonly code: CoreErrorCode = 'UNSUPPORTED_WRITE';
 }
 
 /**

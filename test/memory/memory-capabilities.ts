@@ -8,4 +8,5 @@ export const MEMORY_STORE_CAPABILITIES: StoreCapabilities = {
   atomicReadModels: false,
   synchronousTransactions: false,
   delayedVisibility: false,
+  atomicMultiStreamAppends: true,
 };

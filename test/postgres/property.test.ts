@@ -12,6 +12,7 @@ const POSTGRES_STORE_CAPABILITIES: StoreCapabilities = {
   atomicReadModels: true,
   synchronousTransactions: false,
   delayedVisibility: true,
+  atomicMultiStreamAppends: true,
 };
 
 const database = useTestDatabase('property');

@@ -18,6 +18,7 @@ const sqliteCapabilities = (durable: boolean): StoreCapabilities => ({
   atomicReadModels: true,
   synchronousTransactions: true,
   delayedVisibility: false,
+  atomicMultiStreamAppends: true,
 });
 
 /** A fresh file per store; reopening closes the store and opens the same file again. */

@@ -64,6 +64,7 @@ export const MEMORY_CAPABILITIES: StoreCapabilities = Object.freeze({
   atomicReadModels: false,
   synchronousTransactions: false,
   delayedVisibility: false,
+  atomicMultiStreamAppends: true,
 });
 
 /**

@@ -20,6 +20,7 @@ export const POSTGRES_CAPABILITIES: StoreCapabilities = Object.freeze({
   atomicReadModels: true,
   synchronousTransactions: false,
   delayedVisibility: true,
+  atomicMultiStreamAppends: true,
 });
 
 /** A PostgreSQL position: the writing transaction's id, then the event's sequence number. */

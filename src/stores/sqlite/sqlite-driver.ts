@@ -45,6 +45,7 @@ export const SQLITE_CAPABILITIES: StoreCapabilities = Object.freeze({
   atomicReadModels: true,
   synchronousTransactions: true,
   delayedVisibility: false,
+  atomicMultiStreamAppends: true,
 });
 
 /** The capabilities of an in-memory SQLite database (`:memory:`): one connection, gone with it. */

@@ -9,6 +9,7 @@ const FLAGS: readonly (keyof StoreCapabilities)[] = [
   'atomicReadModels',
   'synchronousTransactions',
   'delayedVisibility',
+  'atomicMultiStreamAppends',
 ];
 
 /** The store declares the capabilities the suite was told, and they make sense together. */
