@@ -18,8 +18,8 @@ import {
   checkReplicatedStreamSupport,
   natsServerVersionAtLeast,
   REPLICATED_STREAM_MIN_VERSION,
-  UnsupportedNatsServerError,
 } from '../../src/stores/nats/nats-server-version.js';
+import { UnsafeReplicationError } from '../../src/stores/nats/index.js';
 import { beforeAllOrFail } from '../support/before-all-or-fail.js';
 import { startNatsCluster, type NatsCluster } from '../support/nats-cluster.js';
 
@@ -151,10 +151,10 @@ describe('optimistic concurrency on a 3-node JetStream cluster', () => {
     expect(result.lastSeq).toBe(result.accepted + 1);
     if (!natsServerVersionAtLeast(cluster.version, REPLICATED_STREAM_MIN_VERSION)) {
       expect(() => checkReplicatedStreamSupport(cluster.version, 3)).toThrow(
-        UnsupportedNatsServerError,
+        UnsafeReplicationError,
       );
     }
-    expect(() => checkReplicatedStreamSupport('2.9.10', 3)).toThrow(UnsupportedNatsServerError);
+    expect(() => checkReplicatedStreamSupport('2.9.10', 3)).toThrow(UnsafeReplicationError);
     expect(() => checkReplicatedStreamSupport(cluster.version, 1)).not.toThrow();
   });
 });

@@ -9,8 +9,8 @@ import {
   parseNatsServerVersion,
   REPLICATED_STREAM_MIN_VERSION,
   syncAlwaysAvailable,
-  UnsupportedNatsServerError,
 } from '../../src/stores/nats/nats-server-version.js';
+import { UnsafeReplicationError } from '../../src/stores/nats/index.js';
 
 describe('parseNatsServerVersion', () => {
   it('reads releases, a leading v, pre-releases and build metadata', () => {
@@ -95,25 +95,21 @@ describe('checkReplicatedStreamSupport', () => {
     expect(() => checkReplicatedStreamSupport('2.2.0', 1)).not.toThrow();
   });
 
-  it('refuses several replicas before 2.9.21 with an UnsupportedNatsServerError', () => {
+  it('refuses several replicas before 2.9.21 with an UnsafeReplicationError', () => {
     let caught: unknown;
     try {
       checkReplicatedStreamSupport('2.9.10', 3);
     } catch (error) {
       caught = error;
     }
-    expect(UnsupportedNatsServerError.is(caught)).toBe(true);
-    expect(NatsServerVersionError.is(caught)).toBe(true);
-    const error = caught as UnsupportedNatsServerError;
-    expect(error.code).toBe('NATS_SERVER_UNSUPPORTED');
+    expect(UnsafeReplicationError.is(caught)).toBe(true);
+    expect(EventfoldError.is(caught)).toBe(true);
+    const error = caught as UnsafeReplicationError;
+    expect(error.code).toBe('UNSAFE_REPLICATION');
     expect(error.serverVersion).toBe('2.9.10');
-    expect(error.minimumVersion).toBe('2.9.21');
-    expect(error.feature).toBe('replicated streams');
-    expect(error.message).toBe(
-      'nats-server 2.9.10 does not support replicated streams (needs 2.9.21 or later): with 3 replicas, ' +
-        'two appends at the same expected version can both succeed; use replicas: 1',
-    );
-    expect(() => checkReplicatedStreamSupport('2.9.20', 2)).toThrow(UnsupportedNatsServerError);
+    expect(error.message).toContain('fixed in 2.9.21');
+    expect(error.message).toContain('replicas: 3');
+    expect(() => checkReplicatedStreamSupport('2.9.20', 2)).toThrow(UnsafeReplicationError);
   });
 
   it('accepts several replicas from 2.9.21 on', () => {
@@ -126,7 +122,7 @@ describe('checkReplicatedStreamSupport', () => {
   it('accepts them on an older server when asked to with allowUnsafe', () => {
     expect(() => checkReplicatedStreamSupport('2.9.10', 3, { allowUnsafe: true })).not.toThrow();
     expect(() => checkReplicatedStreamSupport('2.9.10', 3, { allowUnsafe: false })).toThrow(
-      UnsupportedNatsServerError,
+      UnsafeReplicationError,
     );
   });
 

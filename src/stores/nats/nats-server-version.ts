@@ -7,9 +7,10 @@
  */
 import { EventfoldError } from '../../core/errors.js';
 import { checkOption } from '../../core/options.js';
+import { UnsafeReplicationError } from './nats-errors.js';
 
 /** The codes of the errors about a nats-server's version. */
-export type NatsServerVersionErrorCode = 'NATS_SERVER_VERSION' | 'NATS_SERVER_UNSUPPORTED';
+export type NatsServerVersionErrorCode = 'NATS_SERVER_VERSION';
 
 /**
  * The first nats-server on which optimistic concurrency (the
@@ -34,6 +35,7 @@ export interface NatsServerVersion {
 
 /**
  * A nats-server version string could not be read (not `major.minor.patch`).
+ * (A server too old for a replicated stream is an {@link UnsafeReplicationError}.)
  *
  * @example
  * ```ts
@@ -46,36 +48,9 @@ export class NatsServerVersionError extends EventfoldError {
   static override readonly code: NatsServerVersionErrorCode = 'NATS_SERVER_VERSION';
   /** The version the server reported. */
   readonly serverVersion: string;
-  constructor(serverVersion: string, message?: string) {
-    super(message ?? `Cannot read the nats-server version ${JSON.stringify(serverVersion)}`);
+  constructor(serverVersion: string) {
+    super(`Cannot read the nats-server version ${JSON.stringify(serverVersion)}`);
     this.serverVersion = serverVersion;
-  }
-}
-
-/**
- * The nats-server is too old for what was asked of it, for example a stream
- * with several replicas on a server before {@link REPLICATED_STREAM_MIN_VERSION}.
- *
- * @example
- * ```ts
- * try { checkReplicatedStreamSupport('2.9.10', 3) } catch (e) {
- *   if (UnsupportedNatsServerError.is(e)) console.error(e.minimumVersion); // '2.9.21'
- * }
- * ```
- */
-export class UnsupportedNatsServerError extends NatsServerVersionError {
-  static override readonly code: NatsServerVersionErrorCode = 'NATS_SERVER_UNSUPPORTED';
-  /** The first version that supports {@link UnsupportedNatsServerError.feature}. */
-  readonly minimumVersion: string;
-  /** What was asked (`'replicated streams'`). */
-  readonly feature: string;
-  constructor(serverVersion: string, feature: string, minimumVersion: string, reason: string) {
-    super(
-      serverVersion,
-      `nats-server ${serverVersion} does not support ${feature} (needs ${minimumVersion} or later): ${reason}`,
-    );
-    this.minimumVersion = minimumVersion;
-    this.feature = feature;
   }
 }
 
@@ -161,7 +136,7 @@ export interface ReplicatedStreamCheckOptions {
  * ```ts
  * checkReplicatedStreamSupport(nc.info!.version, 3); // throws on 2.9.10
  * ```
- * @throws {@link UnsupportedNatsServerError} when `replicas > 1` on an older server
+ * @throws {@link UnsafeReplicationError} when `replicas > 1` on an older server
  * (unless `allowUnsafe`); {@link InvalidOptionError} when `replicas` is not an integer from 1 to 5.
  */
 export function checkReplicatedStreamSupport(
@@ -174,12 +149,7 @@ export function checkReplicatedStreamSupport(
   checkOption.boolean('allowUnsafe', options.allowUnsafe);
   const older = !natsServerVersionAtLeast(serverVersion, REPLICATED_STREAM_MIN_VERSION);
   if (replicas > 1 && older && options.allowUnsafe !== true) {
-    throw new UnsupportedNatsServerError(
-      serverVersion,
-      'replicated streams',
-      REPLICATED_STREAM_MIN_VERSION,
-      `with ${replicas} replicas, two appends at the same expected version can both succeed; use replicas: 1`,
-    );
+    throw new UnsafeReplicationError(serverVersion, replicas);
   }
 }
 
