@@ -19,6 +19,7 @@ import { natsError } from './nats-errors.js';
 import type { NatsIdIndex } from './nats-id-index.js';
 import type { NatsCursor } from './nats-positions.js';
 import {
+  encodeEventList,
   encodeEvents,
   encodeState,
   rowsOf,
@@ -34,6 +35,9 @@ import {
 
 /** How many times a write is tried again after another writer got in first. */
 const MAX_ATTEMPTS = 1000;
+
+/** Room kept in a message for the stream state and headers beside the events. */
+const PAYLOAD_HEADROOM = 64 * 1024;
 
 /** JetStream's "wrong last sequence" error codes (an expected sequence did not hold). */
 const WRONG_LAST_SEQUENCE = new Set([10071, 10164]);
@@ -107,6 +111,8 @@ export class NatsWriter {
     const subject = this.handle.subjects.ofStream(streamId);
     let msgID = entry.hasProvidedIds ? events.find((e) => e.idProvided)?.id : undefined;
     let checkedTo: number | undefined;
+    const list = encodeEventList(events);
+    const parts = await this.#parts(list);
     for (let attempt = 0; ; attempt++) {
       await backoff(attempt);
       const head = await this.headOf(streamId);
@@ -132,7 +138,7 @@ export class NatsWriter {
       const state: NatsStreamState = { ...head.state, v: head.state.v + events.length, lt: null };
       let ack;
       try {
-        ack = await this.handle.js.publish(subject, encodeEvents(streamId, state, events), {
+        ack = await this.handle.js.publish(subject, encodeEvents(streamId, state, list, parts), {
           expect:
             lastSequence === undefined
               ? { lastSubjectSequence: head.seq }
@@ -144,9 +150,10 @@ export class NatsWriter {
         throw natsError('appending', error);
       }
       if (ack.duplicate) {
+        await this.handle.refreshRemovals();
         const original = await this.handle.at(ack.seq);
         // The copy's original was removed by a scavenge (its ids are forgotten): write it anew.
-        if (original === undefined) {
+        if (original === undefined || !rowsOf(original).some((row) => row.id === msgID)) {
           msgID = undefined;
           continue;
         }
@@ -183,6 +190,27 @@ export class NatsWriter {
     }
   }
 
+  /**
+   * Publishes the events of an append too large for one message (beyond the
+   * server's `max_payload`, less room for the stream state) as parts on
+   * subjects of their own, outside every stream's subject; the append's
+   * message then lists them. Parts of an append that fails stay unreferenced.
+   */
+  async #parts(list: Uint8Array): Promise<{ subject: string; seqs: number[] } | undefined> {
+    const max = this.handle.maxPayload;
+    if (list.length <= max - PAYLOAD_HEADROOM) return undefined;
+    const size = max - 4096;
+    const subject = this.handle.subjects.chunk(crypto.randomUUID());
+    const acks = [];
+    for (let offset = 0; offset < list.length; offset += size)
+      acks.push(this.handle.js.publish(subject, list.subarray(offset, offset + size)));
+    try {
+      return { subject, seqs: (await Promise.all(acks)).map((ack) => ack.seq) };
+    } catch (error) {
+      throw natsError('appending a large append', error);
+    }
+  }
+
   /** The original result of an idempotent retry, a conflict, or `undefined` (no id stored). */
   #replay(
     entry: PreparedAppend,
@@ -216,6 +244,7 @@ export class NatsWriter {
     to: number,
   ): Promise<boolean> {
     const [seq, index] = after ?? [0, -1];
+    await this.handle.refreshRemovals();
     for await (const message of this.handle.scan(this.handle.subjects.all, Math.max(seq, 1), to)) {
       for (const row of rowsOf(message, message.seq === seq ? index + 1 : 0))
         if (eventMatchesQuery(condition.query, row.type, row.tags)) return true;

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { loadJetStream } from './nats-modules.js';
-import { decodeBody, type NatsStoredMessage } from './nats-rows.js';
+import { completeBody, decodeBody, type NatsStoredMessage } from './nats-rows.js';
 import { NatsSubjects } from './nats-subjects.js';
 import { natsError } from './nats-errors.js';
 
@@ -10,14 +10,25 @@ const DIRECT_READS = 8;
 /** The most messages one fetch of a scan's consumer asks for. */
 const FETCH_BATCH = 512;
 
+/** A message as JetStream returns it. */
+interface RawMessage {
+  readonly seq: number;
+  readonly time: Date;
+  readonly data: Uint8Array;
+}
+
 /**
  * The store's handle on one JetStream stream: the connection, the JetStream
  * clients, the subjects, and the reads every operation is built from (the last
- * message of a subject, a message by sequence, the head, and scans).
+ * message of a subject, a message by sequence, the head, and scans), which
+ * join the parts of large appends and leave out what a scavenge removed.
  */
 export class NatsStreamHandle {
   readonly js: JetStreamClient;
   readonly subjects: NatsSubjects;
+  /** By message sequence: how many of its first events a scavenge removed (messages removed whole are gone). */
+  readonly removals = new Map<number, number>();
+  #removalsSeen = 0;
   #jsm: Promise<JetStreamManager> | undefined;
 
   constructor(
@@ -40,34 +51,19 @@ export class NatsStreamHandle {
     return this.#jsm;
   }
 
+  /** The largest message the server takes, in bytes. */
+  get maxPayload(): number {
+    return this.connection.info?.max_payload ?? 1024 * 1024;
+  }
+
   /** The last message of a subject (`undefined`: none). */
   async lastOf(subject: string): Promise<NatsStoredMessage | undefined> {
-    const jsm = await this.manager();
-    try {
-      return this.#stored(await jsm.direct.getMessage(this.name, { last_by_subj: subject }));
-    } catch (error) {
-      throw natsError('reading the last message of a stream', error);
-    }
+    return this.#stored(await this.#direct({ last_by_subj: subject }));
   }
 
-  /** The first message at or after `seq` on `subject` (a wildcard allowed), `undefined`: none. */
-  async nextOf(subject: string, seq: number): Promise<NatsStoredMessage | undefined> {
-    const jsm = await this.manager();
-    try {
-      return this.#stored(await jsm.direct.getMessage(this.name, { next_by_subj: subject, seq }));
-    } catch (error) {
-      throw natsError('reading a message', error);
-    }
-  }
-
-  /** The message at `seq` (`undefined`: none, or not the store's). */
+  /** The message at `seq` (`undefined`: none, or not a stream's message). */
   async at(seq: number): Promise<NatsStoredMessage | undefined> {
-    const jsm = await this.manager();
-    try {
-      return this.#stored(await jsm.direct.getMessage(this.name, { seq }));
-    } catch (error) {
-      throw natsError('reading a message', error);
-    }
+    return this.#stored(await this.#direct({ seq }));
   }
 
   /** The sequence number of the stream's last message (0: none). */
@@ -80,18 +76,38 @@ export class NatsStreamHandle {
     }
   }
 
+  /** Reads the scavenge records written since the last call (by any process) into {@link removals}. */
+  async refreshRemovals(): Promise<void> {
+    for await (const raw of this.#scanRaw(this.subjects.removals, this.#removalsSeen + 1)) {
+      this.#removalsSeen = raw.seq;
+      try {
+        const { q, n } = JSON.parse(new TextDecoder().decode(raw.data)) as { q: number; n: number };
+        this.removals.set(q, Math.max(n, this.removals.get(q) ?? 0));
+      } catch {
+        // Not a record of this store: nothing removed.
+      }
+    }
+  }
+
   /**
-   * The messages of `subject` (a wildcard allowed) from sequence `from` on, up
-   * to `to` when given, in order: a few by direct gets, then through an
-   * ordered consumer (deleted at the end), so a long scan costs no round trip
-   * per message. Stop iterating to stop the scan.
+   * The messages of streams on `subject` (a wildcard allowed) from sequence
+   * `from` on, up to `to` when given, in order: a few by direct gets, then
+   * through an ordered consumer (deleted at the end), so a long scan costs no
+   * round trip per message. Stop iterating to stop the scan.
    */
   async *scan(subject: string, from: number, to?: number): AsyncGenerator<NatsStoredMessage> {
+    for await (const raw of this.#scanRaw(subject, from, to)) {
+      const message = await this.#stored(raw);
+      if (message !== undefined) yield message;
+    }
+  }
+
+  async *#scanRaw(subject: string, from: number, to?: number): AsyncGenerator<RawMessage> {
     let seq = from;
     for (let i = 0; i < DIRECT_READS; i++) {
       if (to !== undefined && seq > to) return;
-      const message = await this.nextOf(subject, seq);
-      if (message === undefined || (to !== undefined && message.seq > to)) return;
+      const message = await this.#direct({ next_by_subj: subject, seq });
+      if (message === null || (to !== undefined && message.seq > to)) return;
       yield message;
       seq = message.seq + 1;
     }
@@ -102,7 +118,7 @@ export class NatsStreamHandle {
     subject: string,
     from: number,
     to: number | undefined,
-  ): AsyncGenerator<NatsStoredMessage> {
+  ): AsyncGenerator<RawMessage> {
     let consumer;
     try {
       consumer = await this.js.consumers.get(this.name, {
@@ -114,39 +130,65 @@ export class NatsStreamHandle {
       throw natsError('creating a reader', error);
     }
     try {
-      let pending = (await consumer.info(true)).num_pending;
-      while (pending > 0) {
-        const batch = Math.min(pending, FETCH_BATCH);
-        const messages = await consumer.fetch({ max_messages: batch, expires: this.timeoutMs });
+      if ((await consumer.info(true)).num_pending === 0) return;
+      // Each message tells how many more the consumer has (`pending`): the scan ends at 0.
+      for (;;) {
+        let messages;
+        try {
+          messages = await consumer.fetch({ max_messages: FETCH_BATCH, expires: this.timeoutMs });
+        } catch (error) {
+          throw natsError('reading messages', error);
+        }
         let got = 0;
         for await (const message of messages) {
           got++;
-          pending--;
           if (to !== undefined && message.seq > to) {
             messages.stop();
             return;
           }
-          const body = decodeBody(message.data);
-          if (body !== undefined)
-            yield {
-              seq: message.seq,
-              time: new Date(Math.floor(message.info.timestampNanos / 1e6)),
-              body,
-            };
-          if (got === batch) break;
+          const time = new Date(Math.floor(message.info.timestampNanos / 1e6));
+          yield { seq: message.seq, time, data: message.data };
+          if (message.info.pending === 0) {
+            messages.stop();
+            return;
+          }
+          if (got === FETCH_BATCH) break;
         }
-        if (got < batch) throw new Error(`the reader got ${got} of ${batch} messages in time`);
+        if (got < FETCH_BATCH) return; // the fetch expired: nothing more now
       }
-    } catch (error) {
-      throw natsError('reading messages', error);
     } finally {
       consumer.delete().catch(() => undefined);
     }
   }
 
-  #stored(message: StoredMsg | null): NatsStoredMessage | undefined {
-    if (message === null) return undefined;
-    const body = decodeBody(message.data);
-    return body === undefined ? undefined : { seq: message.seq, time: message.time, body };
+  async #direct(
+    query: { seq: number } | { last_by_subj: string } | { next_by_subj: string; seq: number },
+  ): Promise<StoredMsg | null> {
+    const jsm = await this.manager();
+    try {
+      return await jsm.direct.getMessage(this.name, query);
+    } catch (error) {
+      throw natsError('reading a message', error);
+    }
+  }
+
+  /** A stream's message (its parts joined), or `undefined` for none or another message. */
+  async #stored(raw: RawMessage | null): Promise<NatsStoredMessage | undefined> {
+    if (raw === null) return undefined;
+    let body = decodeBody(raw.data);
+    if (body === undefined) return undefined;
+    if (body.k !== undefined) {
+      const parts = await Promise.all(body.k.map((seq) => this.#direct({ seq })));
+      if (parts.some((p) => p === null))
+        throw natsError(
+          'reading a large append',
+          new Error(`a part of message ${raw.seq} is missing`),
+        );
+      body = completeBody(
+        body,
+        parts.map((p) => (p as StoredMsg).data),
+      );
+    }
+    return { seq: raw.seq, time: raw.time, body, removed: this.removals.get(raw.seq) ?? 0 };
   }
 }

@@ -35,7 +35,7 @@ import { natsError } from './nats-errors.js';
 import { feedQuery } from './nats-feed-query.js';
 import type { NatsIdIndex } from './nats-id-index.js';
 import { NATS_CAPABILITIES, natsPositions, type NatsCursor } from './nats-positions.js';
-import { rowsOf, type NatsRow, type NatsStoredMessage } from './nats-rows.js';
+import { firstVersionOf, rowsOf, type NatsRow, type NatsStoredMessage } from './nats-rows.js';
 import {
   assertNotTombstoned,
   headOf,
@@ -104,6 +104,7 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
   ): Promise<QueryReadSlice> {
     await this.#settings.ready();
     const head = await this.#handle.lastSeq();
+    await this.#handle.refreshRemovals();
     const max = limit ?? Number.POSITIVE_INFINITY;
     const rows: NatsRow[] = [];
     let seen: Position | undefined;
@@ -239,42 +240,73 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
   }
 
   /**
-   * Purges the stream's first messages whose events are all below what it
-   * keeps (whole messages: one holds an append's events), never its subject's
-   * last message (it holds the stream's state and its tombstone) and never the
-   * feed's last message; and their ids from the id index.
+   * Removes the stream's lowest events that `scavengeBelow` gives: messages
+   * whose events all go are purged (with the parts of a large append and the
+   * records below), never the subject's last message (it holds the stream's
+   * state and its tombstone) nor the feed's last event; a message of which only
+   * the first events go gets a record (`<stream>.r.<sequence>`: how many) that
+   * every reader of the feed applies. Their ids leave the id index.
    */
   async scavengeChunk(streamId: string, limit: number): Promise<ScavengeChunk> {
     await this.#settings.ready();
-    const subject = this.#handle.subjects.ofStream(streamId);
-    const last = await this.#handle.lastOf(subject);
+    const handle = this.#handle;
+    await handle.refreshRemovals();
+    const subject = handle.subjects.ofStream(streamId);
+    const last = await handle.lastOf(subject);
     if (last === undefined) return { removed: 0, tombstoned: false };
     const { state } = headOf(last);
-    const feedLast = await this.#handle.lastSeq();
+    const head = await this.#positionAtOrBefore(await handle.lastSeq(), undefined);
+    const headSeq = head === undefined ? 0 : natsPositions.decode(head)[0];
     const messages: NatsStoredMessage[] = [];
-    for await (const message of this.#handle.scan(subject, 1, last.seq)) messages.push(message);
+    for await (const message of handle.scan(subject, 1, last.seq)) messages.push(message);
     const visible = visibilityOf(state, messages);
     const below = scavengeBelow(state.v, state.d, state.h, visible.start);
     let removed = 0;
-    let keepFrom: number | undefined;
+    let purgeTo: number | undefined;
+    let record: { seq: number; count: number } | undefined;
+    const purged: NatsStoredMessage[] = [];
     const ids: string[] = [];
     for (const message of messages) {
-      const rows = rowsOf(message);
-      const whole = rows.every((r) => r.version < below);
-      if (!whole || message.seq === last.seq || message.seq === feedLast) break;
-      if (removed > 0 && removed + rows.length > limit) break;
-      removed += rows.length;
-      for (const row of rows) ids.push(row.id);
-      keepFrom = message.seq + 1;
+      const { body, seq } = message;
+      if (body.e.length === 0) continue;
+      const length = body.e.length;
+      let count = Math.min(Math.max(below - firstVersionOf(body), 0), length);
+      if (seq === headSeq) count = Math.min(count, length - 1);
+      const newly = count - message.removed;
+      if (newly <= 0 || (removed > 0 && removed + newly > limit)) break;
+      removed += newly;
+      for (let i = message.removed; i < count; i++) ids.push((body.e[i] as { i: string }).i);
+      if (count === length && seq !== last.seq) {
+        purgeTo = seq + 1;
+        purged.push(message);
+        continue;
+      }
+      record = { seq, count };
+      break;
     }
-    if (keepFrom === undefined) return { removed: 0, tombstoned: state.h };
-    const jsm = await this.#handle.manager();
+    if (removed === 0) return { removed: 0, tombstoned: state.h };
+    // The index first learns every event up to here, so that no later catch-up brings these ids back.
+    await this.#writer.index.forget(ids);
+    const jsm = await handle.manager();
     try {
-      await jsm.streams.purge(this.#handle.name, { filter: subject, seq: keepFrom });
+      if (record !== undefined) {
+        await handle.js.publish(
+          handle.subjects.removal(record.seq),
+          JSON.stringify({ q: record.seq, n: record.count }),
+        );
+        handle.removals.set(record.seq, record.count);
+      }
+      if (purgeTo !== undefined)
+        await jsm.streams.purge(handle.name, { filter: subject, seq: purgeTo });
+      for (const message of purged) {
+        if (message.body.ks !== undefined)
+          await jsm.streams.purge(handle.name, { filter: message.body.ks });
+        if (handle.removals.delete(message.seq))
+          await jsm.streams.purge(handle.name, { filter: handle.subjects.removal(message.seq) });
+      }
     } catch (error) {
-      throw natsError('purging scavenged events', error);
+      throw natsError('removing scavenged events', error);
     }
-    await this.#writer.index.remove(ids);
     return { removed, tombstoned: state.h };
   }
 
@@ -287,6 +319,7 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
   ): Promise<RecordedEvent[]> {
     await this.#settings.ready();
     const filter = feedQuery(this.#handle.subjects, query);
+    await this.#handle.refreshRemovals();
     const rows: NatsRow[] = [];
     if (query.limit > 0)
       for await (const row of this.#rowsAfter(filter.subject, after)) {
@@ -344,6 +377,7 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
   ): Promise<number> {
     await this.#settings.ready();
     const query = feedQuery(this.#handle.subjects, filter);
+    await this.#handle.refreshRemovals();
     let count = 0;
     if (cap > 0)
       for await (const row of this.#rowsAfter(query.subject, after)) {

@@ -4,6 +4,7 @@ import { encodePosition } from '../../core/position.js';
 import type { NatsStreamHandle } from './nats-connection.js';
 import { natsError } from './nats-errors.js';
 import { loadKv } from './nats-modules.js';
+import { rowsOf } from './nats-rows.js';
 
 /** The key of the last stream sequence whose events the index holds. */
 const WATERMARK = 'watermark';
@@ -74,9 +75,10 @@ export class NatsIdIndex {
     }
   }
 
-  /** Removes the ids of scavenged events. */
-  async remove(ids: readonly string[]): Promise<void> {
+  /** Removes the ids of scavenged events, after catching up to the stream's head (so no later catch-up indexes them again). */
+  async forget(ids: readonly string[]): Promise<void> {
     const kv = await this.open();
+    await this.catchUp(kv, await this.handle.lastSeq());
     try {
       await Promise.all(ids.map((id) => kv.purge(id)));
     } catch (error) {
@@ -91,13 +93,12 @@ export class NatsIdIndex {
       let mark = entry === null || entry.operation !== 'PUT' ? 0 : Number(entry.string());
       if (mark >= head) return;
       let puts: Promise<unknown>[] = [];
+      await this.handle.refreshRemovals();
       for await (const message of this.handle.scan(this.handle.subjects.all, mark + 1, head)) {
-        const { body, seq } = message;
-        const first = body.st.v - body.e.length + 1;
-        body.e.forEach((event, i) => {
-          const value: IndexEntry = { s: body.s, v: first + i, q: seq, i };
-          puts.push(kv.put(event.i, JSON.stringify(value)));
-        });
+        for (const row of rowsOf(message)) {
+          const value: IndexEntry = { s: row.streamId, v: row.version, q: row.seq, i: row.index };
+          puts.push(kv.put(row.id, JSON.stringify(value)));
+        }
         if (puts.length >= PARALLEL_PUTS) {
           await Promise.all(puts);
           puts = [];

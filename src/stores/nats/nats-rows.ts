@@ -57,6 +57,10 @@ export interface NatsMessageBody {
   readonly s: string;
   readonly st: NatsStreamState;
   readonly e: readonly StoredEvent[];
+  /** An append too large for one message: the sequences of the parts of its events' JSON (then `e` is empty until read). */
+  readonly k?: readonly number[];
+  /** The subject of those parts. */
+  readonly ks?: string;
 }
 
 /** A message of the store as read back (by a direct get or a consumer). */
@@ -64,6 +68,8 @@ export interface NatsStoredMessage {
   readonly seq: number;
   readonly time: Date;
   readonly body: NatsMessageBody;
+  /** How many of its first events a scavenge removed (0: none). */
+  readonly removed: number;
 }
 
 /** An event row with what the feed filters need. */
@@ -76,12 +82,8 @@ export interface NatsRow extends StoredEventRow {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The body of an append's message: its events and the stream state after them. */
-export function encodeEvents(
-  streamId: string,
-  state: NatsStreamState,
-  events: readonly PreparedEvent[],
-): Uint8Array {
+/** The events of an append as they are stored: JSON text of an array. */
+export function encodeEventList(events: readonly PreparedEvent[]): Uint8Array {
   const stored: StoredEvent[] = events.map((event) => {
     const out: {
       i: string;
@@ -95,8 +97,43 @@ export function encodeEvents(
     if (event.schemaVersion !== undefined && event.schemaVersion !== 1) out.w = event.schemaVersion;
     return out;
   });
-  const body: NatsMessageBody = { s: streamId, st: state, e: stored };
-  return encoder.encode(JSON.stringify(body));
+  return encoder.encode(JSON.stringify(stored));
+}
+
+/**
+ * The body of an append's message: the stream id, the state after it, and its
+ * events (`list`, from {@link encodeEventList}) or, for an append too large
+ * for one message, the sequences of the parts holding them (`parts`).
+ */
+export function encodeEvents(
+  streamId: string,
+  state: NatsStreamState,
+  list: Uint8Array,
+  parts?: { readonly subject: string; readonly seqs: readonly number[] },
+): Uint8Array {
+  const head = JSON.stringify({ s: streamId, st: state, k: parts?.seqs, ks: parts?.subject });
+  if (parts !== undefined) return encoder.encode(head.slice(0, -1) + ',"e":[]}');
+  const prefix = encoder.encode(head.slice(0, -1) + ',"e":');
+  const out = new Uint8Array(prefix.length + list.length + 1);
+  out.set(prefix);
+  out.set(list, prefix.length);
+  out[out.length - 1] = 0x7d; // }
+  return out;
+}
+
+/** A body read back whose events are in parts, completed with the parts' bytes in order. */
+export function completeBody(body: NatsMessageBody, parts: readonly Uint8Array[]): NatsMessageBody {
+  const size = parts.reduce((n, p) => n + p.length, 0);
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  const e = JSON.parse(decoder.decode(all)) as StoredEvent[];
+  return body.ks === undefined
+    ? { s: body.s, st: body.st, e }
+    : { s: body.s, st: body.st, e, ks: body.ks };
 }
 
 /** The body of a state change (delete, truncation, metadata): no events. */
@@ -124,6 +161,8 @@ export function firstVersionOf(body: NatsMessageBody): number {
 
 /** The event rows of a message, from its `from`-th event (0-based) on. */
 export function rowsOf(message: NatsStoredMessage, from = 0): NatsRow[] {
+  // Events a scavenge removed from the front of the message are not read.
+  if (message.removed > from) from = message.removed;
   const { body, seq, time } = message;
   const first = firstVersionOf(body);
   const rows: NatsRow[] = [];

@@ -48,7 +48,7 @@ export async function setUpStream(
 ): Promise<void> {
   checkReplicas(handle.connection, settings);
   const jsm = await handle.manager();
-  const subject = handle.subjects.all;
+  const subjects = handle.subjects.streamSubjects;
   let info;
   try {
     info = await jsm.streams.info(handle.name);
@@ -61,7 +61,7 @@ export async function setUpStream(
       const { StorageType, RetentionPolicy, DiscardPolicy } = loadJetStream();
       await jsm.streams.add({
         name: handle.name,
-        subjects: [subject],
+        subjects,
         storage: StorageType.File,
         retention: RetentionPolicy.Limits,
         discard: DiscardPolicy.Old,
@@ -79,8 +79,8 @@ export async function setUpStream(
   if (info !== undefined) {
     const { config } = info;
     const problems: string[] = [];
-    if (!(config.subjects ?? []).includes(subject))
-      problems.push(`its subjects do not include ${subject}`);
+    const missing = subjects.filter((s) => !(config.subjects ?? []).includes(s));
+    if (missing.length > 0) problems.push(`its subjects do not include ${missing.join(', ')}`);
     if (!config.allow_direct) problems.push('direct gets are not allowed');
     if (!config.deny_delete) problems.push('message deletes are allowed');
     if (

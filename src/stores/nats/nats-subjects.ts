@@ -17,16 +17,39 @@ export function decodeToken(token: string): string {
 /**
  * The subjects of one event store in its JetStream stream `name`: every
  * message of a stream (its events and its state changes) on
- * `<name>.e.<category>.<stream id>`, each part a token of {@link encodeToken}.
+ * `<name>.e.<category>.<stream id>`, each part a token of {@link encodeToken};
+ * the parts of an append too large for one message on `<name>.c.<id>`; the
+ * records of a scavenge on `<name>.r.<sequence>`.
  */
 export class NatsSubjects {
   /** Every message of every stream. */
   readonly all: string;
+  /** Every part of a large append. */
+  readonly chunks: string;
+  /** Every record of a scavenge. */
+  readonly removals: string;
   readonly #prefix: string;
 
   constructor(readonly name: string) {
     this.#prefix = `${name}.e.`;
     this.all = `${name}.e.>`;
+    this.chunks = `${name}.c.>`;
+    this.removals = `${name}.r.>`;
+  }
+
+  /** The subjects the JetStream stream must hold. */
+  get streamSubjects(): string[] {
+    return [this.all, this.chunks, this.removals];
+  }
+
+  /** The subject of one part of a large append. */
+  chunk(id: string): string {
+    return `${this.name}.c.${id}`;
+  }
+
+  /** The subject of the scavenge record of the message at `seq`. */
+  removal(seq: number): string {
+    return `${this.name}.r.${seq}`;
   }
 
   /** The subject of one stream's messages. */
