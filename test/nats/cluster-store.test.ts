@@ -77,6 +77,10 @@ function openStore(
     ...options,
     connection: connections[node] as NatsConnection,
     stream,
+  }).catch((error: unknown) => {
+    // What the servers said: a failure to create a stream on a cluster is theirs to explain.
+    for (const n of cluster.nodes) console.error(`--- ${n.name}\n${n.recentLog()}`);
+    throw error;
   });
 }
 

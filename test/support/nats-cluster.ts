@@ -30,6 +30,8 @@ export interface NatsNode {
   readonly storeDir: string;
   /** True while its process runs. */
   readonly running: boolean;
+  /** The last lines (up to 200) of its log, for a failure's message. */
+  recentLog(): string;
   /** Stops it (SIGTERM, then SIGKILL after 10 s); its store folder stays. */
   stop(): Promise<void>;
   /** Starts it again on the same ports and store folder (after {@link NatsNode.stop}). */
@@ -93,6 +95,10 @@ class Node implements NatsNode {
   /** The last lines of its log, for an error message. */
   get log(): string {
     return this.#output.slice(-5).join('\n');
+  }
+
+  recentLog(): string {
+    return this.#output.join('\n');
   }
 
   /** Why it stopped on its own (not by {@link Node.stop}), if it did. */
