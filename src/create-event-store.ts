@@ -17,6 +17,11 @@ export type CreateEventStoreOptions = EventStoreOptions;
  * - `postgresql://user:password@host:5432/db` or `postgres://…`: a
  *   `PostgresEventStore` (needs `pg`), its schema migrated before this
  *   resolves; `?schema=name` chooses the schema (default `eventfold`)
+ * - `nats://host:4222` (servers separated by commas): a `NatsEventStore`
+ *   (needs `@nats-io/transport-node`, `@nats-io/jetstream` and `@nats-io/kv`)
+ *   on a connection it owns, its stream created or checked before this
+ *   resolves; the query may set `stream` (default `eventfold`), `replicas`
+ *   and `timeoutMs`
  *
  * @example
  * ```ts
@@ -49,9 +54,15 @@ export async function createEventStore(
       const { PostgresEventStore } = await import('./stores/postgres/index.js');
       return PostgresEventStore.connect({ ...options, connectionString: url });
     }
+    case 'nats': {
+      const { parseNatsUrl } = await import('./stores/nats/nats-url.js');
+      const parsed = parseNatsUrl(url);
+      const { NatsEventStore } = await import('./stores/nats/index.js');
+      return NatsEventStore.connect({ ...parsed.options, ...options, servers: parsed.servers });
+    }
     default:
       throw new ValidationError(
-        `createEventStore: unsupported URL scheme ${scheme === undefined ? '(none)' : `"${scheme}:"`}; use memory:, sqlite://file.db or postgresql://user@host/db`,
+        `createEventStore: unsupported URL scheme ${scheme === undefined ? '(none)' : `"${scheme}:"`}; use memory:, sqlite://file.db, postgresql://user@host/db or nats://host:4222`,
       );
   }
 }

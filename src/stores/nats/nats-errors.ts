@@ -1,7 +1,7 @@
 import { DatabaseError, EventfoldError } from '../../core/errors.js';
 
 /**
- * A replicated JetStream stream (`replicas` > 1) on a server whose optimistic
+ * A replicated JetStream stream (`replicas` above 1) on a server whose optimistic
  * concurrency checks are not race-free on replicated streams (before 2.9.21),
  * refused unless `allowUnsafeReplicatedConcurrency` is set.
  */

@@ -29,7 +29,7 @@ export interface NatsEventStoreOptions extends EventStoreOptions {
   /** Replicas of the stream and its bucket when the store creates them (default 1). */
   replicas?: number | undefined;
   /**
-   * Accept `replicas` > 1 on a server before 2.9.21, whose expected-sequence
+   * Accept `replicas` above 1 on a server before 2.9.21, whose expected-sequence
    * checks are not race-free on replicated streams (concurrent appends can
    * then overwrite each other's expected versions). Default `false`.
    */

@@ -27,7 +27,7 @@ function atLeast(version: string, min: readonly number[]): boolean {
   return true;
 }
 
-/** Refuses replicas > 1 on a server before 2.9.21 unless explicitly allowed. */
+/** Refuses replicas above 1 on a server before 2.9.21 unless explicitly allowed. */
 export function checkReplicas(connection: NatsConnection, settings: NatsStreamSettings): void {
   if (settings.replicas <= 1 || settings.allowUnsafeReplicatedConcurrency) return;
   const version = connection.info?.version ?? '0.0.0';
