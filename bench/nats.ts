@@ -14,6 +14,7 @@ import { markdownTable, textTable } from './lib/report.js';
 import { runWorkload, withRatios, type Row } from './lib/runner.js';
 import { natsTargets } from './lib/nats-targets.js';
 import { CONCURRENT_WORKLOADS } from './lib/workloads-concurrent.js';
+import { CRYPTO_WORKLOADS } from './lib/workloads-crypto.js';
 import { DCB_WORKLOADS } from './lib/workloads-dcb.js';
 import { WORKLOADS } from './lib/workloads.js';
 
@@ -38,7 +39,12 @@ const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) :
 const { targets, cleanup } = natsTargets();
 const rows: Row[] = [];
 try {
-  for (const spec of [...WORKLOADS, ...CONCURRENT_WORKLOADS, ...DCB_WORKLOADS].filter(
+  for (const spec of [
+    ...WORKLOADS,
+    ...CONCURRENT_WORKLOADS,
+    ...DCB_WORKLOADS,
+    ...CRYPTO_WORKLOADS,
+  ].filter(
     (w) =>
       (wanted === undefined || wanted.includes(w.id.toUpperCase())) &&
       (w.backends?.includes('nats') ?? true),
