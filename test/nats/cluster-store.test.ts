@@ -8,7 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConcurrencyError, type EventStore, type StoreCapabilities } from '../../src/index.js';
+import {
+  ConcurrencyError,
+  DatabaseError,
+  type EventStore,
+  type StoreCapabilities,
+} from '../../src/index.js';
 import { NatsEventStore, UnsafeReplicationError } from '../../src/stores/nats/index.js';
 import {
   natsServerVersionAtLeast,
@@ -70,7 +75,7 @@ function uniqueStream(prefix: string): string {
 let next = 0;
 function openStore(
   stream: string,
-  options: StoreFactoryOptions = {},
+  options: StoreFactoryOptions & { timeoutMs?: number } = {},
   node = next++ % connections.length,
 ): Promise<NatsEventStore> {
   return NatsEventStore.connect({
@@ -253,6 +258,58 @@ describe('replicated streams', () => {
         await cluster.ready();
       }
     } finally {
+      await store.close();
+    }
+  });
+
+  it('replicas: 1 fails with connectionLost while the node holding the stream is down, and has every event when it is back', async () => {
+    const stream = uniqueStream('held');
+    // Placed on n2 or n3 (n1 serves this file's manager and the store's connection).
+    let store: NatsEventStore | undefined;
+    let holder: string | undefined;
+    for (let tries = 0; tries < 20; tries++) {
+      const name = tries === 0 ? stream : uniqueStream('held');
+      const candidate = await openStore(name, { timeoutMs: 2_000 }, 0);
+      await candidate.append('Order-1', [{ type: 'Placed', data: {} }], {
+        expectedVersion: 'no_stream',
+      });
+      const leader = (await jsm.streams.info(name)).cluster?.leader;
+      if (leader !== undefined && leader !== 'n1') {
+        store = candidate;
+        holder = leader;
+        break;
+      }
+      await candidate.close();
+    }
+    if (store === undefined || holder === undefined) throw new Error('no stream placed off n1');
+    const node = cluster.nodes.find((n) => n.name === holder);
+    if (node === undefined) throw new Error(`no node ${holder}`);
+    try {
+      await node.stop();
+      const error: unknown = await store
+        .append('Order-1', [{ type: 'Paid', data: {} }], { expectedVersion: 1 })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(DatabaseError.is(error), String(error)).toBe(true);
+      expect((error as DatabaseError).connectionLost).toBe(true);
+      await node.start();
+      await cluster.ready();
+      // The stream comes back from the node's files once its server rejoins.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          await store.append('Order-1', [{ type: 'Paid', data: {} }], { expectedVersion: 1 });
+          break;
+        } catch (e) {
+          if (!DatabaseError.is(e) || Date.now() > deadline) throw e;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+      expect((await store.read('Order-1')).events.map((e) => e.type)).toEqual(['Placed', 'Paid']);
+    } finally {
+      if (!node.running) await node.start();
       await store.close();
     }
   });
