@@ -2,13 +2,15 @@
  * Benchmark W6 on every backend: {@link aggregateBenchmarks} (rehydrating an
  * aggregate from 100 and from 10,000 events, with and without a snapshot) on
  * the in-memory store with `InMemorySnapshotStore`, on SQLite files with
- * `SqliteSnapshotStore`, and on PostgreSQL with `PostgresSnapshotStore`.
+ * `SqliteSnapshotStore`, on PostgreSQL with `PostgresSnapshotStore`, and on NATS JetStream with
+ * `NatsSnapshotStore`.
  *
- *   npx tsx bench/aggregates-backends.ts [--backends memory,sqlite,postgres] [--runs 5] [--warmup 1]
+ *   npx tsx bench/aggregates-backends.ts [--backends memory,sqlite,postgres,nats] [--runs 5] [--warmup 1]
  *
  * SQLite: fresh files in a temporary folder, removed afterwards. PostgreSQL:
  * `DATABASE_URL`, else `postgresql://postgres@127.0.0.1:5432/postgres`, in
- * throwaway schemas dropped afterwards. A backend that cannot run (no server)
+ * throwaway schemas dropped afterwards. NATS: `NATS_URL`, else `nats://127.0.0.1:4222`, in
+ * streams and buckets of its own, deleted afterwards. A backend that cannot run (no server)
  * is reported and skipped.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,12 +19,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { InMemoryEventStore, type EventStore } from '../src/index.js';
 import { InMemorySnapshotStore } from '../src/aggregates/index.js';
 import { PostgresEventStore } from '../src/stores/postgres/index.js';
 import { PostgresSnapshotStore } from '../src/stores/postgres/postgres-snapshot-store.js';
 import { SqliteEventStore, SqliteSnapshotStore } from '../src/stores/sqlite/index.js';
+import { NatsEventStore } from '../src/stores/nats/index.js';
+import { NatsSnapshotStore } from '../src/stores/nats/nats-snapshot-store.js';
+import { BENCH_NATS_URL } from './lib/nats-url.js';
 import {
   aggregateBenchmarks,
   formatAggregateBenchmarks,
@@ -31,7 +38,7 @@ import {
 } from './aggregates.js';
 
 /** The backends W6 runs on. */
-export type AggregateBackend = 'memory' | 'sqlite' | 'postgres';
+export type AggregateBackend = 'memory' | 'sqlite' | 'postgres' | 'nats';
 
 /** One backend's W6 results, or why it did not run. */
 export interface AggregateBackendResult {
@@ -120,6 +127,36 @@ async function onPostgres(
   }
 }
 
+async function onNats(url: string, options: AggregateBenchOptions): Promise<AggregateBenchSize[]> {
+  const admin = await connect({ servers: url }); // fails early when no server answers
+  const streams: string[] = [];
+  try {
+    return await aggregateBenchmarks(
+      () => {
+        const stream = `bench_w6_${randomBytes(5).toString('hex')}`;
+        streams.push(stream);
+        return NatsEventStore.connect({ servers: url, stream });
+      },
+      {
+        ...options,
+        createSnapshotStore: async (store) => {
+          const nats = asStore(store, NatsEventStore);
+          const snapshots = new NatsSnapshotStore(nats.connection, { prefix: nats.streamName });
+          await snapshots.ensure();
+          return snapshots;
+        },
+      },
+    );
+  } finally {
+    const jsm = await jetstreamManager(admin);
+    for (const stream of streams) {
+      for (const name of [stream, `KV_${stream}_ids`, `KV_${stream}-snapshots`])
+        await jsm.streams.delete(name).catch(() => false);
+    }
+    await admin.close();
+  }
+}
+
 /**
  * Runs W6 on each backend in turn, each with its own snapshot store, and
  * returns the results (a backend that fails carries its error instead).
@@ -142,7 +179,9 @@ export async function aggregateBenchmarksOnBackends(
           ? await onMemory(bench)
           : backend === 'sqlite'
             ? await onSqlite(bench)
-            : await onPostgres(connectionString ?? DEFAULT_W6_POSTGRES_URL, bench);
+            : backend === 'nats'
+              ? await onNats(BENCH_NATS_URL, bench)
+              : await onPostgres(connectionString ?? DEFAULT_W6_POSTGRES_URL, bench);
       out.push({ backend, results });
     } catch (error) {
       out.push({
@@ -159,6 +198,7 @@ const BACKEND_NAMES: Record<AggregateBackend, string> = {
   memory: 'in-memory',
   sqlite: 'SQLite (file)',
   postgres: 'PostgreSQL',
+  nats: 'NATS JetStream',
 };
 
 function rate(eventsPerSecond: number): string {
@@ -215,7 +255,7 @@ function parseBackends(text: string): AggregateBackend[] {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: {
-      backends: { type: 'string', default: 'memory,sqlite,postgres' },
+      backends: { type: 'string', default: 'memory,sqlite,postgres,nats' },
       runs: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
     },

@@ -3,11 +3,12 @@
  * of Eventuali's published figures, for eventfold's stores, Emmett's stores and the raw
  * drivers (the floor), in one process run.
  *
- *   npm run bench -- [--workloads W1,W2] [--backends memory,sqlite,postgres] [--scale 0.1]
+ *   npm run bench -- [--workloads W1,W2] [--backends memory,sqlite,postgres,nats] [--scale 0.1]
  *                    [--runs 5] [--warmup 1] [--json | --markdown]
  *
  * PostgreSQL: DATABASE_URL, else postgresql://postgres@127.0.0.1:5432/postgres; every target
- * gets a throwaway database that is dropped afterwards.
+ * gets a throwaway database that is dropped afterwards. NATS: NATS_URL, else nats://127.0.0.1:4222
+ * (JetStream); every target gets streams of its own that are deleted afterwards.
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -27,7 +28,7 @@ import { benchTargets } from './targets.js';
 const { values } = parseArgs({
   options: {
     workloads: { type: 'string' },
-    backends: { type: 'string', default: 'memory,sqlite,postgres' },
+    backends: { type: 'string', default: 'memory,sqlite,postgres,nats' },
     scale: { type: 'string', default: '1' },
     runs: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },

@@ -9,6 +9,7 @@ import { SqliteEventStore } from '../src/stores/sqlite/index.js';
 import { postgresFloorTarget } from './floors/postgres-floor.js';
 import { sqliteFloorTarget } from './floors/sqlite-floor.js';
 import { BENCH_DATABASE_URL } from './lib/database-url.js';
+import { natsTargets } from './lib/nats-targets.js';
 import { eventfoldTarget, type Backend, type BenchTarget } from './lib/targets.js';
 import { emmettPostgresTarget } from './peers/emmett-postgres.js';
 import { emmettSqliteTarget } from './peers/emmett-sqlite.js';
@@ -84,6 +85,11 @@ export async function benchTargets(
       emmettPostgresTarget(createDatabase),
       postgresFloorTarget(benchUrl, freshSchema),
     );
+  }
+  if (backends.has('nats')) {
+    const nats = natsTargets();
+    targets.push(...nats.targets);
+    cleanups.push(nats.cleanup);
   }
   return {
     targets,

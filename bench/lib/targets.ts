@@ -14,7 +14,7 @@ export interface BenchEvent {
 }
 
 /** Which storage a target uses. */
-export type Backend = 'memory' | 'sqlite' | 'postgres';
+export type Backend = 'memory' | 'sqlite' | 'postgres' | 'nats';
 
 /** What a target is: eventfold, a peer library, or the raw driver (the floor). */
 export type TargetKind = 'eventfold' | 'peer' | 'floor';

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import {
   defineEvent,
@@ -15,7 +17,10 @@ import {
 } from '../../src/index.js';
 import { SqliteEventStore, SqliteKeyStore } from '../../src/stores/sqlite/index.js';
 import { PostgresEventStore, PostgresKeyStore } from '../../src/stores/postgres/index.js';
+import { NatsEventStore } from '../../src/stores/nats/index.js';
+import { NatsKeyStore } from '../../src/stores/nats/nats-key-store.js';
 import { BENCH_DATABASE_URL } from './database-url.js';
+import { BENCH_NATS_URL } from './nats-url.js';
 import type { Workload } from './measure.js';
 import { NotSupportedError } from './support.js';
 import { eventfoldTarget, type Backend, type BenchTarget, type TargetSession } from './targets.js';
@@ -72,6 +77,26 @@ async function openStore(
         await store.close();
         db.close();
         rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  if (backend === 'nats') {
+    const connection = await connect({ servers: BENCH_NATS_URL });
+    const stream = `bench_crypto_${randomBytes(5).toString('hex')}`;
+    const keys = personal ? new NatsKeyStore(connection, { prefix: stream }) : undefined;
+    const store = await NatsEventStore.connect({
+      connection,
+      stream,
+      ...(keys ? { personalData: { keys } } : {}),
+    });
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        const jsm = await jetstreamManager(connection);
+        for (const name of ['', '_ids', '-keys', '-key-streams'].map((s) => `${stream}${s}`))
+          await jsm.streams.delete(name === stream ? name : `KV_${name}`).catch(() => false);
+        await connection.close();
       },
     };
   }
@@ -150,17 +175,22 @@ function readWorkload(
   };
 }
 
+/** The backends {@link openStore} opens with a key store beside them. */
+const CRYPTO_BACKENDS: readonly Backend[] = ['memory', 'sqlite', 'postgres', 'nats'];
+
 /** CRYPTO-READ (personal fields encrypted) and CRYPTO-PLAIN (the same events in clear). */
 export const CRYPTO_WORKLOADS: readonly WorkloadSpec[] = [
   {
     id: 'CRYPTO-PLAIN',
     title: 'reads of 2,000 user events (by stream and by feed), email and name in clear',
+    backends: CRYPTO_BACKENDS,
     build: (t, scale) => readWorkload(t, 'CRYPTO-PLAIN', size(20, scale), false),
   },
   {
     id: 'CRYPTO-READ',
     title:
       'the same reads with email and name encrypted (AES-256-GCM, a key per user): decryption cost',
+    backends: CRYPTO_BACKENDS,
     oneWriter: 'CRYPTO-PLAIN',
     build: (t, scale) => readWorkload(t, 'CRYPTO-READ', size(20, scale), true),
   },
