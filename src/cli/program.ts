@@ -86,6 +86,17 @@ function addCommands(program: Command, context: Context): void {
         else out('memory: has no schema: nothing to migrate');
         return;
       }
+      if (backend === 'nats') {
+        // A JetStream stream and buckets, created or checked on connect: no schema versions.
+        if (opts.dryRun !== true) await (await openStore(url, true)).close();
+        if (opts.json === true) return json({ backend, current: 0, latest: 0, pending: [] });
+        out(
+          opts.dryRun === true
+            ? 'nats: has no schema: connecting creates the stream and its buckets when missing'
+            : 'nats: stream and buckets ready (no schema to migrate)',
+        );
+        return;
+      }
       const plan = await migrationPlan(url);
       if (opts.dryRun === true) {
         if (opts.json === true) return json({ backend, ...plan });
@@ -405,7 +416,7 @@ async function migrationPlan(url: string): Promise<{
 
 /** The schema version recorded in the store (`null` for memory). */
 async function schemaVersion(store: EventStore, backend: string): Promise<number | null> {
-  if (backend === 'memory') return null;
+  if (backend === 'memory' || backend === 'nats') return null;
   if (backend === 'sqlite') {
     const { SqliteEventStore } = await import('../stores/sqlite/sqlite-event-store.js');
     const { readSchemaVersion } = await import('../stores/sqlite/migrate.js');

@@ -4,7 +4,7 @@ import { ValidationError } from '../core/errors.js';
 export const DEFAULT_STORE_URL = 'sqlite://.eventfold/tasks.db';
 
 /** The backend a URL names, from its scheme. */
-export type Backend = 'memory' | 'sqlite' | 'postgres';
+export type Backend = 'memory' | 'sqlite' | 'postgres' | 'nats';
 
 /** The backend of `url`; a {@link ValidationError} for any other scheme. */
 export function backendOf(url: string): Backend {
@@ -12,8 +12,9 @@ export function backendOf(url: string): Backend {
   if (scheme === 'memory') return 'memory';
   if (scheme === 'sqlite') return 'sqlite';
   if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
+  if (scheme === 'nats') return 'nats';
   throw new ValidationError(
-    `Unsupported store URL scheme ${scheme === undefined ? '(none)' : `"${scheme}:"`}: use memory:, sqlite://file.db or postgresql://user@host/db`,
+    `Unsupported store URL scheme ${scheme === undefined ? '(none)' : `"${scheme}:"`}: use memory:, sqlite://file.db, postgresql://user@host/db or nats://host:4222`,
   );
 }
 

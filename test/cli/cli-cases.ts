@@ -8,6 +8,8 @@ import { cli, finished, startCli, waitForText, type CliResult } from './run-cli.
 export interface CliTarget {
   readonly name: string;
   freshUrl(): string;
+  /** False for a backend without schema migrations (NATS: the stream is set up on connect). */
+  readonly migrations?: boolean;
 }
 
 /** A temporary folder, removed after the file's tests. */
@@ -96,31 +98,43 @@ export function cliCases(target: CliTarget): void {
   const dir = temporaryFolder();
 
   describe(`eventfold command on ${target.name}`, { timeout: 240_000 }, () => {
-    it('migrate --dry-run prints the SQL and changes nothing; migrate applies it once', async () => {
-      const url = target.freshUrl();
-      const dry = await ok(url, ['migrate', '--dry-run']);
-      expect(dry).toMatch(/^-- schema at version 0; migrating would bring it to \d+/);
-      expect(dry).toMatch(/CREATE TABLE/);
-      const plan = JSON.parse(await ok(url, ['migrate', '--dry-run', '--json'])) as {
-        current: number;
-        latest: number;
-        pending: { version: number; sql: string }[];
-      };
-      expect(plan.current).toBe(0);
-      expect(plan.pending.map((m) => m.version)).toEqual(
-        Array.from({ length: plan.latest }, (_, i) => i + 1),
-      );
-      const migrated = await on(url, ['migrate']);
-      expect(migrated.code, migrated.stderr).toBe(0);
-      expect(migrated.stdout).toBe(`migrated the schema from version 0 to ${plan.latest}\n`);
-      expect(migrated.stderr).toContain(`migrations: ${plan.latest}/${plan.latest} migrations`);
-      expect(await ok(url, ['migrate', '--dry-run'])).toBe(
-        `-- schema at version ${plan.latest}: nothing to migrate\n`,
-      );
-      expect(await ok(url, ['migrate'])).toBe(`schema at version ${plan.latest}: up to date\n`);
-      const info = JSON.parse(await ok(url, ['info', '--json'])) as Record<string, unknown>;
-      expect(info.schemaVersion).toBe(plan.latest);
-    });
+    if (target.migrations === false) {
+      it('migrate sets the store up and has no schema to plan', async () => {
+        const url = target.freshUrl();
+        const plan = JSON.parse(await ok(url, ['migrate', '--dry-run', '--json'])) as unknown;
+        expect(plan).toEqual({ backend: 'nats', current: 0, latest: 0, pending: [] });
+        expect(await ok(url, ['migrate'])).toMatch(/ready \(no schema to migrate\)\n$/);
+        const info = JSON.parse(await ok(url, ['info', '--json'])) as Record<string, unknown>;
+        expect(info).toMatchObject({ backend: 'nats', schemaVersion: null, events: 0, streams: 0 });
+      });
+    }
+
+    if (target.migrations !== false)
+      it('migrate --dry-run prints the SQL and changes nothing; migrate applies it once', async () => {
+        const url = target.freshUrl();
+        const dry = await ok(url, ['migrate', '--dry-run']);
+        expect(dry).toMatch(/^-- schema at version 0; migrating would bring it to \d+/);
+        expect(dry).toMatch(/CREATE TABLE/);
+        const plan = JSON.parse(await ok(url, ['migrate', '--dry-run', '--json'])) as {
+          current: number;
+          latest: number;
+          pending: { version: number; sql: string }[];
+        };
+        expect(plan.current).toBe(0);
+        expect(plan.pending.map((m) => m.version)).toEqual(
+          Array.from({ length: plan.latest }, (_, i) => i + 1),
+        );
+        const migrated = await on(url, ['migrate']);
+        expect(migrated.code, migrated.stderr).toBe(0);
+        expect(migrated.stdout).toBe(`migrated the schema from version 0 to ${plan.latest}\n`);
+        expect(migrated.stderr).toContain(`migrations: ${plan.latest}/${plan.latest} migrations`);
+        expect(await ok(url, ['migrate', '--dry-run'])).toBe(
+          `-- schema at version ${plan.latest}: nothing to migrate\n`,
+        );
+        expect(await ok(url, ['migrate'])).toBe(`schema at version ${plan.latest}: up to date\n`);
+        const info = JSON.parse(await ok(url, ['info', '--json'])) as Record<string, unknown>;
+        expect(info.schemaVersion).toBe(plan.latest);
+      });
 
     it('append, streams, read, feed and info', async () => {
       const url = target.freshUrl();

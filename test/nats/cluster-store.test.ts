@@ -113,12 +113,25 @@ describe('NatsEventStore on a 3-node cluster, single-replica streams', () => {
   conditionCases(context);
 });
 
+/**
+ * One store per writer, spread over the nodes: the first creates the stream
+ * and its id bucket (the cluster's meta leader serialises those), the others
+ * open them, together.
+ */
+async function openWriters(stream: string): Promise<NatsEventStore[]> {
+  const first = await openStore(stream, {}, 0);
+  const others = await Promise.all(
+    Array.from({ length: WRITERS - 1 }, (_, w) =>
+      openStore(stream, {}, (w + 1) % connections.length),
+    ),
+  );
+  return [first, ...others];
+}
+
 describe('racing appends through stores on every node', () => {
   it(`${WRITERS} stores, one per writer, spread over the nodes: one winner per version`, async () => {
     const stream = uniqueStream('race');
-    const stores = await Promise.all(
-      Array.from({ length: WRITERS }, (_, w) => openStore(stream, {}, w % connections.length)),
-    );
+    const stores = await openWriters(stream);
     try {
       const rounds = 30;
       let refused = 0;
@@ -151,9 +164,7 @@ describe('racing appends through stores on every node', () => {
 
   it(`${WRITERS} writers incrementing a counter (read, then append at that version, retried) lose no increment`, async () => {
     const stream = uniqueStream('incr');
-    const stores = await Promise.all(
-      Array.from({ length: WRITERS }, (_, w) => openStore(stream, {}, w % connections.length)),
-    );
+    const stores = await openWriters(stream);
     const perWriter = 10;
     let conflicts = 0;
     try {
@@ -269,6 +280,9 @@ describe('replicated streams', () => {
     let holder: string | undefined;
     for (let tries = 0; tries < 20; tries++) {
       const name = tries === 0 ? stream : uniqueStream('held');
+      // Created through n2 or n3 (JetStream tends to place a stream on the server asked),
+      // then used through n1.
+      await (await openStore(name, { timeoutMs: 2_000 }, 1 + (tries % 2))).close();
       const candidate = await openStore(name, { timeoutMs: 2_000 }, 0);
       await candidate.append('Order-1', [{ type: 'Placed', data: {} }], {
         expectedVersion: 'no_stream',
@@ -293,7 +307,9 @@ describe('replicated streams', () => {
           (e: unknown) => e,
         );
       expect(DatabaseError.is(error), String(error)).toBe(true);
-      expect((error as DatabaseError).connectionLost).toBe(true);
+      expect((error as DatabaseError).connectionLost, String((error as DatabaseError).cause)).toBe(
+        true,
+      );
       await node.start();
       await cluster.ready();
       // The stream comes back from the node's files once its server rejoins.

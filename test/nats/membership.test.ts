@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, ValidationError } from '../../src/index.js';
+import { runMembershipStoreSuite } from '../../src/testing/index.js';
 import { NatsBuckets } from '../../src/stores/nats/nats-kv.js';
 import { NatsMembershipStore } from '../../src/stores/nats/subscriptions/nats-membership-store.js';
 import { NatsSubscriptionStorage } from '../../src/stores/nats/subscriptions/nats-subscription-storage.js';
@@ -18,6 +19,12 @@ const nats = useNats();
 function membership(prefix = uniquePrefix('members')) {
   return new NatsSubscriptionStorage(nats.connection(), { prefix }).membership;
 }
+
+runMembershipStoreSuite('NATS', {
+  describe,
+  it,
+  createMembershipStore: () => Promise.resolve({ membership: membership() }),
+});
 
 describe('NatsMembershipStore', () => {
   it('joins with a heartbeat, keeps joinedAt while beating, and lists live members in code point order', async () => {

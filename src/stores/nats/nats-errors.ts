@@ -26,15 +26,21 @@ const CONNECTION_ERRORS = new Set([
   'NoRespondersError',
   'RequestError',
   'DrainingConnectionError',
+  // A cluster answers so while the node holding the stream is down: unavailable, not refused.
+  'JetStreamNotEnabled',
 ]);
 
 /** Wraps a failure of the NATS client in a `DatabaseError` (`connectionLost` when the connection or a reply timed out). */
 export function natsError(action: string, cause: unknown): Error {
   if (EventfoldError.is(cause)) return cause;
   const name = cause instanceof Error ? cause.constructor.name : '';
+  const errorName = cause instanceof Error ? cause.name : '';
   const message = cause instanceof Error ? cause.message : String(cause);
   return new DatabaseError(`NATS: ${action} failed: ${message}`, {
     cause,
-    connectionLost: CONNECTION_ERRORS.has(name) || /timeout|closed|disconnect/i.test(message),
+    connectionLost:
+      CONNECTION_ERRORS.has(name) ||
+      CONNECTION_ERRORS.has(errorName) ||
+      /timeout|closed|disconnect/i.test(message),
   });
 }

@@ -1,42 +1,9 @@
-import { createRequire } from 'node:module';
-import type * as JetStreamModule from '@nats-io/jetstream';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import type * as KvModule from '@nats-io/kv';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DatabaseError, InvalidOptionError, ValidationError } from '../../core/errors.js';
 import { checkOption } from '../../core/options.js';
-import { loadOptionalDependency } from '../../core/optional-dependency.js';
-
-const require = createRequire(import.meta.url);
-const ENTRY_POINT = 'eventfold/nats';
-let kvModule: typeof KvModule | undefined;
-let jetStreamModule: typeof JetStreamModule | undefined;
-
-/**
- * The `@nats-io/kv` module, loaded on first use (importing `eventfold/nats`
- * never needs it); a `MissingDependencyError` naming it when it is not installed.
- *
- * @internal
- */
-export function loadNatsKv(): typeof KvModule {
-  kvModule ??= loadOptionalDependency(require, '@nats-io/kv', ENTRY_POINT) as typeof KvModule;
-  return kvModule;
-}
-
-/**
- * The `@nats-io/jetstream` module, loaded on first use (see {@link loadNatsKv}).
- *
- * @internal
- */
-export function loadNatsJetStream(): typeof JetStreamModule {
-  jetStreamModule ??= loadOptionalDependency(
-    require,
-    '@nats-io/jetstream',
-    ENTRY_POINT,
-  ) as typeof JetStreamModule;
-  return jetStreamModule;
-}
+import { loadJetStream, loadKv } from './nats-modules.js';
 
 /**
  * Where the NATS stores built on JetStream key-value buckets keep their data:
@@ -118,7 +85,7 @@ export class NatsBuckets {
   bucket(kind: BucketKind): Promise<KV> {
     let opened = this.#opened.get(kind);
     if (opened === undefined) {
-      const { Kvm } = loadNatsKv();
+      const { Kvm } = loadKv();
       opened = guard(`opening the key-value bucket "${this.name(kind)}"`, () =>
         new Kvm(this.connection).create(this.name(kind), {
           history: 1,
@@ -138,7 +105,7 @@ export class NatsBuckets {
   manager(): Promise<JetStreamManager> {
     if (this.#manager === undefined) {
       const manager = guard('opening the JetStream manager', () =>
-        loadNatsJetStream().jetstreamManager(this.connection),
+        loadJetStream().jetstreamManager(this.connection),
       );
       manager.catch(() => (this.#manager = undefined));
       this.#manager = manager;

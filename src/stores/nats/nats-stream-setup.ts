@@ -1,7 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MigrationError } from '../../core/errors.js';
 import type { NatsStreamHandle } from './nats-connection.js';
-import { natsError, UnsafeReplicationError } from './nats-errors.js';
+import { natsError } from './nats-errors.js';
+import { checkReplicatedStreamSupport } from './nats-server-version.js';
 import type { NatsIdIndex } from './nats-id-index.js';
 import { loadJetStream } from './nats-modules.js';
 
@@ -12,27 +13,15 @@ export interface NatsStreamSettings {
   readonly allowUnsafeReplicatedConcurrency: boolean;
 }
 
-/** The first server version whose expected-sequence checks are race-free on replicated streams. */
-const SAFE_REPLICATED = [2, 9, 21] as const;
-
-/** Whether `version` (`'2.9.10'`) is at least `min`. */
-function atLeast(version: string, min: readonly number[]): boolean {
-  const parts = version.split(/[.-]/).map((p) => Number.parseInt(p, 10));
-  for (let i = 0; i < min.length; i++) {
-    const part = parts[i] ?? 0;
-    const want = min[i] ?? 0;
-    if (Number.isNaN(part)) return false;
-    if (part !== want) return part > want;
-  }
-  return true;
-}
-
-/** Refuses replicas above 1 on a server before 2.9.21 unless explicitly allowed. */
+/**
+ * Refuses replicas above 1 on a server before 2.9.21 unless explicitly
+ * allowed (an `UnsafeReplicationError`); a server that gives no version counts as older.
+ */
 export function checkReplicas(connection: NatsConnection, settings: NatsStreamSettings): void {
-  if (settings.replicas <= 1 || settings.allowUnsafeReplicatedConcurrency) return;
-  const version = connection.info?.version ?? '0.0.0';
-  if (!atLeast(version, SAFE_REPLICATED))
-    throw new UnsafeReplicationError(version, settings.replicas);
+  if (settings.replicas <= 1) return;
+  checkReplicatedStreamSupport(connection.info?.version ?? '0.0.0', settings.replicas, {
+    allowUnsafe: settings.allowUnsafeReplicatedConcurrency,
+  });
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { GroupMember, MembershipStore } from '../../../core/contracts/membership-store.js';
-import { assertSubscriptionName } from '../../../core/contracts/subscription-name.js';
-import { DatabaseError, ValidationError } from '../../../core/errors.js';
+import { checkMembershipArguments } from '../../../core/contracts/membership-arguments.js';
+import { DatabaseError } from '../../../core/errors.js';
 import { compareCodePoints } from '../../../core/list-streams.js';
-import { checkOption } from '../../../core/options.js';
 import {
   encodeKey,
   guard,
@@ -28,8 +27,6 @@ interface StoredMember {
   readonly ttlMs: number;
 }
 
-/** The longest member id, in characters. */
-const MAX_MEMBER_LENGTH = 200;
 /** How many times a heartbeat re-reads after losing a race before it gives up. */
 const MAX_ROUNDS = 16;
 
@@ -74,9 +71,7 @@ export class NatsMembershipStore implements MembershipStore {
   }
 
   async heartbeat(group: string, member: string, ttlMs: number): Promise<GroupMember[]> {
-    assertSubscriptionName(group);
-    assertMember(member);
-    checkOption.milliseconds('ttlMs', ttlMs, 1);
+    checkMembershipArguments(group, member, ttlMs);
     const kv = await this.#bucket();
     const key = memberKey(group, member);
     const action = `heartbeat of member "${member}" of group "${group}"`;
@@ -116,13 +111,12 @@ export class NatsMembershipStore implements MembershipStore {
   }
 
   async members(group: string): Promise<GroupMember[]> {
-    assertSubscriptionName(group);
+    checkMembershipArguments(group);
     return alivesOf(await this.#read(await this.#bucket(), group), this.#now());
   }
 
   async leave(group: string, member: string): Promise<void> {
-    assertSubscriptionName(group);
-    assertMember(member);
+    checkMembershipArguments(group, member);
     await this.#buckets.purgeKey('members', memberKey(group, member));
   }
 
@@ -154,19 +148,6 @@ function alivesOf(reads: readonly Read[], now: number): GroupMember[] {
     .sort((a, b) => compareCodePoints(a.member, b.member));
 }
 
-function assertMember(member: unknown): asserts member is string {
-  if (
-    typeof member !== 'string' ||
-    member.length === 0 ||
-    member.length > MAX_MEMBER_LENGTH ||
-    member.includes('\u0000')
-  ) {
-    const shown = typeof member === 'string' ? JSON.stringify(member.slice(0, 64)) : typeof member;
-    throw new ValidationError(
-      `Invalid group member ${shown}: expected 1 to ${MAX_MEMBER_LENGTH} characters without NUL`,
-    );
-  }
-}
 
 function toRead(entry: KvEntry): Read {
   const value = parseEntry(entry, isStoredMember);
