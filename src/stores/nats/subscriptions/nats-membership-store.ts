@@ -148,7 +148,6 @@ function alivesOf(reads: readonly Read[], now: number): GroupMember[] {
     .sort((a, b) => compareCodePoints(a.member, b.member));
 }
 
-
 function toRead(entry: KvEntry): Read {
   const value = parseEntry(entry, isStoredMember);
   const beat = entry.created.getTime();
