@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { DatabaseError, MigrationError } from '../../src/core/errors.js';
 import { migrate } from '../../src/stores/postgres/migrate.js';
-import { SNAPSHOT_MIGRATIONS } from '../../src/stores/postgres/migrations/index.js';
+import { MIGRATIONS, SNAPSHOT_MIGRATIONS } from '../../src/stores/postgres/migrations/index.js';
 import { PostgresSnapshotStore } from '../../src/stores/postgres/postgres-snapshot-store.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
 import { rawClient } from './helpers.js';
@@ -58,11 +58,10 @@ async function schemaExists(admin: pg.Client, schema: string): Promise<boolean> 
 
 describe('PostgreSQL: a checked-out client the server terminates while it is idle', () => {
   // On a fresh schema the runner sends: 1 BEGIN, 2 ledger exists?, 3 lock, 4 schema exists?,
-  // 5 CREATE SCHEMA, 6 ledger table, 7 ledger exists?, 8 version, 9 migration 1,
-  // 10 its record, 11 migration 2, 12 its record, 13 migration 3, 14 its record,
-  // 15 migration 4, 16 its record, 17 migration 5, 18 its record, 19 migration 6,
-  // 20 its record, 21 COMMIT.
-  for (const nth of [1, 3, 10, 21]) {
+  // 5 CREATE SCHEMA, 6 ledger table, 7 ledger exists?, 8 version, then each migration and its
+  // record (9 migration 1, 10 its record, …), then COMMIT.
+  const commit = 9 + 2 * MIGRATIONS.length;
+  for (const nth of [1, 3, 10, commit]) {
     it(`fails the migration with a DatabaseError and leaves nothing (before query ${nth})`, async () => {
       const admin = await rawClient(database().url);
       const pool = newPool();
@@ -75,19 +74,12 @@ describe('PostgreSQL: a checked-out client the server terminates while it is idl
         expect((error as Error).message).toBe(
           `PostgreSQL migration${step} of the eventfold schema of schema "${schema}" failed: Client has encountered a connection error and is not queryable`,
         );
-        expect(MigrationError.is(error)).toBe(nth !== 1 && nth !== 21); // BEGIN and COMMIT fail as plain DatabaseErrors
+        expect(MigrationError.is(error)).toBe(nth !== 1 && nth !== commit); // BEGIN and COMMIT fail as plain DatabaseErrors
         expect(pool.totalCount).toBe(0); // the dead client was destroyed, not returned
         expect(await schemaExists(admin, schema)).toBe(false);
         await migrate(pool, schema, []);
         const { rows } = await admin.query(`SELECT version FROM "${schema}".migrations ORDER BY 1`);
-        expect(rows).toEqual([
-          { version: 1 },
-          { version: 2 },
-          { version: 3 },
-          { version: 4 },
-          { version: 5 },
-          { version: 6 },
-        ]);
+        expect(rows).toEqual(MIGRATIONS.map(({ version }) => ({ version })));
       } finally {
         await pool.end();
         await admin.end();
