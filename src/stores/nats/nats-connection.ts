@@ -1,5 +1,10 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jetstream';
+import type {
+  ConsumerMessages,
+  JetStreamClient,
+  JetStreamManager,
+  StoredMsg,
+} from '@nats-io/jetstream';
 import { loadJetStream } from './nats-modules.js';
 import { completeBody, decodeBody, type NatsStoredMessage } from './nats-rows.js';
 import { NatsSubjects } from './nats-subjects.js';
@@ -9,6 +14,8 @@ import { natsError } from './nats-errors.js';
 const MIN_WINDOW = 8;
 /** The largest window of a scan by sequence. */
 const MAX_WINDOW = 256;
+/** From how many sequences on a scan of every stream reads through an ordered consumer. */
+const CONSUMER_THRESHOLD = 256;
 
 /** A message as JetStream returns it. */
 interface RawMessage {
@@ -98,11 +105,12 @@ export class NatsStreamHandle {
    * The messages of streams on `subject` from sequence `from` on, up to `to`
    * (default: the stream's last sequence now), in order. One stream's subject
    * is read by direct gets of its next message; a wildcard (every stream, a
-   * category) by direct gets of every sequence in the range, pipelined in
-   * windows that grow to {@link MAX_WINDOW}, keeping the subjects that match.
-   * (No consumer: JetStream 2.9's counts of a filtered consumer's pending
-   * messages can be wrong, so they cannot tell where a read ends.) Stop
-   * iterating to stop the scan.
+   * category) reads every sequence in the range, keeping the subjects that
+   * match: a long range through an ordered consumer without a filter, a short
+   * one (or the rest, when the consumer fails) by direct gets pipelined in
+   * windows that grow to {@link MAX_WINDOW}. (No filtered consumer: JetStream
+   * 2.9's counts of a filtered consumer's pending messages can be wrong, so
+   * they cannot tell where a read ends.) Stop iterating to stop the scan.
    */
   async *scan(subject: string, from: number, to?: number): AsyncGenerator<NatsStoredMessage> {
     for await (const raw of this.#scanRaw(subject, from, to)) {
@@ -130,18 +138,65 @@ export class NatsStreamHandle {
     const last = to ?? (await this.lastSeq());
     const prefix = subject.slice(0, -1);
     const exact = subject.endsWith('*'); // one more token, no dot after the prefix
+    const matches = (message: { subject: string }): boolean =>
+      message.subject.startsWith(prefix) &&
+      (!exact || message.subject.indexOf('.', prefix.length) === -1);
+    let from_ = from;
+    if (last - from + 1 >= CONSUMER_THRESHOLD) {
+      for await (const message of this.#consume(from, last)) {
+        from_ = message.seq + 1;
+        if (matches(message)) yield message;
+      }
+    }
     let window = MIN_WINDOW;
-    for (let seq = from; seq <= last;) {
+    for (let seq = from_; seq <= last;) {
       const end = Math.min(last, seq + window - 1);
       const reads: Promise<StoredMsg | null>[] = [];
       for (let s = seq; s <= end; s++) reads.push(this.#direct({ seq: s }));
       for (const message of await Promise.all(reads)) {
-        if (message === null || !message.subject.startsWith(prefix)) continue;
-        if (exact && message.subject.indexOf('.', prefix.length) !== -1) continue;
-        yield message;
+        if (message !== null && matches(message)) yield message;
       }
       seq = end + 1;
       window = Math.min(window * 2, MAX_WINDOW);
+    }
+  }
+
+  /**
+   * The stream's messages from `from` to `last`, every subject, through an
+   * ordered consumer without a filter: its sequence reaches `last` whatever
+   * the subjects (a stream's last message is never removed), so no pending
+   * count is needed to tell where the read ends. Ends early (the caller goes
+   * on by direct gets from the next sequence) when the consumer cannot be
+   * made or goes quiet for the store's timeout.
+   */
+  async *#consume(from: number, last: number): AsyncGenerator<RawMessage & { subject: string }> {
+    const { DeliverPolicy } = loadJetStream();
+    let messages: ConsumerMessages;
+    try {
+      const consumer = await this.js.consumers.get(this.name, {
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: from,
+      });
+      messages = await consumer.consume({ max_messages: Math.min(1_024, last - from + 1) });
+    } catch {
+      return; // the direct gets read the range instead
+    }
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    const watch = () => {
+      clearTimeout(quiet);
+      quiet = setTimeout(() => messages.stop(), this.timeoutMs);
+    };
+    try {
+      watch();
+      for await (const message of messages) {
+        if (message.seq > last) return;
+        watch();
+        yield message;
+        if (message.seq === last) return;
+      }
+    } finally {
+      clearTimeout(quiet);
+      messages.stop();
     }
   }
 
