@@ -27,6 +27,7 @@ export {
   prepareDeletion,
   prepareTruncation,
   SYSTEM_STREAM_PREFIX,
+  streamDeletedAppend,
   streamDeletedData,
   scavengeBelow,
   visibleStream,

@@ -2,6 +2,7 @@ import { InvalidOptionError, ValidationError } from './errors.js';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version.js';
 import { checkOption } from './options.js';
 import type { Position } from './position.js';
+import type { PreparedAppend } from './append-input.js';
 import { assertStreamId } from './stream-id.js';
 
 /**
@@ -102,6 +103,33 @@ export function prepareTruncation(streamId: unknown, options: unknown): number {
 export function streamDeletedData(streamId: string, version: number, hard: boolean): string {
   const data: StreamDeletedData = { streamId, version, hard };
   return JSON.stringify(data);
+}
+
+/**
+ * The append of the `$StreamDeleted` event that records a deletion of
+ * `streamId` at `version` in its `$$<streamId>` stream (for backend authors
+ * whose `deleteStream` writes through their own append path).
+ */
+export function streamDeletedAppend(
+  streamId: string,
+  version: number,
+  hard: boolean,
+): PreparedAppend {
+  return {
+    streamId: deletionStreamOf(streamId),
+    expectedVersion: 'any',
+    hasProvidedIds: false,
+    events: [
+      {
+        id: crypto.randomUUID(),
+        idProvided: false,
+        type: STREAM_DELETED_EVENT_TYPE,
+        data: streamDeletedData(streamId, version, hard),
+        metadata: null,
+        tags: [],
+      },
+    ],
+  };
 }
 
 /**

@@ -15,20 +15,13 @@ import {
   type RecordedEvent,
 } from '../../src/index.js';
 import { sequencePosition } from '../../src/core/position.js';
-import {
-  CheckpointConflictError,
-  defineProjection,
-  type Projection,
-} from '../../src/subscriptions/index.js';
+import { CheckpointConflictError } from '../../src/subscriptions/index.js';
 import { NatsSubscriptionStorage } from '../../src/stores/nats/subscriptions/nats-subscription-storage.js';
 import { useNats, uniquePrefix } from '../support/nats-test.js';
 import { rejection, thrown } from '../support/rejection.js';
 import { sleep } from '../support/wait.js';
-import type {
-  ReadModel,
-  StreamRow,
-  SubscriptionBackend,
-} from '../subscriptions/support/backend.js';
+import type { SubscriptionBackend } from '../subscriptions/support/backend.js';
+import { mapReadModel } from '../subscriptions/support/map-read-model.js';
 import { runSubscriptionCases } from '../subscriptions/support/subscription-cases.js';
 
 const nats = useNats();
@@ -407,26 +400,7 @@ const natsStorageBackend: SubscriptionBackend<undefined> = {
     const store = new InMemoryEventStore();
     const prefix = uniquePrefix('cases');
     const main = new NatsSubscriptionStorage(nats.connection(), { prefix });
-    const tables = new Map<string, Map<string, StreamRow>>();
-    const readModel: ReadModel<undefined> = {
-      projection: (name, options = {}): Promise<Projection> => {
-        const table = new Map<string, StreamRow>();
-        tables.set(name, table);
-        const apply = (e: { streamId: string; version: number }) => {
-          const row = table.get(e.streamId);
-          table.set(e.streamId, { version: e.version, count: (row?.count ?? 0) + 1 });
-        };
-        const types = options.types ?? ['Created', 'Renamed'];
-        return Promise.resolve(
-          defineProjection({
-            name,
-            handlers: Object.fromEntries(types.map((t) => [t, apply])),
-            reset: () => table.clear(),
-          }),
-        );
-      },
-      rows: (name) => Promise.resolve(new Map(tables.get(name))),
-    };
+    const readModel = mapReadModel();
     return Promise.resolve({
       store,
       storage: main,

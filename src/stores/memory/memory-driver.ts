@@ -15,9 +15,7 @@ import type { NormalizedReadAllOptions, NormalizedReadOptions } from '../../core
 import { NO_TAGS, toRecordedEvents, type StoredEventRow } from '../../core/recorded.js';
 import { AppendConditionError, StreamDeletedError } from '../../core/errors.js';
 import {
-  deletionStreamOf,
-  STREAM_DELETED_EVENT_TYPE,
-  streamDeletedData,
+  streamDeletedAppend,
   type DeleteStreamResult,
   type PreparedDeletion,
 } from '../../core/stream-deletion.js';
@@ -283,22 +281,7 @@ export class MemoryDriver implements EventStoreDriver<number> {
     const state = this.#stateOf(streamId);
     if (hard) state.hard = true;
     else state.deletedVersion = last;
-    const system = deletionStreamOf(streamId);
-    const { position } = this.#insert({
-      streamId: system,
-      expectedVersion: 'any',
-      hasProvidedIds: false,
-      events: [
-        {
-          id: crypto.randomUUID(),
-          idProvided: false,
-          type: STREAM_DELETED_EVENT_TYPE,
-          data: streamDeletedData(streamId, last, hard),
-          metadata: null,
-          tags: [],
-        },
-      ],
-    });
+    const { position } = this.#insert(streamDeletedAppend(streamId, last, hard));
     this.#signal.notify();
     return { streamId, version: last, position };
   }

@@ -11,10 +11,8 @@ import { toRecordedEvents } from '../../core/recorded.js';
 import type { EventRegistry } from '../../core/registry.js';
 import type { ScavengeChunk } from '../../core/scavenge.js';
 import {
-  deletionStreamOf,
   scavengeBelow,
-  STREAM_DELETED_EVENT_TYPE,
-  streamDeletedData,
+  streamDeletedAppend,
   type DeleteStreamResult,
   type PreparedDeletion,
 } from '../../core/stream-deletion.js';
@@ -169,21 +167,7 @@ export class NatsDriver implements EventStoreDriver<NatsCursor> {
     const last = head.state.v;
     if (!hard && visibleVersion(head.state) === 0)
       return { streamId, version: last, position: undefined };
-    const { position } = await this.#writer.append({
-      streamId: deletionStreamOf(streamId),
-      expectedVersion: 'any',
-      hasProvidedIds: false,
-      events: [
-        {
-          id: crypto.randomUUID(),
-          idProvided: false,
-          type: STREAM_DELETED_EVENT_TYPE,
-          data: streamDeletedData(streamId, last, hard),
-          metadata: null,
-          tags: [],
-        },
-      ],
-    });
+    const { position } = await this.#writer.append(streamDeletedAppend(streamId, last, hard));
     return { streamId, version: last, position };
   }
 

@@ -6,9 +6,9 @@
  * connection, as another process would open them.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { defineProjection, type Projection } from '../../../src/subscriptions/index.js';
 import { NatsEventStore, NatsSubscriptionStorage } from '../../../src/stores/nats/index.js';
-import type { Opened, ReadModel, StreamRow, SubscriptionBackend } from './backend.js';
+import type { Opened, SubscriptionBackend } from './backend.js';
+import { mapReadModel } from './map-read-model.js';
 
 /** What the backend needs of the test file's NATS server. */
 export interface NatsBackendServer {
@@ -42,26 +42,7 @@ export function natsBackend(server: NatsBackendServer): SubscriptionBackend<unde
     open: async () => {
       const stream = server.uniqueStream();
       const opened = await openOn(server.connection(), stream);
-      const tables = new Map<string, Map<string, StreamRow>>();
-      const readModel: ReadModel<undefined> = {
-        projection: (name, options = {}): Promise<Projection> => {
-          const table = new Map<string, StreamRow>();
-          tables.set(name, table);
-          const apply = (e: { streamId: string; version: number }) => {
-            const row = table.get(e.streamId);
-            table.set(e.streamId, { version: e.version, count: (row?.count ?? 0) + 1 });
-          };
-          const types = options.types ?? ['Created', 'Renamed'];
-          return Promise.resolve(
-            defineProjection({
-              name,
-              handlers: Object.fromEntries(types.map((t) => [t, apply])),
-              reset: () => table.clear(),
-            }),
-          );
-        },
-        rows: (name) => Promise.resolve(new Map(tables.get(name))),
-      };
+      const readModel = mapReadModel();
       return {
         ...opened,
         readModel,
