@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AppendResult, EventStore, Position } from '../../src/index.js';
+import type { EventStore, Position } from '../../src/index.js';
 import {
   PostgresEventStore,
   PostgresSubscriptionStorage,
@@ -17,7 +17,7 @@ import { subscriptionNames } from '../../src/subscriptions/consumer-group.js';
 import { createTempDir } from '../sqlite/support/temp-dir.js';
 import { startScript, waitForExit, type ScriptResult } from '../sqlite/support/run-script.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
-import { sleep, waitFor } from '../support/wait.js';
+import { waitFor } from '../support/wait.js';
 import {
   postgresGroupProjection,
   postgresGroupReadModel,
@@ -25,7 +25,7 @@ import {
   sqliteGroupReadModel,
   type GroupReadModel,
 } from './support/rebalance-read-model.js';
-import { expectedRows, lastPosition, runWriters } from './support/writers.js';
+import { expectedRows, keepWriting, lastPosition, runWriters } from './support/writers.js';
 
 const worker = fileURLToPath(new URL('fixtures/rebalance-worker.ts', import.meta.url));
 const PARTITIONS = 8;
@@ -86,30 +86,6 @@ function startMember(id: string, args: readonly string[]): Member {
   };
 }
 
-/** Two writers appending 1 to 3 events at a time to 12 streams until stopped. */
-function keepWriting(store: EventStore): { stop(): Promise<AppendResult[]> } {
-  let stopping = false;
-  const results: AppendResult[] = [];
-  const loops = Array.from({ length: 2 }, async (_, w) => {
-    while (!stopping) {
-      const count = 1 + Math.floor(Math.random() * 3);
-      const events = Array.from({ length: count }, (_, i) => ({
-        type: i % 2 === 0 ? 'Created' : 'Renamed',
-        data: { w, i },
-      }));
-      results.push(await store.append(`Task-${Math.floor(Math.random() * 12)}`, events));
-      await sleep(3);
-    }
-  });
-  return {
-    stop: async () => {
-      stopping = true;
-      await Promise.all(loops);
-      return results;
-    },
-  };
-}
-
 /** The backend's parts of the scenario. */
 interface Setup {
   readonly store: EventStore;
@@ -136,7 +112,7 @@ function trace(what: string, members: readonly Member[]): void {
 async function runScenario(setup: Setup): Promise<void> {
   const { store, storage } = setup;
   await runWriters(store, { writers: 1, appends: 100, streams: 12 });
-  const writers = keepWriting(store);
+  const writers = keepWriting(store, 12);
   let writing = true;
   const members: Member[] = [];
   try {

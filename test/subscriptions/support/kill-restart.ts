@@ -5,11 +5,11 @@
  * appending; at the end the read model must equal a from-scratch rebuild.
  */
 import { expect } from 'vitest';
-import type { AppendResult, EventStore, Position } from '../../../src/index.js';
+import type { EventStore, Position } from '../../../src/index.js';
 import { startScript, waitForExit, type ScriptResult } from '../../sqlite/support/run-script.js';
 import type { StreamRow } from './backend.js';
-import { sleep, waitFor } from '../../support/wait.js';
-import { expectedRows, lastPosition, runWriters } from './writers.js';
+import { waitFor } from '../../support/wait.js';
+import { expectedRows, keepWriting, lastPosition, runWriters } from './writers.js';
 
 /** A worker process and what it has printed. */
 export interface Worker {
@@ -59,30 +59,6 @@ export function startWorker(script: string, args: readonly string[]): Worker {
   };
 }
 
-/** Writers appending until stopped, 1 to 3 events at a time to 10 streams. */
-function keepWriting(store: EventStore): { stop(): Promise<AppendResult[]> } {
-  let stopping = false;
-  const results: AppendResult[] = [];
-  const loops = Array.from({ length: 2 }, async (_, w) => {
-    while (!stopping) {
-      const count = 1 + Math.floor(Math.random() * 3);
-      const events = Array.from({ length: count }, (_, i) => ({
-        type: i % 2 === 0 ? 'Created' : 'Renamed',
-        data: { w, i },
-      }));
-      results.push(await store.append(`Task-${Math.floor(Math.random() * 10)}`, events));
-      await sleep(3);
-    }
-  });
-  return {
-    stop: async () => {
-      stopping = true;
-      await Promise.all(loops);
-      return results;
-    },
-  };
-}
-
 /** The backend-specific parts of the scenario. */
 export interface KillRestartSetup {
   /** The writers' store (in the test process). */
@@ -105,7 +81,7 @@ export interface KillRestartSetup {
 export async function runKillRestart(setup: KillRestartSetup): Promise<void> {
   const { store } = setup;
   await runWriters(store, { writers: 1, appends: 100, streams: 10 });
-  const writers = keepWriting(store);
+  const writers = keepWriting(store, 10);
   let stopped = false;
   try {
     const a = setup.startWorker('A');

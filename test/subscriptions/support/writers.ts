@@ -1,4 +1,5 @@
 import type { AppendResult, EventStore, NewEvent, RecordedEvent } from '../../../src/index.js';
+import { sleep } from '../../support/wait.js';
 
 /** Options of {@link runWriters}. */
 export interface WriterOptions {
@@ -78,4 +79,34 @@ export function expectedRows(
     rows.set(e.streamId, { version: e.version, count: (row?.count ?? 0) + 1 });
   }
   return rows;
+}
+
+/**
+ * Two writers appending 1 to 3 events at a time (`Created`, `Renamed`) to
+ * `streams` streams `Task-0`… until stopped; `stop()` resolves to every result.
+ */
+export function keepWriting(
+  store: EventStore,
+  streams: number,
+): { stop(): Promise<AppendResult[]> } {
+  let stopping = false;
+  const results: AppendResult[] = [];
+  const loops = Array.from({ length: 2 }, async (_, w) => {
+    while (!stopping) {
+      const count = 1 + Math.floor(Math.random() * 3);
+      const events = Array.from({ length: count }, (_, i) => ({
+        type: i % 2 === 0 ? 'Created' : 'Renamed',
+        data: { w, i },
+      }));
+      results.push(await store.append(`Task-${Math.floor(Math.random() * streams)}`, events));
+      await sleep(3);
+    }
+  });
+  return {
+    stop: async () => {
+      stopping = true;
+      await Promise.all(loops);
+      return results;
+    },
+  };
 }
