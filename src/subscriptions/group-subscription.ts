@@ -14,53 +14,20 @@ import { assignedPartitions } from './partition-assignment.js';
 import {
   isRebalancingGroup,
   resolveRebalancingGroup,
-  type RebalancingGroupOptions,
   type ResolvedRebalancingGroup,
 } from './rebalancing-group.js';
 import type { ReplayResult } from './replay-parked.js';
 import { reportError, type LastError } from './report-error.js';
 import { resetInTransaction } from './reset-projection.js';
 import { SharedFeed } from './shared-feed.js';
+import { partitionsReached, refuseOtherPartitionCounts } from './partition-checkpoints.js';
+import type { GroupState, GroupStatus, GroupSubscriptionOptions } from './group-status.js';
 import { Subscription } from './subscription.js';
 import {
   resolveSubscriptionOptions,
   type ResolvedSubscriptionOptions,
   type SubscriptionOptions,
 } from './subscription-options.js';
-import type { SubscriptionStatus } from './subscription-status.js';
-
-/**
- * What a member of a rebalancing group is doing: `'idle'` (not started),
- * `'joining'` (before its first heartbeat), `'running'` (a member: it runs
- * the partitions assigned to it, maybe none), `'stopping'`, `'stopped'`, or
- * `'failed'` (a partition stopped with an error, or the store closed).
- */
-export type GroupState = 'idle' | 'joining' | 'running' | 'stopping' | 'stopped' | 'failed';
-
-/** A member's view of its rebalancing group, for operators. */
-export interface GroupStatus {
-  /** The group (the subscription's name). */
-  readonly name: string;
-  /** This member's id. */
-  readonly memberId: string;
-  /** What the member is doing. */
-  readonly state: GroupState;
-  /** How many partitions the group has. */
-  readonly partitions: number;
-  /** The live members as last seen, in code point order. */
-  readonly members: readonly string[];
-  /** The partitions this member runs now (each may still wait for its lease), ascending. */
-  readonly owned: readonly number[];
-  /** The status of each partition this member runs, in partition order. */
-  readonly running: readonly SubscriptionStatus[];
-  /** The last error of the member's own work (heartbeats, leaving), if any: its message and when. */
-  readonly lastError?: { readonly message: string; readonly at: Date };
-}
-
-/** Options of a subscription in a rebalancing group. */
-export type GroupSubscriptionOptions<Tx> = SubscriptionOptions<Tx> & {
-  group: RebalancingGroupOptions;
-};
 
 /**
  * A member of a rebalancing consumer group, as `subscribe` and
@@ -245,7 +212,7 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
     const every = Math.min(this.#resolved.pollIntervalMs, 250);
     for (;;) {
       scope.signal?.throwIfAborted();
-      if (await this.#reached(position)) return;
+      if (await partitionsReached(this.storage, this.name, this.partitions, position)) return;
       if (this.#state === 'failed' || this.#state === 'stopped') {
         throw new EventfoldError(
           `Group "${this.name}" member "${this.memberId}" is ${this.#state}`,
@@ -316,7 +283,7 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
     this.#state = 'joining';
     try {
       this.#feed = new SharedFeed(this.#store);
-      await this.#checkPartitionCount();
+      await refuseOtherPartitionCounts(this.storage, this.name, this.partitions, this.memberId);
       while (!this.#stopping) {
         await this.#beat();
         this.#throwIfFailed();
@@ -328,34 +295,6 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
       this.#report(error);
     }
     await this.#shutDown();
-  }
-
-  /**
-   * Refuses to join while partitions of another count of this group are
-   * running (a checkpoint `name[p/n]` of another `n` whose lease is held):
-   * both sets would handle every event.
-   */
-  async #checkPartitionCount(): Promise<void> {
-    const prefix = `${this.name}[`;
-    const others = new Map<number, string[]>();
-    for (const { name } of await this.storage.checkpoints.list()) {
-      if (!name.startsWith(prefix) || !name.endsWith(']')) continue;
-      const match = /^(\d+)\/(\d+)$/u.exec(name.slice(prefix.length, -1));
-      const count = Number(match?.[2]);
-      if (match === null || count === this.partitions) continue;
-      others.set(count, [...(others.get(count) ?? []), name]);
-    }
-    for (const [count, names] of others) {
-      for (const name of names) {
-        const holder = await this.storage.leases.holderOf(name);
-        if (holder === undefined || holder.holder === this.memberId) continue;
-        throw new InvalidOptionError(
-          'group.partitions',
-          this.partitions,
-          `${count}, the count of the partitions that run now ("${name}" is held by "${holder.holder}"): stop them before changing the count`,
-        );
-      }
-    }
   }
 
   /** Throws the error of a partition that failed. */
@@ -457,17 +396,6 @@ export class GroupSubscription<Tx = unknown> implements AsyncDisposable {
         this.#caughtUp.reject(error);
       }
     })();
-  }
-
-  /** Whether every partition's stored checkpoint is at or past `position`. */
-  async #reached(position: Position): Promise<boolean> {
-    const names = new Set(subscriptionNames(this.name, this.partitions));
-    let reached = 0;
-    for (const checkpoint of await this.storage.checkpoints.list()) {
-      if (!names.has(checkpoint.name)) continue;
-      if (checkpoint.position !== null && checkpoint.position >= position) reached++;
-    }
-    return reached === names.size;
   }
 
   #report(error: unknown): void {

@@ -85,12 +85,8 @@ export {
 export { CheckpointConflictError } from '../core/contracts/checkpoint-conflict-error.js';
 export { HandlerFailedError, type SubscriptionErrorCode } from './handler-failed-error.js';
 export { groupMemberName, type ConsumerGroupOptions } from './consumer-group.js';
-export {
-  GroupSubscription,
-  type GroupState,
-  type GroupStatus,
-  type GroupSubscriptionOptions,
-} from './group-subscription.js';
+export { GroupSubscription } from './group-subscription.js';
+export type { GroupState, GroupStatus, GroupSubscriptionOptions } from './group-status.js';
 export { MAX_GROUP_PARTITIONS, type RebalancingGroupOptions } from './rebalancing-group.js';
 export { assignedPartitions, assignPartitions } from './partition-assignment.js';
 export type { GroupMember, MembershipStore } from '../core/contracts/membership-store.js';
