@@ -12,7 +12,9 @@ const MAX_BACKOFF_MS = 5_000;
  * while it has listeners the store polls the WAL position its server has
  * replayed, every `intervalMs`, and wakes them when it moves. Any replayed
  * change wakes them (other databases' writes too): a hint, never required,
- * as a notification is. A failed poll is retried with backoff (up to 5 s).
+ * as a notification is. The first failed poll wakes them too, so that their
+ * next read finds the outage rather than waiting it out unseen; a failed poll
+ * is retried with backoff (up to 5 s).
  * Wake-ups go through the core's {@link AppendSignal}: coalesced.
  */
 export class ReplayWatcher {
@@ -84,8 +86,11 @@ export class ReplayWatcher {
       if (this.#last !== undefined && lsn !== this.#last) this.#signal.notify();
       this.#last = lsn;
     } catch {
-      // The server is unreachable for now: wake the readers once it answers again.
+      // The server is unreachable for now: wake the readers once as it goes (their next read
+      // meets the outage and says so, as a subscription's 'retrying' state), and again once it
+      // answers.
       this.#last = '';
+      if (this.#failures === 0) this.#signal.notify();
       this.#failures++;
       delay = Math.min(MAX_BACKOFF_MS, this.#intervalMs * 2 ** Math.min(this.#failures, 10));
     }
