@@ -8,12 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  ConcurrencyError,
-  DatabaseError,
-  type EventStore,
-  type StoreCapabilities,
-} from '../../src/index.js';
+import { ConcurrencyError, DatabaseError, type EventStore } from '../../src/index.js';
 import { NatsEventStore, UnsafeReplicationError } from '../../src/stores/nats/index.js';
 import {
   natsServerVersionAtLeast,
@@ -31,16 +26,7 @@ import { idempotencyCases } from '../../src/testing/conformance/idempotency-case
 import { readCases } from '../../src/testing/conformance/read-cases.js';
 import { beforeAllOrFail } from '../support/before-all-or-fail.js';
 import { startNatsCluster, type NatsCluster } from '../support/nats-cluster.js';
-
-const CAPABILITIES: StoreCapabilities = {
-  multiProcess: true,
-  durable: true,
-  crossProcessNotifications: true,
-  atomicReadModels: false,
-  synchronousTransactions: false,
-  delayedVisibility: false,
-  atomicMultiStreamAppends: false,
-};
+import { NATS_STORE_CAPABILITIES } from '../support/nats-test.js';
 
 const WRITERS = 16;
 
@@ -93,7 +79,7 @@ describe('NatsEventStore on a 3-node cluster, single-replica streams', () => {
   const context = caseContext({
     describe,
     it,
-    capabilities: CAPABILITIES,
+    capabilities: NATS_STORE_CAPABILITIES,
     createStore: (options: StoreFactoryOptions): Promise<EventStore> =>
       openStore(uniqueStream('cl'), options),
     // Reopened through another node of the cluster.

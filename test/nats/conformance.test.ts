@@ -1,20 +1,9 @@
 import { describe, it } from 'vitest';
-import type { EventStore, StoreCapabilities } from '../../src/index.js';
+import type { EventStore } from '../../src/index.js';
 import { NatsEventStore, NatsKeyStore } from '../../src/stores/nats/index.js';
 import { runConformanceSuite } from '../../src/testing/index.js';
 import type { StoreFactoryOptions } from '../../src/testing/index.js';
-import { uniquePrefix, useNats } from '../support/nats-test.js';
-
-/** What a NATS store must declare, written out here so the suite checks the store's own flags. */
-const NATS_STORE_CAPABILITIES: StoreCapabilities = {
-  multiProcess: true,
-  durable: true,
-  crossProcessNotifications: true,
-  atomicReadModels: false,
-  synchronousTransactions: false,
-  delayedVisibility: false,
-  atomicMultiStreamAppends: false,
-};
+import { NATS_STORE_CAPABILITIES, uniquePrefix, useNats } from '../support/nats-test.js';
 
 const nats = useNats();
 

@@ -3,14 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../../src/index.js';
 import { PostgresEventStore } from '../../src/stores/postgres/index.js';
 import { uniqueName, useTestDatabase } from '../support/postgres-test-database.js';
-import {
-  beginHeldAppend,
-  event,
-  expectSeenAsStored,
-  followFeed,
-  rawClient,
-  sleep,
-} from './helpers.js';
+import { holdAppends, event, expectSeenAsStored, followFeed, rawClient } from './helpers.js';
 
 const database = useTestDatabase('concurrency');
 
@@ -87,7 +80,6 @@ describe('PostgreSQL concurrency with real connections', () => {
       Array.from({ length: 3 }, () => rawClient(database().url)),
     );
     const follower = followFeed(readerStore, 37);
-    let rolledBack = 0;
     try {
       const streams = Array.from({ length: 30 }, (_, i) => `Item-${i}`);
       const writers = Array.from({ length: 8 }, async (_, w) => {
@@ -102,24 +94,8 @@ describe('PostgreSQL concurrency with real connections', () => {
       });
       // Transactions held open for a while on writers' streams (writers of those streams wait
       // behind them) and on streams of their own; one in three is rolled back.
-      const held = holders.map(async (client, h) => {
-        for (let n = 0; n < 6; n++) {
-          const stream =
-            n % 2 === 0 ? (streams[(h * 5 + n) % streams.length] as string) : `Held-${h}-${n}`;
-          await beginHeldAppend(client, schema, stream, [
-            event('Held', { h, n }),
-            event('Held', { h, n, second: true }),
-          ]);
-          await sleep(30 + 20 * h);
-          if ((h + n) % 3 === 0) {
-            await client.query('ROLLBACK');
-            rolledBack += 2;
-          } else {
-            await client.query('COMMIT');
-          }
-        }
-      });
-      await Promise.all([...writers, ...held]);
+      const held = holdAppends(holders, schema, streams, 6);
+      const [rolledBack] = await Promise.all([held, ...writers]);
       await follower.finish();
 
       expect(rolledBack).toBeGreaterThan(0);

@@ -61,6 +61,41 @@ export async function beginHeldAppend(
 export { sleep, waitFor } from '../support/wait.js';
 
 /**
+ * Each client in turn holds `rounds` appends of two events open for a while
+ * (30 ms, plus 20 ms per client), on the writers' `streams` at even rounds and
+ * on streams of its own at odd ones; one in three is rolled back, the others
+ * committed. Resolves to how many events were rolled back.
+ */
+export async function holdAppends(
+  holders: readonly pg.Client[],
+  schema: string,
+  streams: readonly string[],
+  rounds: number,
+): Promise<number> {
+  let rolledBack = 0;
+  await Promise.all(
+    holders.map(async (client, h) => {
+      for (let n = 0; n < rounds; n++) {
+        const stream =
+          n % 2 === 0 ? (streams[(h * 5 + n) % streams.length] as string) : `Held-${h}-${n}`;
+        await beginHeldAppend(client, schema, stream, [
+          event('Held', { h, n }),
+          event('Held', { h, n, second: true }),
+        ]);
+        await sleep(30 + 20 * h);
+        if ((h + n) % 3 === 0) {
+          await client.query('ROLLBACK');
+          rolledBack += 2;
+        } else {
+          await client.query('COMMIT');
+        }
+      }
+    }),
+  );
+  return rolledBack;
+}
+
+/**
  * The pid of a backend of `database` waiting on a lock while running a query
  * matching `like`. Query through a connection outside any transaction:
  * `pg_stat_activity` is a snapshot within one.

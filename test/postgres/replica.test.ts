@@ -29,7 +29,15 @@ import {
   uniqueName,
 } from '../support/postgres-test-database.js';
 import { within } from '../support/wait.js';
-import { beginHeldAppend, event, followFeed, rawClient, sleep, waitFor } from './helpers.js';
+import {
+  beginHeldAppend,
+  event,
+  followFeed,
+  holdAppends,
+  rawClient,
+  sleep,
+  waitFor,
+} from './helpers.js';
 
 let pair: ReplicaPair;
 beforeAllOrFail(async () => {
@@ -290,7 +298,6 @@ describe('the feed read on the standby', () => {
     const holders: pg.Client[] = await Promise.all(
       Array.from({ length: 3 }, () => rawClient(pair.primaryUrl)),
     );
-    let rolledBack = 0;
     let last: Position | undefined;
     try {
       const streams = Array.from({ length: 24 }, (_, i) => `Item-${i}`);
@@ -305,24 +312,8 @@ describe('the feed read on the standby', () => {
           if (last === undefined || appended.position > last) last = appended.position;
         }
       });
-      const held = holders.map(async (client, h) => {
-        for (let n = 0; n < 5; n++) {
-          const stream =
-            n % 2 === 0 ? (streams[(h * 5 + n) % streams.length] as string) : `Held-${h}-${n}`;
-          await beginHeldAppend(client, schema, stream, [
-            event('Held', { h, n }),
-            event('Held', { h, n, second: true }),
-          ]);
-          await sleep(30 + 20 * h);
-          if ((h + n) % 3 === 0) {
-            await client.query('ROLLBACK');
-            rolledBack += 2;
-          } else {
-            await client.query('COMMIT');
-          }
-        }
-      });
-      await Promise.all([...writers, ...held]);
+      const held = holdAppends(holders, schema, streams, 5);
+      const [rolledBack] = await Promise.all([held, ...writers]);
       expect(rolledBack).toBeGreaterThan(0);
       // The last head: once nothing committed waits behind the primary's horizon.
       await waitFor(async () => !(await store.hasPendingEvents(undefined, {})), 'a settled feed');

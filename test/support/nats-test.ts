@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { StoreCapabilities } from '../../src/index.js';
 
 /** The server the NATS tests use. */
 export const natsUrl = process.env['NATS_URL'] ?? '127.0.0.1:4222';
@@ -90,3 +91,14 @@ export function useNats(): NatsTestContext {
     },
   };
 }
+
+/** What a NATS store must declare, written out here so the suites check the store's own flags. */
+export const NATS_STORE_CAPABILITIES: StoreCapabilities = {
+  multiProcess: true,
+  durable: true,
+  crossProcessNotifications: true,
+  atomicReadModels: false,
+  synchronousTransactions: false,
+  delayedVisibility: false,
+  atomicMultiStreamAppends: false,
+};
